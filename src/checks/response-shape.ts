@@ -1,0 +1,95 @@
+// The shape rules that hold for every response of every scenario (SPEC.md, "Success body" and
+// "Errors (restJson1)"). A scenario judges behaviour; this judges form, on every exchange.
+import type { Exchange } from '../client/exchange.js';
+import type { OperationName } from '../api/operations.js';
+import { errorStatus, isModeledError } from './error-name.js';
+import { readResponse } from './response-reading.js';
+import { validateBody, type SchemaFailure } from './schemas.js';
+
+export interface ShapeFinding {
+  rule: string;
+  source: string;
+  message: string;
+  schemaFailure?: SchemaFailure;
+}
+
+const errorsSource = 'SPEC.md, Errors (restJson1)';
+
+export const shapeRules = {
+  errorHeader: 'every error names itself in the x-amzn-errortype header',
+  errorJson: 'every error body is a JSON object with a string message',
+  errorNameStatus: 'an error name from the table comes with its status',
+  throttleName: 'a 429 is a ThrottlingException',
+  successBody: 'every success body matches its operation\'s schema',
+  deleteBody: 'a successful delete has a zero-byte body or {}',
+} as const;
+
+export function judgeShape(exchange: Exchange, operation: OperationName | undefined): ShapeFinding[] {
+  const response = exchange.response;
+  if (!response) return [];
+  const reading = readResponse(exchange);
+  const findings: ShapeFinding[] = [];
+  if (response.status >= 400) {
+    if (!response.headers['x-amzn-errortype']) {
+      findings.push({
+        rule: shapeRules.errorHeader,
+        source: errorsSource,
+        message: `a ${response.status} came without x-amzn-errortype${reading.errorName ? ` (body names ${reading.errorName})` : ''}`,
+      });
+    }
+    if (!reading.isJson) {
+      findings.push({
+        rule: shapeRules.errorJson,
+        source: errorsSource,
+        message: response.truncated
+          ? `the ${response.status} error body is larger than the client reads`
+          : `the ${response.status} error body is not JSON (content-type ${response.headers['content-type'] ?? 'none'})`,
+      });
+    } else {
+      const failure = validateBody('Error', reading.json);
+      if (failure) {
+        findings.push({ rule: shapeRules.errorJson, source: errorsSource, message: failure.message, schemaFailure: failure });
+      }
+    }
+    const name = reading.errorName;
+    if (name && isModeledError(name) && errorStatus[name] !== response.status) {
+      findings.push({
+        rule: shapeRules.errorNameStatus,
+        source: errorsSource,
+        message: `${name} must come with ${errorStatus[name]}, not ${response.status}`,
+      });
+    }
+    if (response.status === 429 && name !== 'ThrottlingException') {
+      findings.push({
+        rule: shapeRules.throttleName,
+        source: errorsSource,
+        message: `a 429 named ${name ?? '(nothing)'} instead of ThrottlingException`,
+      });
+    }
+    return findings;
+  }
+  if (response.status >= 200 && response.status < 300 && operation) {
+    if (operation === 'DeleteAccessToken') {
+      if (reading.empty) return findings;
+      const failure = reading.isJson ? validateBody('DeleteAccessToken', reading.json) : undefined;
+      if (!reading.isJson || failure) {
+        findings.push({
+          rule: shapeRules.deleteBody,
+          source: 'SPEC.md, Success body',
+          message: `the delete answered ${response.status} with a body of ${response.bodyBytes} bytes that is not {}`,
+          schemaFailure: failure,
+        });
+      }
+      return findings;
+    }
+    if (!reading.isJson) {
+      findings.push({ rule: shapeRules.successBody, source: 'SPEC.md, The three operations', message: `${operation} answered ${response.status} with a body that is not JSON` });
+      return findings;
+    }
+    const failure = validateBody(operation, reading.json);
+    if (failure) {
+      findings.push({ rule: shapeRules.successBody, source: 'SPEC.md, The three operations', message: `${operation}: ${failure.message}`, schemaFailure: failure });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,143 @@
+// The runner's only way onto the network: undici with a bounded time for every request and a
+// cap on every body read. It never throws for what the target does (a hang, a reset, garbage);
+// it returns an Exchange that says what happened, because those are verdicts, not crashes.
+import { Pool, type Dispatcher } from 'undici';
+import type { Exchange, HttpRequest, HttpResponse, TransportError } from './exchange.js';
+
+export interface HttpClientOptions {
+  /** Total time for one request, connect to last body byte. */
+  timeoutMs: number;
+  /** Bytes of a response body kept; the rest is not read (a multi-gigabyte body costs nothing). */
+  maxBodyBytes: number;
+  /** Connections in the default pool. */
+  connections: number;
+}
+
+export const defaultHttpClientOptions: HttpClientOptions = {
+  timeoutMs: 10_000,
+  maxBodyBytes: 1024 * 1024,
+  connections: 8,
+};
+
+export class HttpClient {
+  readonly origin: string;
+  private readonly basePath: string;
+  private readonly pools: Pool[] = [];
+  private readonly defaultPool: Pool;
+
+  constructor(
+    baseUrl: string,
+    readonly options: HttpClientOptions = defaultHttpClientOptions,
+    private readonly runSignal?: AbortSignal,
+  ) {
+    const url = new URL(baseUrl);
+    this.origin = url.origin;
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.defaultPool = this.createPool(options.connections);
+  }
+
+  /** A pool of its own, e.g. N connections opened before a race is released. */
+  createPool(connections: number): Pool {
+    const pool = new Pool(this.origin, {
+      connections,
+      pipelining: 1,
+      connectTimeout: this.options.timeoutMs,
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.timeoutMs,
+      keepAliveTimeout: 10_000,
+    });
+    this.pools.push(pool);
+    return pool;
+  }
+
+  async send(request: HttpRequest, pool: Dispatcher = this.defaultPool): Promise<Exchange> {
+    const startedAt = Date.now();
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = this.runSignal ? AbortSignal.any([deadline, this.runSignal]) : deadline;
+    const finish = (fields: { response?: HttpResponse; transportError?: TransportError }): Exchange => ({
+      request,
+      ...fields,
+      startedAt,
+      durationMs: Date.now() - startedAt,
+    });
+    try {
+      const answer = await pool.request({
+        origin: this.origin,
+        path: this.basePath + request.path,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal,
+      });
+      const body = await readCapped(answer.body, this.options.maxBodyBytes);
+      return finish({
+        response: {
+          status: answer.statusCode,
+          headers: flattenHeaders(answer.headers),
+          body: body.text,
+          bodyBytes: body.bytes,
+          truncated: body.truncated,
+        },
+      });
+    } catch (error) {
+      return finish({ transportError: classifyTransportError(error, this.runSignal, this.options.timeoutMs) });
+    }
+  }
+
+  async close(): Promise<void> {
+    // destroy, not close: a target that never answers must not keep the run alive.
+    await Promise.allSettled(this.pools.map((pool) => pool.destroy()));
+  }
+}
+
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  cap: number,
+): Promise<{ text: string; bytes: number; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let truncated = false;
+  for await (const chunk of body) {
+    const buffer = chunk as Buffer;
+    chunks.push(buffer);
+    bytes += buffer.length;
+    if (bytes > cap) {
+      truncated = true;
+      break;
+    }
+  }
+  // Leaving the loop early does not finish the stream; destroy it so the socket is released.
+  if (truncated) body.destroy();
+  const all = Buffer.concat(chunks);
+  return { text: all.subarray(0, cap).toString('utf8'), bytes, truncated };
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+export function classifyTransportError(error: unknown, runSignal: AbortSignal | undefined, timeoutMs: number): TransportError {
+  const e = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code ?? '';
+  const message = e.message ?? String(error);
+  if (runSignal?.aborted) return { kind: 'interrupted', message: 'the run was interrupted' };
+  if (e.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || e.name === 'AbortError') {
+    return { kind: 'timeout', message: `no complete answer within ${timeoutMs} ms` };
+  }
+  if (code === 'ECONNREFUSED') return { kind: 'refused', message: 'connection refused (nothing listens there)' };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+    return { kind: 'dns', message: 'the host name does not resolve' };
+  }
+  if (code.startsWith('HPE_') || code === 'UND_ERR_INFO' || /parse|invalid (status|header|chunk|response)/i.test(message)) {
+    return { kind: 'protocol', message: `the answer is not valid HTTP (${code || message})` };
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {
+    return { kind: 'reset', message: 'the connection was closed before a complete answer' };
+  }
+  return { kind: 'other', message: code ? `${code}: ${message}` : message };
+}

@@ -1,0 +1,73 @@
+// `pat-conformance run`: aim the scenarios of SPEC.md at a target and give a verdict.
+// This module maps flags onto a RunConfig, wires reporters and signals, and sets the exit code.
+import type { Argv, CommandModule } from 'yargs';
+import pc from 'picocolors';
+import { createReporters } from '../reporters/index.js';
+import { resolveRunConfig, runDefaults, type RunOptions } from '../run/run-config.js';
+import { executeRun } from '../run/run.js';
+import { watchInterrupts } from '../run/interrupt.js';
+import { scenarios } from '../../suites/index.js';
+
+const epilogue = `Exit codes:
+  0    conformant: every must-level check passed (should-level too with --strict)
+  1    not conformant: at least one check that counts failed
+  2    usage or configuration error
+  3    the run could not be carried out (unreachable target, credentials rejected, not this API)
+  130  interrupted by SIGINT (143: SIGTERM); tokens the run created are deleted first
+
+Every option can also come from the environment as PAT_CONFORMANCE_<OPTION>, e.g.
+PAT_CONFORMANCE_TOKEN, PAT_CONFORMANCE_OTHER_TOKEN, PAT_CONFORMANCE_TARGET.
+Safety: the run deletes only tokens it created itself (names start with "patc-"), and deletes
+them all at the end, also after failures and on SIGINT. Tokens never appear in reports or logs.`;
+
+function builder(y: Argv): Argv<RunOptions> {
+  return y
+    .usage('$0 run [options]\n\nRun the conformance scenarios against a target (default: the embedded reference implementation).')
+    .option('target', { type: 'string', describe: 'Base URL of the implementation under test; absent: start the embedded reference on a free loopback port' })
+    .option('token', { type: 'string', describe: 'Bearer token of the identity that creates and deletes tokens (required with --target)' })
+    .option('other-token', { type: 'string', describe: 'Bearer token of a second identity (wrong-owner checks); scenarios that need it are skipped without it' })
+    .option('scenario', { type: 'array', string: true, describe: `Run only these scenarios (repeatable or comma-separated): ${scenarios.map((s) => s.name).join(', ')}` })
+    .option('strict', { type: 'boolean', default: false, describe: 'Should-level findings fail the run too' })
+    .option('expect-throttle', { type: 'boolean', default: false, describe: 'Make "the burst is throttled at least once" a must' })
+    .option('concurrency', { type: 'number', default: runDefaults.concurrency, describe: 'Racers released together in the concurrent-conflict scenario' })
+    .option('burst', { type: 'number', default: runDefaults.burst, describe: 'Requests in the throttle burst' })
+    .option('burst-concurrency', { type: 'number', default: runDefaults.burstConcurrency, describe: 'Requests in flight at once during the burst' })
+    .option('timeout', { type: 'number', default: runDefaults.timeoutMs, describe: 'Milliseconds one request may take, connect to last byte' })
+    .option('throttle-budget', { type: 'number', default: runDefaults.throttleBudgetMs, describe: 'Milliseconds one step may spend waiting out 429s before it fails as "target stays throttled"' })
+    .option('seed', { type: 'number', describe: 'Seed for every generated name and ID (default: random, printed in the JSON report)' })
+    .option('reporter', { type: 'array', string: true, describe: 'Report formats (repeatable): console, json, junit, markdown. Default: console, json. The console is shown unless --quiet' })
+    .option('out', { type: 'string', default: runDefaults.outDir, describe: 'Directory for report files' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'No console output; only the exit code and report files' })
+    .config('config', 'A JSON file of options (keys as the long option names)')
+    .example('$0 run', 'Run every scenario against the embedded reference implementation')
+    .example('$0 run --target https://api.example.test --token $A --other-token $B --reporter junit', 'Gate a CI build on an implementation')
+    .example('$0 run --scenario valid-delete --scenario id-length', 'Run two scenario families')
+    .epilogue(epilogue) as unknown as Argv<RunOptions>;
+}
+
+export const runCommand: CommandModule<object, RunOptions> = {
+  command: 'run',
+  describe: 'Run the conformance scenarios against a target',
+  builder,
+  handler: async (argv) => {
+    const config = resolveRunConfig(argv);
+    const stdout = process.stdout;
+    const reporters = createReporters(config.reporters, {
+      outDir: config.outDir,
+      stdout,
+      color: stdout.isTTY === true && !process.env.NO_COLOR,
+      interactive: stdout.isTTY === true && !process.env.CI,
+      env: process.env,
+    });
+    const interrupts = watchInterrupts((signal) => {
+      if (!config.quiet) process.stderr.write(`\n${pc.yellow(`${signal}: stopping, deleting the tokens this run created, writing reports (again to exit at once)`)}\n`);
+    });
+    try {
+      const report = await executeRun(config, { reporters, signal: interrupts.signal, interruptedBy: () => interrupts.received });
+      for (const reporter of reporters) await reporter.finish(report);
+      process.exitCode = report.exitCode;
+    } finally {
+      interrupts.dispose();
+    }
+  },
+};

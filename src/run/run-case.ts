@@ -1,0 +1,87 @@
+// Runs one scenario case with fresh checks and actors, and turns what happened into a
+// CaseResult. Failures of the target are verdicts; only a fault of the runner is 'errored'.
+import { CaseChecks } from '../checks/case-checks.js';
+import type { Exchange } from '../client/exchange.js';
+import type { HttpClient } from '../client/http-client.js';
+import { Actor, type ActorEnvironment } from '../fixtures/actor.js';
+import { InterruptedError, StepError } from '../fixtures/step-error.js';
+import { InconclusiveCase, SkipCase, type CaseDefinition, type Scenario, type ScenarioSettings } from '../scenario.js';
+import type { CaseResult, CaseStatus, CheckResult } from '../verdict.js';
+
+export interface CaseRunEnvironment {
+  actorEnv: Omit<ActorEnvironment, 'observe'>;
+  /** Every exchange of the run, for statistics and recording. */
+  onExchange?: (exchange: Exchange) => void;
+  ownerAuthorization: string;
+  otherAuthorization: string | undefined;
+  /** Shared by all actors so that created names never repeat within a run. */
+  nameCounter: { next: number };
+  settings: ScenarioSettings;
+  strict: boolean;
+  http: HttpClient;
+}
+
+export async function runCase(scenario: Scenario, testCase: CaseDefinition, env: CaseRunEnvironment): Promise<CaseResult> {
+  const started = Date.now();
+  const base = {
+    scenario: scenario.name,
+    case: testCase.name,
+    title: scenario.title,
+    level: testCase.level,
+    rule: testCase.rule,
+    source: testCase.source,
+  };
+  if (scenario.requires?.otherIdentity && !env.otherAuthorization) {
+    return { ...base, status: 'skipped', reason: 'needs a second identity (--other-token)', checks: [], durationMs: 0 };
+  }
+
+  const checks = new CaseChecks(testCase.level, env.actorEnv.redactor);
+  const actorEnv: ActorEnvironment = {
+    ...env.actorEnv,
+    observe: (exchange) => {
+      checks.observe(exchange);
+      env.onExchange?.(exchange);
+    },
+  };
+  const actor = (label: string, authorization: string | undefined) => new Actor(label, authorization, actorEnv, env.nameCounter);
+  const context = {
+    owner: actor('owner', env.ownerAuthorization),
+    other: env.otherAuthorization ? actor('other', env.otherAuthorization) : undefined,
+    stranger: (authorization: string | undefined, label: string) => actor(label, authorization),
+    check: checks,
+    random: env.actorEnv.random,
+    settings: env.settings,
+    http: env.http,
+    signal: env.actorEnv.signal,
+  };
+
+  let forced: { status: CaseStatus; reason: string } | undefined;
+  try {
+    await scenario.run(context, testCase);
+  } catch (error) {
+    if (error instanceof InterruptedError || env.actorEnv.signal?.aborted) {
+      forced = { status: 'errored', reason: 'interrupted before the case finished' };
+    } else if (error instanceof StepError) {
+      checks.record({ rule: 'every step of the case gets an answer it can go on with', source: error.source, level: 'must' }, false, error.message, error.exchange);
+      if (error.outcome === 'errored') forced = { status: 'errored', reason: error.message };
+    } else if (error instanceof InconclusiveCase) {
+      forced = { status: 'inconclusive', reason: error.message };
+    } else if (error instanceof SkipCase) {
+      forced = { status: 'skipped', reason: error.message };
+    } else {
+      // A bug in the runner or a scenario: say so plainly rather than blame the target.
+      forced = { status: 'errored', reason: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+  checks.finishShapeChecks();
+  const status = forced?.status === 'errored' || forced?.status === 'skipped' ? forced.status : statusOf(checks.results, env.strict, forced?.status);
+  return { ...base, status, ...(forced ? { reason: forced.reason } : {}), checks: checks.results, durationMs: Date.now() - started };
+}
+
+/** must failures fail; should failures fail only under --strict, else warn. */
+export function statusOf(checks: CheckResult[], strict: boolean, fallback?: CaseStatus): CaseStatus {
+  const failed = checks.filter((c) => !c.passed);
+  if (failed.some((c) => c.level === 'must' || strict)) return 'failed';
+  if (fallback) return fallback;
+  return failed.length > 0 ? 'warned' : 'passed';
+}

@@ -1,0 +1,137 @@
+// Command-line options become one resolved, validated run configuration. Nothing after this
+// point reads argv or the environment.
+import { UsageError } from '../exit-codes.js';
+import { freshSeed } from '../random.js';
+import { reporterNames, type ReporterName } from '../reporters/index.js';
+import { scenarios } from '../../suites/index.js';
+
+export interface RunOptions {
+  target?: string;
+  token?: string;
+  otherToken?: string;
+  scenario?: string[];
+  strict?: boolean;
+  expectThrottle?: boolean;
+  concurrency?: number;
+  burst?: number;
+  burstConcurrency?: number;
+  timeout?: number;
+  throttleBudget?: number;
+  seed?: number;
+  reporter?: string[];
+  out?: string;
+  quiet?: boolean;
+}
+
+export interface RunConfig {
+  /** undefined: start the embedded reference implementation. */
+  target: string | undefined;
+  token: string | undefined;
+  otherToken: string | undefined;
+  /** Scenario names in run order. */
+  scenarios: string[];
+  strict: boolean;
+  expectThrottle: boolean;
+  concurrency: number;
+  burst: number;
+  burstConcurrency: number;
+  timeoutMs: number;
+  throttleBudgetMs: number;
+  seed: number;
+  reporters: ReporterName[];
+  outDir: string;
+  quiet: boolean;
+}
+
+export const runDefaults = {
+  concurrency: 16,
+  burst: 200,
+  burstConcurrency: 50,
+  timeoutMs: 10_000,
+  throttleBudgetMs: 30_000,
+  reporters: ['console', 'json'] as ReporterName[],
+  outDir: 'reports',
+};
+
+function positiveInteger(value: number | undefined, flag: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`${flag} must be a whole number from 1 to ${max} (got ${Number.isNaN(value) ? 'not a number' : value})`);
+  }
+  return value;
+}
+
+function parseTarget(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--target must be an http:// or https:// URL (got "${value}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--target must be an http:// or https:// URL (got "${value}")`);
+  }
+  if (url.username || url.password) throw new UsageError('--target must not carry credentials; use --token');
+  if (url.search || url.hash) throw new UsageError('--target must be a base URL without ?query or #fragment');
+  return url.toString().replace(/\/+$/, '');
+}
+
+export function resolveRunConfig(options: RunOptions): RunConfig {
+  const target = parseTarget(options.target);
+  const token = options.token || undefined;
+  const otherToken = options.otherToken || undefined;
+  if (target && !token) {
+    throw new UsageError('--token is required with --target (or set PAT_CONFORMANCE_TOKEN)');
+  }
+  if (!target && (token || otherToken)) {
+    throw new UsageError('--token and --other-token need --target; without one the embedded reference makes its own identities');
+  }
+  if (token && otherToken && token === otherToken) {
+    throw new UsageError('--other-token must be a different identity from --token');
+  }
+
+  const known = scenarios.map((s) => s.name);
+  const asked = (options.scenario ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const unknown = asked.filter((s) => !known.includes(s));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown scenario ${unknown.map((u) => `"${u}"`).join(', ')}; valid names: ${known.join(', ')}`);
+  }
+  const selected = asked.length === 0 ? known : known.filter((s) => asked.includes(s));
+
+  const askedReporters = (options.reporter ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  const badReporter = askedReporters.find((r) => !(reporterNames as readonly string[]).includes(r));
+  if (badReporter) throw new UsageError(`unknown reporter "${badReporter}"; valid names: ${reporterNames.join(', ')}`);
+  // The console shows progress whatever files are asked for, unless --quiet.
+  const chosen = new Set<ReporterName>(askedReporters.length === 0 ? runDefaults.reporters : (askedReporters as ReporterName[]));
+  if (options.quiet) chosen.delete('console');
+  else chosen.add('console');
+  const reporters = [...chosen];
+
+  const seed = options.seed ?? freshSeed();
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new UsageError(`--seed must be a whole number from 0 to ${2 ** 32 - 1}`);
+
+  return {
+    target,
+    token,
+    otherToken,
+    scenarios: selected,
+    strict: options.strict ?? false,
+    expectThrottle: options.expectThrottle ?? false,
+    concurrency: positiveInteger(options.concurrency, '--concurrency', runDefaults.concurrency, 1000),
+    burst: positiveInteger(options.burst, '--burst', runDefaults.burst, 100_000),
+    burstConcurrency: positiveInteger(options.burstConcurrency, '--burst-concurrency', runDefaults.burstConcurrency, 1000),
+    timeoutMs: positiveInteger(options.timeout, '--timeout', runDefaults.timeoutMs, 600_000),
+    throttleBudgetMs: positiveInteger(options.throttleBudget, '--throttle-budget', runDefaults.throttleBudgetMs, 3_600_000),
+    seed,
+    reporters,
+    outDir: options.out || runDefaults.outDir,
+    quiet: options.quiet ?? false,
+  };
+}
+
+/** The configuration as reports show it: never a token. */
+export function publicOptions(config: RunConfig): Record<string, unknown> {
+  const { token, otherToken, ...rest } = config;
+  return { ...rest, token: token ? '<redacted>' : undefined, otherToken: otherToken ? '<redacted>' : undefined };
+}

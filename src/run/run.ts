@@ -1,0 +1,160 @@
+// One conformance run, start to finish: target, pre-flight, every selected case, cleanup,
+// reports. Data flows one way: config -> client -> scenarios -> verdicts -> reporters.
+import { ExitCode } from '../exit-codes.js';
+import { HttpClient, defaultHttpClientOptions } from '../client/http-client.js';
+import { Actor, type ActorEnvironment } from '../fixtures/actor.js';
+import { TokenLedger } from '../fixtures/token-ledger.js';
+import { defaultThrottlePolicy } from '../fixtures/throttle-wait.js';
+import { createRandom } from '../random.js';
+import { SecretRedactor } from '../redact.js';
+import type { Reporter } from '../reporters/reporter.js';
+import { scenarios } from '../../suites/index.js';
+import { toolName, toolVersion } from '../tool-info.js';
+import type { CaseResult, RunReport, RunSummary } from '../verdict.js';
+import { deleteCreatedTokens, type Leftover } from './cleanup.js';
+import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
+import { preflight } from './preflight.js';
+import { publicOptions, type RunConfig } from './run-config.js';
+import { runCase } from './run-case.js';
+
+export interface RunHooks {
+  reporters: Reporter[];
+  /** Aborted on SIGINT/SIGTERM: no new requests, then cleanup and reports. */
+  signal: AbortSignal;
+  interruptedBy: () => 'SIGINT' | 'SIGTERM' | undefined;
+}
+
+/** How long cleanup may take, on its own clock (the run's may already be spent). */
+const cleanupDeadlineMs = 60_000;
+
+export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<RunReport> {
+  const startedAt = new Date();
+  const redactor = new SecretRedactor();
+  let embedded: EmbeddedTarget | undefined;
+  if (!config.target) embedded = await startEmbeddedTarget();
+  const targetUrl = config.target ?? embedded!.server.url;
+  const ownerToken = config.token ?? embedded!.ownerToken;
+  const otherToken = config.otherToken ?? embedded?.otherToken;
+  redactor.add(ownerToken, '<bearer:owner>');
+  redactor.add(otherToken, '<bearer:other>');
+
+  const random = createRandom(config.seed);
+  const ledger = new TokenLedger();
+  const clientOptions = { ...defaultHttpClientOptions, timeoutMs: config.timeoutMs };
+  const http = new HttpClient(targetUrl, clientOptions, hooks.signal);
+  const actorEnv: Omit<ActorEnvironment, 'observe'> = {
+    http,
+    throttle: { ...defaultThrottlePolicy, budgetMs: config.throttleBudgetMs },
+    random,
+    redactor,
+    ledger,
+    namePrefix: `patc-${random.string(8)}`,
+    // A day: long enough for any run, short enough that a token lost to a crash expires soon.
+    expiresTime: new Date(startedAt.getTime() + 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    signal: hooks.signal,
+  };
+  const ownerAuthorization = `Bearer ${ownerToken}`;
+  const otherAuthorization = otherToken ? `Bearer ${otherToken}` : undefined;
+  const nameCounter = { next: 1 };
+
+  const results: CaseResult[] = [];
+  let leftovers: Leftover[] = [];
+  try {
+    const preflightActors = [{ actor: new Actor('owner', ownerAuthorization, { ...actorEnv, observe: () => {} }), flag: '--token' }];
+    if (otherAuthorization) preflightActors.push({ actor: new Actor('other', otherAuthorization, { ...actorEnv, observe: () => {} }), flag: '--other-token' });
+    await preflight(targetUrl, preflightActors);
+
+    const selected = scenarios.filter((s) => config.scenarios.includes(s.name));
+    const totalCases = selected.reduce((n, s) => n + s.cases.length, 0);
+    for (const reporter of hooks.reporters) reporter.runStarted?.({ targetUrl, totalCases });
+
+    for (const scenario of selected) {
+      for (const testCase of scenario.cases) {
+        if (hooks.signal.aborted) break;
+        for (const reporter of hooks.reporters) reporter.caseStarted?.({ scenario: scenario.name, case: testCase.name });
+        const result = await runCase(scenario, testCase, {
+          actorEnv,
+          ownerAuthorization,
+          otherAuthorization,
+          nameCounter,
+          settings: {
+            concurrency: config.concurrency,
+            burst: config.burst,
+            burstConcurrency: config.burstConcurrency,
+            expectThrottle: config.expectThrottle,
+          },
+          strict: config.strict,
+          http,
+        });
+        // A case cut short by the interruption is not a verdict on the target.
+        if (hooks.signal.aborted && result.status === 'errored') break;
+        results.push(result);
+        for (const reporter of hooks.reporters) reporter.caseFinished?.(result);
+      }
+    }
+  } finally {
+    leftovers = await cleanUp(targetUrl, config, actorEnv, ledger, ownerAuthorization, otherAuthorization);
+    await http.close();
+    await embedded?.server.close();
+  }
+
+  const finishedAt = new Date();
+  const interrupted = hooks.interruptedBy();
+  const summary = summarize(results);
+  const nonConformant = summary.failed > 0 || summary.errored > 0;
+  const exitCode = interrupted ? (interrupted === 'SIGTERM' ? ExitCode.Sigterm : ExitCode.Sigint) : nonConformant ? ExitCode.NonConformant : ExitCode.Conformant;
+  return {
+    schemaVersion: 1,
+    tool: { name: toolName, version: toolVersion },
+    target: { url: targetUrl, embedded: embedded !== undefined },
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    options: publicOptions(config),
+    strict: config.strict,
+    complete: !interrupted,
+    ...(interrupted ? { interrupted } : {}),
+    verdict: interrupted ? 'incomplete' : nonConformant ? 'non-conformant' : 'conformant',
+    exitCode,
+    summary,
+    cases: results,
+    leftovers,
+  };
+}
+
+async function cleanUp(
+  targetUrl: string,
+  config: RunConfig,
+  actorEnv: Omit<ActorEnvironment, 'observe'>,
+  ledger: TokenLedger,
+  ownerAuthorization: string,
+  otherAuthorization: string | undefined,
+): Promise<Leftover[]> {
+  if (ledger.size === 0) return [];
+  // Its own client and clock: the run's signal may already be aborted by SIGINT.
+  const deadline = AbortSignal.timeout(cleanupDeadlineMs);
+  const http = new HttpClient(targetUrl, { ...defaultHttpClientOptions, timeoutMs: config.timeoutMs }, deadline);
+  const env: ActorEnvironment = { ...actorEnv, http, signal: deadline, observe: () => {}, throttle: { ...actorEnv.throttle, budgetMs: Math.min(actorEnv.throttle.budgetMs, cleanupDeadlineMs) } };
+  const actors = new Map<string, Actor>([['owner', new Actor('owner', ownerAuthorization, env)]]);
+  if (otherAuthorization) actors.set('other', new Actor('other', otherAuthorization, env));
+  try {
+    return await deleteCreatedTokens(ledger, actors);
+  } catch (error) {
+    return ledger.all().filter((e) => !e.deleteAnswered).map((e) => ({ id: e.id, identity: e.identity, reason: `cleanup stopped: ${(error as Error).message}` }));
+  } finally {
+    await http.close();
+  }
+}
+
+function summarize(results: CaseResult[]): RunSummary {
+  const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
+  return {
+    total: results.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    warned: count('warned'),
+    skipped: count('skipped'),
+    inconclusive: count('inconclusive'),
+    errored: count('errored'),
+  };
+}

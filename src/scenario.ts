@@ -1,0 +1,61 @@
+// What a scenario is: a family of data-driven cases, each stating its level and the rule of
+// SPEC.md it checks, and one function that runs a case against the fixtures it is handed.
+// Scenarios never print, never read options and reach the network only through their actors.
+import type { CaseChecks } from './checks/case-checks.js';
+import type { Actor } from './fixtures/actor.js';
+import type { HttpClient } from './client/http-client.js';
+import type { Random } from './random.js';
+import type { Level } from './verdict.js';
+
+export interface CaseDefinition {
+  name: string;
+  level: Level;
+  /** The rule the case checks, in one sentence. */
+  rule: string;
+  /** Where the rule comes from, e.g. "SPEC.md, scenario 4". */
+  source: string;
+}
+
+export interface ScenarioSettings {
+  /** Racers in the concurrent-conflict scenario. */
+  concurrency: number;
+  /** Requests in the throttle burst, and how many are in flight at once. */
+  burst: number;
+  burstConcurrency: number;
+  /** --expect-throttle: at least one 429 in the burst is a must. */
+  expectThrottle: boolean;
+}
+
+export interface ScenarioContext {
+  owner: Actor;
+  /** The second identity; undefined when the run has none (such cases are skipped). */
+  other?: Actor;
+  /** A caller with this Authorization header (undefined: none), for unauthenticated probes. */
+  stranger(authorization: string | undefined, label: string): Actor;
+  check: CaseChecks;
+  random: Random;
+  settings: ScenarioSettings;
+  /** For pools of their own (the race opens its connections before releasing the deletes). */
+  http: HttpClient;
+  signal?: AbortSignal;
+}
+
+export interface Scenario<C extends CaseDefinition = CaseDefinition> {
+  name: string;
+  /** One line: what the scenario shows. */
+  title: string;
+  source: string;
+  requires?: { otherIdentity?: boolean };
+  cases: readonly C[];
+  run(context: ScenarioContext, testCase: C): Promise<void>;
+}
+
+export function defineScenario<C extends CaseDefinition>(scenario: Scenario<C>): Scenario<C> {
+  return scenario;
+}
+
+/** Thrown by a case that cannot prove anything this time (e.g. every racer was throttled). */
+export class InconclusiveCase extends Error {}
+
+/** Thrown by a case that does not apply to this target. */
+export class SkipCase extends Error {}

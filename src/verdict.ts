@@ -1,0 +1,106 @@
+// The data that flows from scenarios to reporters. Reporters read these types and never
+// decide anything: every verdict is already here when they see it.
+
+/** must: fails the gate. should: reported, fails only under --strict. */
+export type Level = 'must' | 'should';
+
+/** What was sent, with secrets already redacted. */
+export interface RequestEvidence {
+  method: string;
+  /** Path and query exactly as sent on the wire (percent-encoding kept). */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** What came back, cut to a sane length. */
+export interface ResponseEvidence {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** True when the body was longer than what is shown here. */
+  truncated: boolean;
+}
+
+export interface Evidence {
+  request: RequestEvidence;
+  response?: ResponseEvidence;
+  /** Set when no HTTP response was obtained (timeout, reset, refused, garbage). */
+  transportError?: string;
+  /** JSON Schema location of the first schema failure, e.g. "#/properties/message/type". */
+  schemaPath?: string;
+  /** Instance path of the first schema failure, e.g. "/message". */
+  instancePath?: string;
+}
+
+export interface CheckResult {
+  /** What was checked, stated as the rule: "second delete answers 404 ResourceNotFoundException". */
+  rule: string;
+  /** Where the rule comes from, e.g. "SPEC.md, scenario 1". */
+  source: string;
+  level: Level;
+  passed: boolean;
+  /** Why it failed (or a short confirmation when it passed). */
+  message: string;
+  evidence?: Evidence;
+}
+
+export type CaseStatus =
+  | 'passed' // every check passed
+  | 'failed' // a check that counts failed (must, or should under --strict)
+  | 'warned' // only should-level checks failed and --strict is off
+  | 'skipped' // not run, with a reason (e.g. no second identity)
+  | 'inconclusive' // the target did not let the case prove anything (e.g. every racer throttled)
+  | 'errored'; // the case could not be carried out (setup failed, target stays throttled)
+
+export interface CaseResult {
+  scenario: string;
+  case: string;
+  /** The scenario's one-line title. */
+  title: string;
+  level: Level;
+  /** The rule the case checks and its source in SPEC.md. */
+  rule: string;
+  source: string;
+  status: CaseStatus;
+  /** Reason for skipped / inconclusive / errored. */
+  reason?: string;
+  checks: CheckResult[];
+  durationMs: number;
+}
+
+export type RunVerdict = 'conformant' | 'non-conformant' | 'incomplete';
+
+export interface RunSummary {
+  total: number;
+  passed: number;
+  failed: number;
+  warned: number;
+  skipped: number;
+  inconclusive: number;
+  errored: number;
+}
+
+/** The complete, versioned result of a run: what the JSON reporter writes. */
+export interface RunReport {
+  /** Bumped on any incompatible change to this shape. */
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  target: { url: string; embedded: boolean; replay?: string };
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** The options the run used, secrets removed. */
+  options: Record<string, unknown>;
+  strict: boolean;
+  /** False when the run was interrupted or cut short. */
+  complete: boolean;
+  /** Set when a signal interrupted the run. */
+  interrupted?: 'SIGINT' | 'SIGTERM';
+  verdict: RunVerdict;
+  exitCode: number;
+  summary: RunSummary;
+  cases: CaseResult[];
+  /** Tokens the run created that it could not delete (ID only, never the secret). */
+  leftovers: Array<{ id: string; identity: string; reason: string }>;
+}

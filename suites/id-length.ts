@@ -1,0 +1,52 @@
+// SPEC.md, scenario 4: IDs longer than 36 characters are rejected and delete nothing.
+import { defineScenario } from '../src/scenario.js';
+import type { CreatedToken } from '../src/fixtures/actor.js';
+import type { ModeledErrorName } from '../src/checks/error-name.js';
+import type { Rule } from '../src/checks/case-checks.js';
+
+const source = 'SPEC.md, scenario 4 (ID over 36 characters)';
+
+const rules = {
+  survives: { rule: 'the existing token is not deleted', source },
+} satisfies Record<string, Rule>;
+
+interface LengthCase {
+  name: string;
+  level: 'must' | 'should';
+  rule: string;
+  source: string;
+  id: (existing: CreatedToken) => string;
+  expect: ModeledErrorName;
+}
+
+/** The existing ID first, so that truncation to 36 finds it, then 'x' up to 37 code points at least. */
+function appendPastBound(id: string): string {
+  return id + 'x'.repeat(Math.max(1, 37 - [...id].length));
+}
+
+const cases: LengthCase[] = [
+  { name: '37 characters', level: 'must', rule: 'a 37-character ID answers 400 ValidationException', source, id: () => 'a'.repeat(37), expect: 'ValidationException' },
+  { name: '100 characters', level: 'must', rule: 'a 100-character ID answers 400 ValidationException', source, id: () => 'b'.repeat(100), expect: 'ValidationException' },
+  { name: '4096 characters', level: 'must', rule: 'a 4096-character ID answers 400 ValidationException', source, id: () => 'c'.repeat(4096), expect: 'ValidationException' },
+  // An implementation that truncates to 36 and then deletes is caught here: the first 36
+  // characters are an existing token's ID (when the implementation's IDs are 36 long).
+  { name: 'existing ID with characters appended', level: 'must', rule: 'an existing ID plus characters (over 36) answers 400 and deletes nothing', source, id: (t) => appendPastBound(t.id), expect: 'ValidationException' },
+  { name: 'existing ID with 37 emoji appended', level: 'must', rule: 'an existing ID plus astral characters answers 400 and deletes nothing', source, id: (t) => t.id + '\u{1F511}'.repeat(37), expect: 'ValidationException' },
+  // Lengths are code points (Smithy): 36 emoji are 72 UTF-16 units and 144 UTF-8 bytes, yet within the bound.
+  { name: '36 emoji (astral code points)', level: 'should', rule: 'a 36-code-point ID of astral characters is within the bound: 404, not 400', source: `${source}; The three operations (lengths in code points)`, id: () => '\u{1F511}'.repeat(36), expect: 'ResourceNotFoundException' },
+  { name: '36 two-byte characters', level: 'should', rule: 'a 36-code-point ID of 2-byte UTF-8 characters is within the bound: 404, not 400', source: `${source}; The three operations (lengths in code points)`, id: () => 'é'.repeat(36), expect: 'ResourceNotFoundException' },
+];
+
+export default defineScenario({
+  name: 'id-length',
+  title: 'IDs longer than 36 code points are rejected with 400 and delete nothing',
+  source,
+  cases,
+  async run({ owner, check }, testCase) {
+    const existing = await owner.createToken();
+    const answer = await owner.deleteToken(testCase.id(existing));
+    check.error(answer, [testCase.expect], { rule: testCase.rule, source: testCase.source });
+    const { listed, lastPage } = await owner.isListed(existing.id);
+    check.record({ ...rules.survives, level: 'must' }, listed, listed ? `token ${existing.id} still listed` : `token ${existing.id} was deleted by a delete of another ID`, lastPage);
+  },
+});

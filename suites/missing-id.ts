@@ -1,0 +1,36 @@
+// SPEC.md, scenario 3: deletes with no ID, or an ID an implementation could trim to nothing.
+import { defineScenario } from '../src/scenario.js';
+import { collectionPath } from '../src/api/operations.js';
+import { expectCanariesSurvive, plantCanaries } from '../src/fixtures/canaries.js';
+import type { Rule } from '../src/checks/case-checks.js';
+
+const source = 'SPEC.md, scenario 3 (missing ID)';
+
+const rules = {
+  unchanged: { rule: 'no token of either identity changes', source },
+} satisfies Record<string, Rule>;
+
+export default defineScenario({
+  name: 'missing-id',
+  title: 'A delete without an ID is a 4xx error and deletes nothing',
+  source,
+  cases: [
+    { name: 'trailing slash, empty label', level: 'must', rule: 'DELETE /v1/accessTokens/ answers 400, 403, 404 or 405, never 2xx or 5xx', source, path: `${collectionPath}/`, allowed: [400, 403, 404, 405] },
+    { name: 'collection path', level: 'must', rule: 'DELETE /v1/accessTokens answers 400, 403, 404 or 405, never 2xx or 5xx', source, path: collectionPath, allowed: [400, 403, 404, 405] },
+    // Whitespace-only IDs are well-formed labels; an unknown ID's 404 is as good as a 400.
+    { name: 'space-only ID (%20)', level: 'must', rule: 'a space-only ID answers a 4xx, never 2xx or 5xx', source, path: `${collectionPath}/%20`, allowed: fourXX() },
+    { name: 'tab-only ID (%09)', level: 'must', rule: 'a tab-only ID answers a 4xx, never 2xx or 5xx', source, path: `${collectionPath}/%09`, allowed: fourXX() },
+    { name: 'three spaces (%20%20%20)', level: 'must', rule: 'a whitespace-only ID answers a 4xx, never 2xx or 5xx', source, path: `${collectionPath}/%20%20%20`, allowed: fourXX() },
+  ],
+  async run(context, testCase) {
+    const canaries = await plantCanaries(context);
+    const answer = await context.owner.deletePath(testCase.path);
+    context.check.status(answer, testCase.allowed, { rule: testCase.rule, source });
+    await expectCanariesSurvive(context, canaries, rules.unchanged);
+  },
+});
+
+/** Every 4xx but 429, which the runner waits out before judging. */
+function fourXX(): number[] {
+  return Array.from({ length: 100 }, (_, i) => 400 + i).filter((s) => s !== 429);
+}

@@ -1,0 +1,81 @@
+// SPEC.md, scenario 6: a burst of requests. Throttling is allowed; anything else is not.
+import { defineScenario } from '../src/scenario.js';
+import * as ops from '../src/api/operations.js';
+import type { Rule } from '../src/checks/case-checks.js';
+import { describe } from '../src/checks/case-checks.js';
+import { runBurst } from '../src/client/burst.js';
+import type { Exchange } from '../src/client/exchange.js';
+import type { CreatedToken } from '../src/fixtures/actor.js';
+import { StepError } from '../src/fixtures/step-error.js';
+
+const source = 'SPEC.md, scenario 6 (throttle burst)';
+
+const rules = {
+  normalOrThrottled: { rule: 'every answer in the burst is the normal one or a 429 ThrottlingException', source },
+  noServerError: { rule: 'no 5xx and no dropped connection during the burst', source },
+  throttledNoEffect: { rule: 'a throttled delete has no effect (its token still exists)', source },
+  recovers: { rule: 'after the burst, with backoff, the target answers normally again', source },
+  sawThrottle: { rule: 'the burst is throttled at least once (--expect-throttle)', source },
+} satisfies Record<string, Rule>;
+
+export default defineScenario({
+  name: 'throttle-burst',
+  title: 'A burst is answered normally or with well-formed 429s, throttled deletes do nothing, and the target recovers',
+  source,
+  cases: [
+    { name: 'burst of lists and deletes', level: 'must', rule: 'every answer normal or 429 ThrottlingException; no 5xx; throttled deletes do nothing; recovery', source },
+  ],
+  async run({ owner, check, http, settings }, _testCase) {
+    // Deletes go last, when a throttling target has run out of budget, so that some of them
+    // are throttled and their having no effect can be seen.
+    const deletes = Math.max(1, Math.min(20, Math.floor(settings.burst / 10)));
+    const tokens: CreatedToken[] = [];
+    for (let i = 0; i < deletes; i++) tokens.push(await owner.createToken());
+    const lists = settings.burst - deletes;
+    const pool = http.createPool(settings.burstConcurrency);
+    let answers: Exchange[];
+    try {
+      answers = await runBurst(settings.burst, settings.burstConcurrency, (i) =>
+        owner.sendOnce(i < lists ? ops.listRequest(1, undefined) : ops.deleteRequest(tokens[i - lists]!.id), pool),
+      );
+    } finally {
+      await pool.destroy();
+    }
+    const deleteAnswers = answers.slice(lists);
+    deleteAnswers.forEach((a, i) => owner.noteDelete(tokens[i]!.id, a));
+
+    const throttled = answers.filter((a) => a.response?.status === 429);
+    const broken = answers.filter((a) => !a.response || a.response.status >= 500);
+    const abnormal = answers.filter((a) => {
+      const status = a.response?.status;
+      return status !== undefined && status < 500 && status !== 429 && status !== 200;
+    });
+    check.record(rules.noServerError, broken.length === 0, broken.length === 0 ? `${answers.length} answers, none 5xx or dropped` : `${broken.length} of ${answers.length} answers were ${describe(broken[0]!)}`, broken[0]);
+    check.record(rules.normalOrThrottled, abnormal.length === 0, abnormal.length === 0 ? `${answers.length - throttled.length - broken.length} normal, ${throttled.length} throttled` : `${abnormal.length} answers were neither normal nor 429, e.g. ${describe(abnormal[0]!)}`, abnormal[0]);
+    check.record(
+      { ...rules.sawThrottle, level: settings.expectThrottle ? 'must' : 'should' },
+      throttled.length > 0,
+      throttled.length > 0 ? `${throttled.length} of ${answers.length} requests were throttled` : `none of ${answers.length} requests at concurrency ${settings.burstConcurrency} was throttled`,
+    );
+
+    // Recovery first: the listing that proves what the throttled deletes did needs a target that answers.
+    let recovered: Exchange;
+    try {
+      recovered = await owner.send(ops.listRequest(1, undefined));
+    } catch (error) {
+      if (!(error instanceof StepError)) throw error;
+      check.record(rules.recovers, false, error.message, error.exchange);
+      return;
+    }
+    const ok = recovered.response?.status === 200;
+    check.record(rules.recovers, ok, ok ? 'answers 200 again' : `after the burst: ${describe(recovered)}`, recovered);
+
+    const throttledDeletes = deleteAnswers.map((a, i) => ({ a, token: tokens[i]! })).filter(({ a }) => a.response?.status === 429);
+    if (throttledDeletes.length > 0) {
+      const { tokens: listed, lastPage } = await owner.listAll();
+      const ids = new Set(listed.map((t) => t.id));
+      const vanished = throttledDeletes.filter(({ token }) => !ids.has(token.id));
+      check.record(rules.throttledNoEffect, vanished.length === 0, vanished.length === 0 ? `${throttledDeletes.length} throttled deletes, every token still listed` : `${vanished.length} of ${throttledDeletes.length} throttled deletes deleted their token anyway`, vanished[0]?.a ?? lastPage);
+    }
+  },
+});
