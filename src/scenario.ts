@@ -24,6 +24,8 @@ export interface ScenarioSettings {
   burstConcurrency: number;
   /** --expect-throttle: at least one 429 in the burst is a must. */
   expectThrottle: boolean;
+  /** Longest single wait for throttling to pass. */
+  throttleWaitMaxMs: number;
 }
 
 export interface ScenarioContext {

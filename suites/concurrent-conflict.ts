@@ -4,7 +4,8 @@ import * as ops from '../src/api/operations.js';
 import type { Exchange } from '../src/client/exchange.js';
 import type { Rule } from '../src/checks/case-checks.js';
 import { describe } from '../src/checks/case-checks.js';
-import { readResponse } from '../src/checks/response-reading.js';
+import { readResponse, retryAfterMs } from '../src/checks/response-reading.js';
+import { sleep } from '../src/fixtures/throttle-wait.js';
 import type { Pool } from 'undici';
 
 const source = 'SPEC.md, scenario 5 (concurrent conflict)';
@@ -21,9 +22,21 @@ const rules = {
 /** Races whose racers were nearly all throttled prove nothing and are run again, this often. */
 const maxRaceAttempts = 3;
 
-/** Open every connection of the pool before the race, so the deletes leave together. */
+/**
+ * Open every connection of the pool before the race, so the deletes leave together. The
+ * warm-up requests carry no credentials: they must not spend the owner's throttling budget,
+ * which the race itself needs.
+ */
 async function openConnections(context: ScenarioContext, pool: Pool, count: number): Promise<void> {
-  await Promise.all(Array.from({ length: count }, () => context.owner.sendOnce(ops.listRequest(1, undefined), pool)));
+  const anonymous = context.stranger(undefined, 'connection warm-up');
+  await Promise.all(Array.from({ length: count }, () => anonymous.sendOnce(ops.listRequest(1, undefined), pool)));
+}
+
+/** After a race lost to throttling, wait as the target asked before racing again. */
+function waitAfterThrottledRace(context: ScenarioContext, answers: Exchange[]): Promise<void> {
+  const advised = answers.map((a) => retryAfterMs(a) ?? 0);
+  const wait = Math.min(Math.max(1000, ...advised), context.settings.throttleWaitMaxMs);
+  return sleep(wait, context.signal);
 }
 
 export default defineScenario({
@@ -61,6 +74,7 @@ async function raceOneToken(context: ScenarioContext, pool: Pool, width: number)
       if (attempt === maxRaceAttempts) {
         throw new InconclusiveCase(`in ${maxRaceAttempts} races of ${width}, fewer than two racers were not throttled`);
       }
+      await waitAfterThrottledRace(context, answers);
       continue;
     }
     const winners = judged.filter((a) => a.response?.status === 200);

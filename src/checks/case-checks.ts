@@ -60,11 +60,11 @@ export class CaseChecks {
     return passed;
   }
 
-  /** The answer has one of these statuses. */
-  status(exchange: Exchange, allowed: readonly number[], rule: Rule): boolean {
+  /** The answer has one of these statuses; `expected` names them when the list is long. */
+  status(exchange: Exchange, allowed: readonly number[], rule: Rule, expected = allowed.join(' or ')): boolean {
     const got = describe(exchange);
     const ok = exchange.response !== undefined && allowed.includes(exchange.response.status);
-    return this.record(rule, ok, ok ? `answered ${got}` : `expected ${allowed.join(' or ')}, got ${got}`, exchange);
+    return this.record(rule, ok, ok ? `answered ${got}` : `expected ${expected}, got ${got}`, exchange);
   }
 
   /** The answer is one of these modelled errors, each with its own status. */

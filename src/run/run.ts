@@ -35,8 +35,8 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   const targetUrl = config.target ?? embedded!.server.url;
   const ownerToken = config.token ?? embedded!.ownerToken;
   const otherToken = config.otherToken ?? embedded?.otherToken;
-  redactor.add(ownerToken, '<bearer:owner>');
-  redactor.add(otherToken, '<bearer:other>');
+  redactor.add(ownerToken, '<identity-1>');
+  redactor.add(otherToken, '<identity-2>');
 
   const random = createRandom(config.seed);
   const ledger = new TokenLedger();
@@ -82,6 +82,7 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
             burst: config.burst,
             burstConcurrency: config.burstConcurrency,
             expectThrottle: config.expectThrottle,
+            throttleWaitMaxMs: actorEnv.throttle.maxWaitMs,
           },
           strict: config.strict,
           http,

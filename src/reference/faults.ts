@@ -1,0 +1,67 @@
+// The named defects the reference implementation can inject (`serve --fault NAME`).
+//
+// Each fault is exactly one defect, so that a test of the suite can switch one on and prove that
+// the scenario written for it catches it (and, with it off, that the scenario passes). The
+// description is what `serve --help` shows; keep it one line and say what a client observes.
+export const faults = [
+  { name: 'success-204', description: 'a successful delete answers 204 instead of 200' },
+  { name: 'body-on-success', description: 'a successful delete answers 200 with the body {"deleted":true}' },
+  { name: 'no-owner-check', description: 'any identity may delete any token' },
+  {
+    name: 'owner-check-after-delete',
+    description: 'a wrong owner gets the correct 403, but the token is deleted anyway',
+  },
+  {
+    name: 'truncate-long-id',
+    description: 'IDs over 36 code points are cut to 36 and processed (existing ID + "x" deletes it)',
+  },
+  { name: 'no-length-check', description: 'no ID length validation (a 37-character unknown ID answers 404, not 400)' },
+  { name: 'utf16-length', description: 'ID length counted in UTF-16 units (36 emoji answer 400, not 404)' },
+  {
+    name: 'missing-id-500',
+    description: 'DELETE /v1/accessTokens/ and DELETE /v1/accessTokens answer 500 InternalServerException',
+  },
+  { name: 'trim-id', description: 'the decoded ID is trimmed; an ID empty after trimming answers 200' },
+  {
+    name: 'id-path-normalize',
+    description: 'the decoded ID is treated as a path (x%2F<id> and <id>%3Fx delete <id>)',
+  },
+  {
+    name: 'race-double-success',
+    description: 'delete is not atomic (check, yield ~5 ms, remove): racing deletes all answer 200',
+  },
+  { name: 'race-500', description: 'losers of a concurrent delete answer 500 instead of 404/409' },
+  {
+    name: 'global-delete-lock',
+    description: 'one global lock (~20 ms a delete): overlapping deletes of different tokens answer 409',
+  },
+  { name: 'delete-not-persisted', description: 'delete answers 200 but the token stays listed and deletable' },
+  { name: 'missing-token-200', description: 'deleting an unknown or already deleted ID answers 200' },
+  { name: 'delete-siblings', description: "deleting a token also deletes the owner's other tokens" },
+  {
+    name: 'no-auth',
+    description: 'requests without valid credentials are served as "anonymous", who may delete any token',
+  },
+  { name: 'burst-503', description: 'throttled requests answer 503 ServiceUnavailableException instead of 429' },
+  { name: 'throttle-not-json', description: 'the 429 body is text/plain "Rate exceeded" (error type header still sent)' },
+  { name: 'throttle-deletes-anyway', description: 'a throttled delete still deletes the token (the answer is still 429)' },
+  { name: 'no-recovery', description: 'an identity once throttled stays throttled (every later request 429)' },
+  { name: 'burst-drop-connection', description: 'throttled requests get their connection destroyed instead of a 429' },
+  { name: 'no-errortype-header', description: 'errors omit x-amzn-errortype (the body carries __type instead)' },
+  { name: 'error-name-mismatch', description: '404 errors carry the error type ValidationException' },
+  { name: 'no-error-message', description: 'error bodies are {} (no message member)' },
+  { name: 'error-not-json', description: 'error bodies are text/plain' },
+  {
+    name: 'list-ignores-next-token',
+    description: 'ListAccessTokens ignores nextToken and always answers the first page (pagination never ends)',
+  },
+  { name: 'list-hides-last-page', description: 'ListAccessTokens never answers tokens beyond the first page (no nextToken)' },
+] as const;
+
+export type FaultName = (typeof faults)[number]['name'];
+
+export const faultNames: readonly FaultName[] = faults.map((f) => f.name);
+
+export function isFaultName(value: string): value is FaultName {
+  return (faultNames as readonly string[]).includes(value);
+}

@@ -1,0 +1,60 @@
+// CreateAccessToken: PUT /v1/accessTokens -> 201 {secret, name, expiresTime, accessTokenId}.
+import { readJsonObject, member } from '../body.js';
+import { writeError } from '../errors.js';
+import { writeJson } from '../responses.js';
+import type { RequestContext } from '../state.js';
+import { formatRfc3339, parseRfc3339 } from '../timestamps.js';
+import { writeBodyError } from './common.js';
+
+const oneYearMs = 365 * 24 * 3600 * 1000;
+
+export async function createAccessToken({ req, res, state, identity }: RequestContext): Promise<void> {
+  const body = await readJsonObject(req);
+  if (!body.ok) return writeBodyError(res, state, body);
+
+  const name = member(body.value, 'name');
+  if (typeof name !== 'string') {
+    return writeError(res, state.options, 'ValidationException', 'name is required and must be a string');
+  }
+  const nameLength = [...name].length; // code points, as Smithy's length trait counts
+  if (nameLength < 1 || nameLength > 100) {
+    return writeError(res, state.options, 'ValidationException', 'name must be 1 to 100 characters long');
+  }
+
+  const rawExpires = member(body.value, 'expiresTime');
+  let expires: Date;
+  if (rawExpires === undefined) {
+    expires = new Date(Date.now() + oneYearMs);
+  } else {
+    const parsed = typeof rawExpires === 'string' ? parseRfc3339(rawExpires) : undefined;
+    if (!parsed) {
+      return writeError(
+        res,
+        state.options,
+        'ValidationException',
+        'expiresTime must be an RFC 3339 date-time such as 2030-01-02T03:04:05Z',
+      );
+    }
+    expires = parsed;
+  }
+
+  // Quota after validation: a malformed request is a 400 whatever the caller holds.
+  if (state.store.countFor(identity.key) >= state.options.maxTokens) {
+    return writeError(
+      res,
+      state.options,
+      'ServiceQuotaExceededException',
+      `You already hold the maximum of ${state.options.maxTokens} access tokens`,
+    );
+  }
+
+  let id = state.random.id(state.options.idStyle);
+  while (state.store.has(id)) id = state.random.id(state.options.idStyle);
+  const token = state.store.add({ id, owner: identity.key, name, expiresTime: formatRfc3339(expires) });
+  writeJson(res, 201, {
+    secret: state.random.secret(), // handed out once and never stored: nothing can leak it later
+    name: token.name,
+    expiresTime: token.expiresTime,
+    accessTokenId: token.id,
+  });
+}

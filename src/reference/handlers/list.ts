@@ -1,0 +1,43 @@
+// ListAccessTokens: POST /v1/accessTokens -> 200 {items, nextToken?}, the caller's tokens only.
+import { member, readJsonObject } from '../body.js';
+import { writeError } from '../errors.js';
+import { writeJson } from '../responses.js';
+import type { RequestContext } from '../state.js';
+import { writeBodyError } from './common.js';
+
+/** The model's bound on maxResults. */
+const maxResultsLimit = 10;
+
+export async function listAccessTokens({ req, res, state, identity }: RequestContext): Promise<void> {
+  const body = await readJsonObject(req);
+  if (!body.ok) return writeBodyError(res, state, body);
+
+  const maxResults = member(body.value, 'maxResults');
+  if (
+    maxResults !== undefined &&
+    (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1 || maxResults > maxResultsLimit)
+  ) {
+    return writeError(res, state.options, 'ValidationException', `maxResults must be an integer from 1 to ${maxResultsLimit}`);
+  }
+  const nextToken = member(body.value, 'nextToken');
+  if (nextToken !== undefined && typeof nextToken !== 'string') {
+    return writeError(res, state.options, 'ValidationException', 'nextToken must be a string');
+  }
+
+  let afterSeq = 0;
+  const ignoreToken = state.fault('list-ignores-next-token') || state.fault('list-hides-last-page');
+  if (nextToken !== undefined && !ignoreToken) {
+    const decoded = state.pageTokens.decode(nextToken, identity.key);
+    if (!decoded.ok) return writeError(res, state.options, 'ValidationException', decoded.reason);
+    afterSeq = decoded.afterSeq;
+  }
+
+  const limit = Math.min(state.options.pageSize, maxResults ?? maxResultsLimit);
+  const page = state.store.page(identity.key, afterSeq, limit);
+  const last = page.items.at(-1);
+  const more = page.more && last !== undefined && !state.fault('list-hides-last-page');
+  writeJson(res, 200, {
+    items: page.items.map((t) => ({ id: t.id, name: t.name, expiresTime: t.expiresTime })),
+    ...(more ? { nextToken: state.pageTokens.encode(identity.key, last.seq) } : {}),
+  });
+}

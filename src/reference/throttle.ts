@@ -1,0 +1,38 @@
+// Applying the per-identity token bucket to a request, before the request has any effect.
+//
+// Runs after authentication (buckets are per identity) and before routing to a handler, so a
+// throttled request never reaches code that could change state; the throttle faults below are
+// the deliberate exceptions.
+import { writeError } from './errors.js';
+import { deleteDespiteThrottle } from './handlers/delete.js';
+import type { Route } from './routes.js';
+import type { RequestContext } from './state.js';
+
+/** Answers the request if it is throttled; true when it did. */
+export function answerIfThrottled(ctx: RequestContext, route: Route): boolean {
+  const { req, res, state, identity } = ctx;
+  let retryAfterSeconds: number;
+  if (state.fault('no-recovery') && state.throttledForever.has(identity.key)) {
+    retryAfterSeconds = 1;
+  } else {
+    const taken = state.buckets.take(identity.key);
+    if (taken.allowed) return false;
+    retryAfterSeconds = taken.retryAfterSeconds;
+    if (state.fault('no-recovery')) state.throttledForever.add(identity.key);
+  }
+
+  if (state.fault('throttle-deletes-anyway') && route.kind === 'delete') {
+    deleteDespiteThrottle(state, identity, route.label);
+  }
+  if (state.fault('burst-drop-connection')) {
+    req.socket.destroy();
+    return true;
+  }
+  const headers = { 'retry-after': String(retryAfterSeconds) };
+  if (state.fault('burst-503')) {
+    writeError(res, state.options, 'ServiceUnavailableException', 'Service unavailable', { headers });
+  } else {
+    writeError(res, state.options, 'ThrottlingException', 'Rate exceeded', { headers });
+  }
+  return true;
+}
