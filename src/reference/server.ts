@@ -99,7 +99,8 @@ function handle(req: IncomingMessage, res: ServerResponse, state: ReferenceState
 
   dispatch(req, res, state, (name) => (who = name)).catch(() => {
     // A bug, not a client mistake: answer 500 rather than crash the process or hang the client.
-    writeError(res, state.options, 'InternalServerException', 'Internal error in the reference implementation');
+    if (res.headersSent) res.destroy();
+    else writeError(res, state.options, 'InternalServerException', 'Internal error in the reference implementation');
   });
 }
 
