@@ -1,0 +1,316 @@
+// Every named fault shows its one defect on the wire, so that scenario tests that switch a fault
+// on are testing against a real defect. Where it is cheap, the same steps against a default
+// server show the conformant answer, proving that the difference is the fault's doing.
+import { describe, expect, it } from 'vitest';
+import { faultNames, type FaultName } from '../src/reference/faults.js';
+import type { ReferenceOptions } from '../src/reference/options.js';
+import type { ReferenceServer } from '../src/reference/server.js';
+import { alice, bob, createToken, errortype, listAll, race, raw, serverPool, sleep, statuses } from './helpers/reference.js';
+
+const pool = serverPool();
+
+/** A server with the fault on, and (for the comparison) one with defaults. */
+async function withFault(
+  fault: FaultName,
+  options: Partial<ReferenceOptions> = {},
+): Promise<{ faulty: ReferenceServer; normal: ReferenceServer }> {
+  const [faulty, normal] = await Promise.all([pool.start({ ...options, faults: [fault] }), pool.start(options)]);
+  return { faulty, normal };
+}
+
+const del = (server: ReferenceServer, id: string, bearer = alice) =>
+  raw(server, 'DELETE', `/v1/accessTokens/${id}`, { bearer });
+
+/** Lets a few throttle tests start with an empty bucket cheaply: rate high enough to refill fast. */
+const tinyBucket = { rate: 1, burst: 1 } as const;
+
+const cases: Record<FaultName, () => Promise<void>> = {
+  async 'success-204'() {
+    const { faulty, normal } = await withFault('success-204');
+    const res = await del(faulty, await createToken(faulty));
+    expect(res.status).toBe(204);
+    expect(await listAll(faulty)).toEqual([]);
+    expect((await del(normal, await createToken(normal))).status).toBe(200);
+  },
+
+  async 'body-on-success'() {
+    const { faulty, normal } = await withFault('body-on-success');
+    const res = await del(faulty, await createToken(faulty));
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ deleted: true });
+    expect((await del(normal, await createToken(normal))).text).toBe('');
+  },
+
+  async 'no-owner-check'() {
+    const { faulty, normal } = await withFault('no-owner-check');
+    const id = await createToken(faulty, alice);
+    expect((await del(faulty, id, bob)).status).toBe(200);
+    expect(await listAll(faulty, alice)).toEqual([]);
+    const kept = await createToken(normal, alice);
+    expect((await del(normal, kept, bob)).status).toBe(403);
+    expect(await listAll(normal, alice)).toEqual([kept]);
+  },
+
+  async 'owner-check-after-delete'() {
+    const { faulty } = await withFault('owner-check-after-delete');
+    const id = await createToken(faulty, alice);
+    const res = await del(faulty, id, bob);
+    expect(res.status).toBe(403);
+    expect(errortype(res)).toBe('AccessDeniedException');
+    expect(await listAll(faulty, alice)).toEqual([]); // the defect: it is gone anyway
+  },
+
+  async 'truncate-long-id'() {
+    const { faulty, normal } = await withFault('truncate-long-id');
+    const id = await createToken(faulty);
+    expect((await del(faulty, `${id}x`)).status).toBe(200);
+    expect(await listAll(faulty)).toEqual([]);
+    const kept = await createToken(normal);
+    const res = await del(normal, `${kept}x`);
+    expect([res.status, errortype(res)]).toEqual([400, 'ValidationException']);
+    expect(await listAll(normal)).toEqual([kept]);
+  },
+
+  async 'no-length-check'() {
+    const { faulty, normal } = await withFault('no-length-check');
+    const res = await del(faulty, 'a'.repeat(37));
+    expect([res.status, errortype(res)]).toEqual([404, 'ResourceNotFoundException']);
+    expect((await del(normal, 'a'.repeat(37))).status).toBe(400);
+  },
+
+  async 'utf16-length'() {
+    const { faulty, normal } = await withFault('utf16-length');
+    const emoji36 = encodeURIComponent('\u{1F511}'.repeat(36));
+    const res = await del(faulty, emoji36);
+    expect([res.status, errortype(res)]).toEqual([400, 'ValidationException']);
+    // 18 emoji are 36 UTF-16 units: still within the (wrong) bound.
+    expect((await del(faulty, encodeURIComponent('\u{1F511}'.repeat(18)))).status).toBe(404);
+    expect((await del(normal, emoji36)).status).toBe(404);
+  },
+
+  async 'missing-id-500'() {
+    const { faulty, normal } = await withFault('missing-id-500');
+    for (const path of ['/v1/accessTokens/', '/v1/accessTokens']) {
+      const res = await raw(faulty, 'DELETE', path);
+      expect([res.status, errortype(res)]).toEqual([500, 'InternalServerException']);
+      expect(res.json).toEqual({ message: expect.any(String) });
+    }
+    expect((await raw(normal, 'DELETE', '/v1/accessTokens/')).status).toBe(400);
+  },
+
+  async 'trim-id'() {
+    const { faulty, normal } = await withFault('trim-id');
+    expect((await del(faulty, '%20')).status).toBe(200);
+    expect((await del(faulty, '%09')).status).toBe(200);
+    const id = await createToken(faulty);
+    expect((await del(faulty, `%20${id}`)).status).toBe(200);
+    expect(await listAll(faulty)).toEqual([]);
+    expect((await del(normal, '%20')).status).toBe(404);
+  },
+
+  async 'id-path-normalize'() {
+    const { faulty, normal } = await withFault('id-path-normalize');
+    for (const probe of [(id: string) => `x%2F${id}`, (id: string) => `${id}%3Fx`, (id: string) => `%2E%2E%2F${id}`]) {
+      const id = await createToken(faulty);
+      expect((await del(faulty, probe(id))).status).toBe(200);
+      expect(await listAll(faulty)).toEqual([]);
+    }
+    const kept = await createToken(normal);
+    expect((await del(normal, `x%2F${kept}`)).status).toBe(400);
+    expect((await del(normal, `${kept.slice(0, 30)}%3Fx`)).status).toBe(404);
+    expect(await listAll(normal)).toEqual([kept]);
+  },
+
+  async 'race-double-success'() {
+    const { faulty } = await withFault('race-double-success');
+    const id = await createToken(faulty);
+    const answers = await race(faulty, 16, () => ({ method: 'DELETE', path: `/v1/accessTokens/${id}` }));
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThan(1);
+    expect(await listAll(faulty)).toEqual([]);
+  },
+
+  async 'race-500'() {
+    for (const conflictWindowMs of [0, 100]) {
+      const { faulty } = await withFault('race-500', { conflictWindowMs });
+      const id = await createToken(faulty);
+      const answers = await race(faulty, 16, () => ({ method: 'DELETE', path: `/v1/accessTokens/${id}` }));
+      expect(statuses(answers)).toEqual([200, ...Array<number>(15).fill(500)]);
+      // Long after the race, an ordinary 404 again.
+      if (conflictWindowMs === 100) {
+        await sleep(1100);
+        expect((await del(faulty, id)).status).toBe(404);
+      }
+    }
+  },
+
+  async 'global-delete-lock'() {
+    const { faulty } = await withFault('global-delete-lock');
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await createToken(faulty));
+    const answers = await race(faulty, 8, (i) => ({ method: 'DELETE', path: `/v1/accessTokens/${ids[i]}` }));
+    const conflicts = answers.filter((a) => a.status === 409);
+    expect(conflicts.length).toBeGreaterThan(0);
+    expect(conflicts.every((a) => errortype(a) === 'ConflictException')).toBe(true);
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThan(0);
+  },
+
+  async 'delete-not-persisted'() {
+    const { faulty } = await withFault('delete-not-persisted');
+    const id = await createToken(faulty);
+    expect((await del(faulty, id)).status).toBe(200);
+    expect(await listAll(faulty)).toEqual([id]);
+    expect((await del(faulty, id)).status).toBe(200);
+  },
+
+  async 'missing-token-200'() {
+    const { faulty, normal } = await withFault('missing-token-200');
+    const id = await createToken(faulty);
+    expect((await del(faulty, id)).status).toBe(200);
+    expect((await del(faulty, id)).status).toBe(200);
+    expect((await del(faulty, 'no-such-token')).status).toBe(200);
+    expect((await del(normal, 'no-such-token')).status).toBe(404);
+  },
+
+  async 'delete-siblings'() {
+    const { faulty } = await withFault('delete-siblings');
+    const ids = [await createToken(faulty), await createToken(faulty), await createToken(faulty)];
+    const bobs = await createToken(faulty, bob);
+    expect((await del(faulty, ids[1]!)).status).toBe(200);
+    expect(await listAll(faulty)).toEqual([]);
+    expect(await listAll(faulty, bob)).toEqual([bobs]);
+  },
+
+  async 'no-auth'() {
+    const { faulty, normal } = await withFault('no-auth');
+    const session = await raw(faulty, 'GET', '/session', { bearer: null });
+    expect(session.json).toEqual({ identity: 'anonymous' });
+    for (const authorization of [undefined, 'Bearer ', 'Basic YTpi']) {
+      const id = await createToken(faulty);
+      const res = await raw(faulty, 'DELETE', `/v1/accessTokens/${id}`, {
+        bearer: null,
+        headers: authorization === undefined ? {} : { authorization },
+      });
+      expect(res.status).toBe(200);
+      expect(await listAll(faulty)).toEqual([]);
+    }
+    expect((await raw(normal, 'GET', '/session', { bearer: null })).status).toBe(401);
+  },
+
+  async 'burst-503'() {
+    const { faulty } = await withFault('burst-503', tinyBucket);
+    expect((await raw(faulty, 'GET', '/session')).status).toBe(200);
+    const res = await raw(faulty, 'GET', '/session');
+    expect([res.status, errortype(res)]).toEqual([503, 'ServiceUnavailableException']);
+    expect(res.headers['retry-after']).toBe('1');
+  },
+
+  async 'throttle-not-json'() {
+    const { faulty, normal } = await withFault('throttle-not-json', tinyBucket);
+    await raw(faulty, 'GET', '/session');
+    const res = await raw(faulty, 'GET', '/session');
+    expect(res.status).toBe(429);
+    expect(errortype(res)).toBe('ThrottlingException');
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toBe('Rate exceeded');
+    await raw(normal, 'GET', '/session');
+    expect((await raw(normal, 'GET', '/session')).json).toEqual({ message: 'Rate exceeded' });
+  },
+
+  async 'throttle-deletes-anyway'() {
+    const { faulty, normal } = await withFault('throttle-deletes-anyway', { rate: 1, burst: 2 });
+    const ids: string[] = [];
+    for (const server of [faulty, normal]) {
+      const id = await createToken(server);
+      ids.push(id);
+      await raw(server, 'GET', '/session');
+      expect((await del(server, id)).status).toBe(429);
+    }
+    await sleep(1000);
+    expect(await listAll(faulty)).toEqual([]);
+    expect(await listAll(normal)).toEqual([ids[1]]);
+  },
+
+  async 'no-recovery'() {
+    // 50/s refills the one-token bucket in 20 ms, so waiting 100 ms is plenty for recovery.
+    const { faulty, normal } = await withFault('no-recovery', { rate: 50, burst: 1 });
+    for (const server of [faulty, normal]) {
+      await raw(server, 'GET', '/session');
+      expect((await raw(server, 'GET', '/session')).status).toBe(429);
+    }
+    await sleep(100);
+    expect((await raw(faulty, 'GET', '/session')).status).toBe(429);
+    expect((await raw(normal, 'GET', '/session')).status).toBe(200);
+    // Only the throttled identity is stuck.
+    expect((await raw(faulty, 'GET', '/session', { bearer: bob })).status).toBe(200);
+  },
+
+  async 'burst-drop-connection'() {
+    const { faulty } = await withFault('burst-drop-connection', tinyBucket);
+    await raw(faulty, 'GET', '/session');
+    await expect(raw(faulty, 'GET', '/session')).rejects.toThrow();
+    // The server itself is fine: another identity is served.
+    expect((await raw(faulty, 'GET', '/session', { bearer: bob })).status).toBe(200);
+  },
+
+  async 'no-errortype-header'() {
+    const { faulty } = await withFault('no-errortype-header');
+    const res = await del(faulty, 'nope');
+    expect(res.status).toBe(404);
+    expect(errortype(res)).toBeUndefined();
+    expect(res.json).toEqual({ __type: 'ResourceNotFoundException', message: expect.any(String) });
+  },
+
+  async 'error-name-mismatch'() {
+    const { faulty } = await withFault('error-name-mismatch');
+    const res = await del(faulty, 'nope');
+    expect([res.status, errortype(res)]).toEqual([404, 'ValidationException']);
+    // Other statuses keep their right names.
+    expect(errortype(await del(faulty, 'a'.repeat(37)))).toBe('ValidationException');
+    expect(errortype(await raw(faulty, 'GET', '/session', { bearer: null }))).toBe('UnauthorizedException');
+  },
+
+  async 'no-error-message'() {
+    const { faulty } = await withFault('no-error-message');
+    const res = await del(faulty, 'nope');
+    expect([res.status, errortype(res)]).toEqual([404, 'ResourceNotFoundException']);
+    expect(res.json).toEqual({});
+  },
+
+  async 'error-not-json'() {
+    const { faulty } = await withFault('error-not-json');
+    const res = await del(faulty, 'nope');
+    expect([res.status, errortype(res)]).toEqual([404, 'ResourceNotFoundException']);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.json).toBeUndefined();
+  },
+
+  async 'list-ignores-next-token'() {
+    const { faulty } = await withFault('list-ignores-next-token');
+    for (let i = 0; i < 12; i++) await createToken(faulty);
+    const first = await raw(faulty, 'POST', '/v1/accessTokens', { body: '{"maxResults":10}' });
+    const { items, nextToken } = first.json as { items: { id: string }[]; nextToken: string };
+    expect(nextToken).toEqual(expect.any(String));
+    const second = await raw(faulty, 'POST', '/v1/accessTokens', { body: JSON.stringify({ maxResults: 10, nextToken }) });
+    expect((second.json as { items: unknown }).items).toEqual(items);
+    await expect(listAll(faulty, alice, 5)).rejects.toThrow(/did not end/);
+  },
+
+  async 'list-hides-last-page'() {
+    const { faulty, normal } = await withFault('list-hides-last-page');
+    for (const server of [faulty, normal]) for (let i = 0; i < 12; i++) await createToken(server);
+    expect(await listAll(faulty)).toHaveLength(10);
+    expect(await listAll(normal)).toHaveLength(12);
+  },
+};
+
+describe('named faults', () => {
+  it('every fault in faults.ts has a test here, with a one-line description', async () => {
+    expect(Object.keys(cases).sort()).toEqual([...faultNames].sort());
+    const { faults } = await import('../src/reference/faults.js');
+    for (const f of faults) expect(f.description).toMatch(/^[^\n]{10,100}$/);
+  });
+
+  it.each(Object.keys(cases) as FaultName[])('%s shows its defect', async (name) => {
+    await cases[name]();
+  });
+});
