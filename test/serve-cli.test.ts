@@ -1,0 +1,195 @@
+// `pat-conformance serve` as a process: the URL line, clean stops on signals, exit codes and
+// one-line reasons, --help, environment fallbacks. Runs the built CLI (npm test builds first).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../src/exit-codes.js';
+import { faults } from '../src/reference/faults.js';
+import { referenceDefaults, resolveReferenceOptions, type ReferenceOptions } from '../src/reference/options.js';
+import { startReferenceServer, type ReferenceServer } from '../src/reference/server.js';
+import { alice, bob, raw } from './helpers/reference.js';
+
+const cli = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
+
+interface Spawned {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the URL of the first stdout line, rejects if the process exits first. */
+  url: Promise<string>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm test does)`);
+});
+
+function serve(args: string[], env: Record<string, string> = {}): Spawned {
+  // Only the variables a test sets: an inherited PAT_CONFORMANCE_* would change the options.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PAT_CONFORMANCE_')));
+  const child = spawn(process.execPath, [cli, 'serve', ...args], { env: { ...base, ...env }, stdio: 'pipe' });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', () => {
+      const m = /^pat-conformance reference listening on (http:\/\/\S+)\n/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    void exit.then(({ code }) => reject(new Error(`serve exited with ${code} before listening: ${err}`)));
+  });
+  url.catch(() => undefined);
+  return { child, stdout: () => out, stderr: () => err, url, exit };
+}
+
+/** The server as the helpers want it: only url, host and port are used by `raw`. */
+function remote(url: string): ReferenceServer {
+  const u = new URL(url);
+  return { url, host: u.hostname, port: Number(u.port) } as ReferenceServer;
+}
+
+// Each spawn costs ~0.6 s of CLI start-up on this machine, so value checks that need no process
+// are tested in-process below, and the tests run one at a time (concurrent spawns were slower).
+describe('pat-conformance serve', () => {
+  it('prints its URL as one stdout line, serves, logs without the bearer, and stops on SIGTERM with 0', async () => {
+    const s = serve(['--port', '0']);
+    const url = await s.url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const server = remote(url);
+    const session = await raw(server, 'GET', '/session');
+    expect(session.status).toBe(200);
+    await raw(server, 'DELETE', '/v1/accessTokens/nope');
+    const started = Date.now();
+    s.child.kill('SIGTERM');
+    expect(await s.exit).toEqual({ code: 0, signal: null });
+    // The keep-alive connection of the requests above must not hold the process open.
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(s.stdout()).toBe(`pat-conformance reference listening on ${url}\n`);
+    expect(s.stderr()).toMatch(/^GET \/session 200 [\d.]+ms user-[0-9a-f]{8}$/m);
+    expect(s.stderr()).toMatch(/^DELETE \/v1\/accessTokens\/nope 404 /m);
+    expect(s.stderr()).not.toContain(alice);
+  });
+
+  it('stops on SIGINT with 0; --quiet silences the request log', async () => {
+    const s = serve(['--port', '0', '--quiet']);
+    await raw(remote(await s.url), 'GET', '/session');
+    s.child.kill('SIGINT');
+    expect(await s.exit).toEqual({ code: 0, signal: null });
+    expect(s.stderr()).toBe('');
+  });
+
+  it('--fault nope exits 2 with one line naming the valid faults', async () => {
+    const s = serve(['--fault', 'nope']);
+    const { code } = await s.exit;
+    expect(code).toBe(2);
+    const lines = s.stderr().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/unknown fault "nope"; valid faults: success-204, /);
+    expect(s.stdout()).toBe('');
+  });
+
+  it.each([
+    [['--page-size', '0'], /--page-size must be an integer from 1 to 10/],
+    [['--port', 'abc'], /--port must be an integer/],
+    [['--wrong-owner-status', '500'], /--wrong-owner-status must be one of 403, 404/],
+  ])('bad value %j exits 2 with a one-line reason', async (args, reason) => {
+    const s = serve(args);
+    expect((await s.exit).code).toBe(2);
+    expect(s.stderr().trimEnd().split('\n')).toHaveLength(1);
+    expect(s.stderr()).toMatch(reason);
+  });
+
+  it('a port in use exits 3 with a one-line reason', async () => {
+    const busy = await startReferenceServer();
+    try {
+      const s = serve(['--port', String(busy.port), '--host', '127.0.0.1']);
+      expect((await s.exit).code).toBe(3);
+      expect(s.stderr()).toBe(`pat-conformance: port ${busy.port} on 127.0.0.1 is already in use\n`);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('a host that is not a local address exits 3', async () => {
+    const s = serve(['--host', '192.0.2.1']);
+    expect((await s.exit).code).toBe(3);
+    expect(s.stderr()).toMatch(/^pat-conformance: cannot listen on 192\.0\.2\.1:0/);
+  });
+
+  it('--help lists every option, examples and every fault with its description', async () => {
+    const s = serve(['--help']);
+    expect((await s.exit).code).toBe(0);
+    const help = s.stdout().replace(/\s+/g, ' ');
+    for (const option of ['--port', '--host', '--rate', '--burst', '--page-size', '--max-tokens', '--conflict-window',
+      '--wrong-owner-status', '--delete-body', '--errortype-style', '--id-style', '--seed', '--users', '--fault', '--quiet']) {
+      expect(help).toContain(option);
+    }
+    expect(help).toContain('Examples:');
+    for (const f of faults) expect(help).toContain(`${f.name} ${f.description}`);
+  });
+
+  it('takes options from PAT_CONFORMANCE_* and faults comma-separated', async () => {
+    const s = serve(['--fault', 'success-204,body-on-success', '--quiet'], {
+      PAT_CONFORMANCE_PORT: '0',
+      PAT_CONFORMANCE_USERS: alice,
+      PAT_CONFORMANCE_ID_STYLE: 'short',
+    });
+    const server = remote(await s.url);
+    expect((await raw(server, 'GET', '/session', { bearer: bob })).status).toBe(401);
+    const created = await raw(server, 'PUT', '/v1/accessTokens', { body: '{"name":"env"}' });
+    const id = (created.json as { accessTokenId: string }).accessTokenId;
+    expect(id).toMatch(/^[a-z0-9]{8}$/);
+    expect((await raw(server, 'DELETE', `/v1/accessTokens/${id}`)).status).toBe(204);
+    s.child.kill('SIGTERM');
+    expect((await s.exit).code).toBe(0);
+  });
+});
+
+describe('option validation (in-process, the same code the CLI runs)', () => {
+  it.each([
+    [{ idStyle: 'ulid' }, /--id-style must be one of uuid, short, long \(got "ulid"\)/],
+    [{ rate: -1 }, /--rate must be/],
+    [{ rate: Number.NaN }, /--rate must be/],
+    [{ burst: 0 }, /--burst must be an integer from 1/],
+    [{ pageSize: 11 }, /--page-size must be an integer from 1 to 10/],
+    [{ maxTokens: 0 }, /--max-tokens/],
+    [{ conflictWindowMs: 1.5 }, /--conflict-window/],
+    [{ deleteBody: 'null' }, /--delete-body must be one of empty, \{\}/],
+    [{ errortypeStyle: 'weird' }, /--errortype-style/],
+    [{ seed: 1.5 }, /--seed must be an integer/],
+    [{ users: [] }, /--users needs at least one/],
+    [{ users: ['a b'] }, /--users entries/],
+    [{ host: '' }, /--host/],
+    [{ faults: ['nope'] }, /unknown fault "nope"; valid faults: success-204/],
+  ] as [Record<string, unknown>, RegExp][])('%j is a UsageError with a one-line reason', (options, reason) => {
+    let caught: unknown;
+    try {
+      resolveReferenceOptions(options as Partial<ReferenceOptions>);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(UsageError);
+    expect((caught as Error).message).toMatch(reason);
+    expect((caught as Error).message).not.toContain('\n');
+  });
+
+  it('never echoes a --users value in its reason', () => {
+    expect(() => resolveReferenceOptions({ users: ['secret token'] })).toThrow(/^(?!.*secret)/);
+  });
+
+  it('fills in the defaults', () => {
+    expect(resolveReferenceOptions({ port: undefined })).toMatchObject({ ...referenceDefaults, faults: [] });
+  });
+});
