@@ -22,19 +22,23 @@ async function main(argv: string[]): Promise<void> {
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((message, error, y) => {
-      // A usage error is one line and exit 2, never a stack trace.
+    .fail((message, error) => {
+      // Errors thrown by a command carry their own exit code (2 usage, 3 cannot run);
+      // yargs' own parse errors are usage errors. Either way: one line, never a stack trace.
+      const exitCode = (error as { exitCode?: number } | undefined)?.exitCode;
+      if (error && exitCode === undefined) throw error;
       const reason = message || error?.message || 'invalid usage';
-      process.stderr.write(`pat-conformance: ${reason}\nRun 'pat-conformance --help' for usage.\n`);
-      void y;
-      process.exit(ExitCode.Usage);
+      process.stderr.write(`pat-conformance: ${reason}\n`);
+      if (exitCode === undefined || exitCode === ExitCode.Usage) process.stderr.write("Run 'pat-conformance <command> --help' for usage.\n");
+      process.exit(exitCode ?? ExitCode.Usage);
     })
     .parseAsync();
 }
 
 main(hideBin(process.argv)).catch((error: unknown) => {
-  const exitCode = (error as { exitCode?: number }).exitCode ?? ExitCode.CannotRun;
+  // Not a documented failure: a bug. Say so in one line; PAT_CONFORMANCE_DEBUG shows the stack.
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`pat-conformance: ${message}\n`);
-  process.exit(exitCode);
+  process.stderr.write(`pat-conformance: internal error: ${message}\n`);
+  if (process.env.PAT_CONFORMANCE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(ExitCode.CannotRun);
 });

@@ -1,0 +1,101 @@
+// Every named fault of the reference is one defect; the scenario that exists for it must catch
+// it: the real CLI, aimed at the faulty reference over loopback, exits 1 with that case failed.
+import { describe, expect, it } from 'vitest';
+import type { FaultName } from '../src/reference/faults.js';
+import { faults } from '../src/reference/faults.js';
+import type { ReferenceOptions } from '../src/reference/options.js';
+import { readReport, runCli, targetArgs, tempDirs, withReference } from './helpers/cli.js';
+
+const tempDir = tempDirs();
+
+/**
+ * Throttling faults only show when the burst outruns the bucket. The default bucket is sized
+ * for an idle machine; a loaded one (CI, parallel tests) sends the burst slower, so these use a
+ * bucket that any burst of 200 outruns.
+ */
+const smallBucket: Partial<ReferenceOptions> = { rate: 20, burst: 30 };
+
+/** fault -> the scenario run against it and the cases that must fail. */
+const catches: Record<FaultName, { scenario: string; cases: string[]; extra?: string[]; server?: Partial<ReferenceOptions> }> = {
+  'success-204': { scenario: 'valid-delete', cases: ['fresh token'] },
+  'body-on-success': { scenario: 'valid-delete', cases: ['fresh token', 'token among more than a page of tokens'] },
+  'no-owner-check': { scenario: 'wrong-owner', cases: ["other identity deletes owner's token"] },
+  'owner-check-after-delete': { scenario: 'wrong-owner', cases: ["other identity deletes owner's token"] },
+  'truncate-long-id': { scenario: 'id-length', cases: ['existing ID with characters appended'] },
+  'no-length-check': { scenario: 'id-length', cases: ['37 characters', '100 characters', '4096 characters'] },
+  'utf16-length': { scenario: 'id-length', cases: ['36 emoji (astral code points)'], extra: ['--strict'] },
+  'missing-id-500': { scenario: 'missing-id', cases: ['trailing slash, empty label', 'collection path'] },
+  'trim-id': { scenario: 'missing-id', cases: ['space-only ID (%20)', 'tab-only ID (%09)'] },
+  'id-path-normalize': { scenario: 'id-injection', cases: ['x%2F<id>', '%2E%2E%2F<id>', '<id>%3Fx', '<id>%23x'] },
+  'race-double-success': { scenario: 'concurrent-conflict', cases: ['identical deletes of one token'] },
+  'race-500': { scenario: 'concurrent-conflict', cases: ['identical deletes of one token'] },
+  'global-delete-lock': { scenario: 'concurrent-conflict', cases: ['deletes of different tokens'] },
+  'delete-not-persisted': { scenario: 'valid-delete', cases: ['fresh token'] },
+  'missing-token-200': { scenario: 'unknown-id', cases: ['UUID-shaped', 'one character', '36 characters'] },
+  'delete-siblings': { scenario: 'valid-delete', cases: ['fresh token'] },
+  'no-auth': { scenario: 'unauthenticated', cases: ['no Authorization header', 'empty bearer', 'Basic scheme'] },
+  'burst-503': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket },
+  'throttle-not-json': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket },
+  'throttle-deletes-anyway': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket },
+  'no-recovery': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket, extra: ['--throttle-budget', '3000'] },
+  'burst-drop-connection': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket },
+  'no-errortype-header': { scenario: 'unknown-id', cases: ['UUID-shaped'] },
+  'error-name-mismatch': { scenario: 'unknown-id', cases: ['UUID-shaped'] },
+  'no-error-message': { scenario: 'unknown-id', cases: ['UUID-shaped'] },
+  'error-not-json': { scenario: 'unknown-id', cases: ['UUID-shaped'] },
+  'list-ignores-next-token': { scenario: 'valid-delete', cases: ['token among more than a page of tokens'] },
+  'list-hides-last-page': { scenario: 'valid-delete', cases: ['token among more than a page of tokens'] },
+};
+
+describe('each named fault is caught by the scenario meant for it', { timeout: 180_000 }, () => {
+  it('the table covers every fault the reference has', () => {
+    expect(Object.keys(catches).sort()).toEqual(faults.map((f) => f.name).sort());
+  });
+
+  it.concurrent.each(Object.entries(catches))('%s', async (fault, expected) => {
+    const out = await tempDir();
+    const result = await withReference({ ...expected.server, faults: [fault as FaultName] }, (server) =>
+      runCli(['run', ...targetArgs(server.url), '--scenario', expected.scenario, '--quiet', '--out', out, ...(expected.extra ?? [])]),
+    );
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(result.code).toBe(1);
+    const report = await readReport(out);
+    expect(report.verdict).toBe('non-conformant');
+    const failed = report.cases.filter((c) => c.status === 'failed').map((c) => c.case);
+    for (const name of expected.cases) expect(failed, `case "${name}" must fail`).toContain(name);
+    // Every failed check that saw an exchange carries evidence of it.
+    const failedChecks = report.cases.flatMap((c) => c.checks).filter((c) => !c.passed);
+    expect(failedChecks.length).toBeGreaterThan(0);
+    expect(failedChecks.some((c) => c.evidence?.request.method)).toBe(true);
+  });
+
+  it('a should-level finding warns without --strict and fails with it', async () => {
+    const out = await tempDir();
+    const lenient = await withReference({ faults: ['utf16-length'] }, (server) =>
+      runCli(['run', ...targetArgs(server.url), '--scenario', 'id-length', '--quiet', '--out', out]),
+    );
+    expect(lenient.code).toBe(0);
+    const report = await readReport(out);
+    expect(report.cases.find((c) => c.case === '36 emoji (astral code points)')?.status).toBe('warned');
+  });
+
+  it('failure evidence shows the request with secrets redacted, the response and the schema path', async () => {
+    const out = await tempDir();
+    const result = await withReference({ faults: ['body-on-success'] }, (server) =>
+      runCli(['run', ...targetArgs(server.url), '--scenario', 'valid-delete', '--out', out]),
+    );
+    expect(result.code).toBe(1);
+    const report = await readReport(out);
+    const check = report.cases[0]!.checks.find((c) => !c.passed)!;
+    expect(check.source).toMatch(/SPEC\.md/);
+    expect(check.evidence?.request.method).toBe('DELETE');
+    expect(check.evidence?.request.path).toMatch(/^\/v1\/accessTokens\/.+/);
+    expect(check.evidence?.request.headers.authorization).toBe('Bearer <identity-1>');
+    expect(check.evidence?.response?.status).toBe(200);
+    expect(check.evidence?.response?.body).toBe('{"deleted":true}');
+    expect(check.evidence?.schemaPath).toBe('DeleteAccessTokenResponse#/maxProperties');
+    // The console shows the same evidence.
+    expect(result.stdout).toContain('{"deleted":true}');
+    expect(result.stdout).toContain('Bearer <identity-1>');
+  });
+});
