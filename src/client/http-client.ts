@@ -11,6 +11,8 @@ export interface HttpClientOptions {
   maxBodyBytes: number;
   /** Connections in the default pool. */
   connections: number;
+  /** undici interceptors applied to every pool (recording and replay: src/record/). */
+  interceptors?: Dispatcher.DispatcherComposeInterceptor[];
 }
 
 export const defaultHttpClientOptions: HttpClientOptions = {
@@ -47,7 +49,9 @@ export class HttpClient {
       keepAliveTimeout: 10_000,
     });
     this.pools.push(pool);
-    return pool;
+    const interceptors = this.options.interceptors ?? [];
+    // compose() returns a proxy of the pool whose dispatch runs through the interceptors.
+    return interceptors.length > 0 ? (pool.compose(interceptors) as unknown as Pool) : pool;
   }
 
   async send(request: HttpRequest, pool: Dispatcher = this.defaultPool): Promise<Exchange> {

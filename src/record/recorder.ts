@@ -1,0 +1,407 @@
+// Records (or replays) the traffic of a run or a proxy with @pollyjs/core and the project's
+// undici adapter. One Polly instance per segment (a scenario case, pre-flight, cleanup, a
+// stretch of proxied traffic): Polly's request numbering and entry lookup are linear scans, so
+// small instances keep record and replay fast (DESIGN.md, Recording).
+//
+// Recording is written into a hidden temporary directory next to DIR and moved into place in
+// `finish`, after every written byte was searched for every secret the redactor knows: an
+// interrupted run leaves the previous recording or none, never a broken one, and a recording in
+// which a known secret appears is never left behind.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { Polly, type Request as PollyRequest } from '@pollyjs/core';
+import * as FSPersisterModule from '@pollyjs/persister-fs';
+import type { Entry } from 'har-format';
+import type { Dispatcher } from 'undici';
+import { UsageError } from '../exit-codes.js';
+import type { SecretRedactor } from '../redact.js';
+import { toolName, toolVersion } from '../tool-info.js';
+import { metaFileName, recordingFormat, recordingFormatVersion, type RecordedTransportError, type RecordingMeta, type SegmentMeta } from './recording-format.js';
+import { TrafficRedactor, scanForSecrets } from './redaction.js';
+import type { OpenedRecording } from './recording-store.js';
+import { UndiciAdapter, UndiciHub, type StoredTransportError, type WireRequest } from './undici-adapter.js';
+
+// CommonJS with an `export default` declaration: see undici-adapter.ts.
+const FSPersister = FSPersisterModule.default as unknown as typeof FSPersisterModule.default.default;
+
+/**
+ * Headers that never take part in matching a request to its recording: credentials (the caller
+ * is matched by pseudonym instead), and what clients vary from call to call.
+ */
+export const unmatchedHeaders = [
+  'authorization',
+  'user-agent',
+  'date',
+  'host',
+  'content-length',
+  'connection',
+  'keep-alive',
+  'accept-encoding',
+  'expect',
+  'transfer-encoding',
+  'amz-sdk-invocation-id',
+  'amz-sdk-request',
+  'x-amz-user-agent',
+  'x-amz-date',
+  'x-amzn-trace-id',
+  'traceparent',
+  'tracestate',
+];
+
+/** A recording error the user can act on: one line, exit 2. */
+export class RecordingError extends UsageError {}
+
+export interface RecorderOptions {
+  /** The recording directory (written in record mode, read in replay mode). */
+  dir: string;
+  mode: 'record' | 'replay';
+  /** The run's redactor: knows the bearers and learns every token secret. */
+  redactor: SecretRedactor;
+  redactHeaders?: readonly string[];
+  redactFields?: readonly string[];
+  /** Proxy: bearers get pseudonyms in order of first appearance. */
+  pseudonymizeBearers?: boolean;
+  /** Pseudonyms the caller already gave (`<identity-1>` for --token, ...), in order. */
+  identities?: readonly string[];
+  /** Response body cap (default 1 MiB, the client's). */
+  maxBodyBytes?: number;
+  /** Replay: the recording, opened and validated (recording-store.ts). */
+  recording?: OpenedRecording;
+}
+
+/** What `finish` needs beyond what the recorder saw itself. */
+export type RecordingDescription = Pick<RecordingMeta, 'kind' | 'target' | 'run'>;
+
+export interface RecordingSummary {
+  dir: string;
+  segments: number;
+  exchanges: number;
+  transportErrors: number;
+}
+
+/** The first request replay could not answer. */
+export interface UnmatchedRequest {
+  method: string;
+  path: string;
+  segment: string;
+  detail: string;
+}
+
+export interface Recorder {
+  readonly mode: 'record' | 'replay';
+  /** For `dispatcher.compose(...)`: every request of every dispatcher goes through it. */
+  readonly interceptor: Dispatcher.DispatcherComposeInterceptor;
+  /** Aborted when replay meets a request the recording does not hold (the run should stop). */
+  readonly signal: AbortSignal;
+  /** Start a segment (one Polly instance). A segment still open is ended first. */
+  beginCase(id: string): Promise<void>;
+  /** End the current segment (its HAR is written to the temporary directory). */
+  endCase(): Promise<void>;
+  /** Record mode: write meta.json, scan for secrets, move the recording into place. */
+  finish(description: RecordingDescription): Promise<RecordingSummary>;
+  /** Drop everything recorded; the previous recording (if any) stays. */
+  abort(): Promise<void>;
+  /** Replay: the first request the recording did not hold, if any. */
+  unmatched(): UnmatchedRequest | undefined;
+  /** Exchanges recorded or replayed so far. */
+  readonly exchanges: number;
+  /** The redaction in force (pseudonyms handed out so far). */
+  readonly traffic: TrafficRedactor;
+}
+
+interface ActiveSegment {
+  meta: SegmentMeta;
+  polly: Polly;
+  recorded: number;
+}
+
+export async function createRecorder(options: RecorderOptions): Promise<Recorder> {
+  const dir = resolve(options.dir);
+  const mode = options.mode;
+  const traffic = new TrafficRedactor(options.redactor, {
+    headers: options.redactHeaders,
+    fields: options.redactFields,
+    pseudonymizeBearers: options.pseudonymizeBearers,
+  });
+  for (const identity of options.identities ?? []) traffic.noteIdentity(identity);
+  const recording = options.recording;
+  if (mode === 'replay' && !recording) throw new Error('replay needs an opened recording');
+  for (const pseudonym of recording?.meta.identities ?? []) traffic.acceptPseudonym(pseudonym);
+  if (mode === 'record') assertReplaceable(dir);
+
+  const workDir = mode === 'record' ? join(dirname(dir), `.${basename(dir)}.recording-${process.pid}-${randomBytes(4).toString('hex')}.tmp`) : dir;
+  if (mode === 'record') await mkdir(workDir, { recursive: true });
+
+  const segments: SegmentMeta[] = [];
+  const stop = new AbortController();
+  let active: ActiveSegment | undefined;
+  let firstUnmatched: UnmatchedRequest | undefined;
+  let exchanges = 0;
+  let closed = false;
+
+  const callerOf = (wire: WireRequest): string => {
+    const value = wire.headers.authorization;
+    return value === undefined ? '(none)' : traffic.authorization(value);
+  };
+
+  const hub = new UndiciHub({
+    maxBodyBytes: options.maxBodyBytes,
+    onRequest(wire) {
+      // Pseudonyms are handed out in order of first appearance, at send time.
+      if (wire.headers.authorization !== undefined) traffic.authorization(wire.headers.authorization);
+    },
+    onResponse(_wire, response) {
+      if (response.body.length > 0 && response.body.length < 1_000_000) traffic.learnSecrets(response.body.toString('utf8'));
+    },
+    identify: (wire) => ({ caller: callerOf(wire) }),
+    onTransportError(pollyRequest, error) {
+      if (!active || pollyRequest.id === undefined) return;
+      active.meta.transportErrors.push({
+        id: pollyRequest.id,
+        order: pollyRequest.order ?? 0,
+        method: pollyRequest.method,
+        path: traffic.text(wirePathOf(pollyRequest)),
+        error: { ...error, message: traffic.text(error.message) },
+      });
+    },
+    recordedError(pollyRequest): StoredTransportError | undefined {
+      const found = active?.meta.transportErrors.find((e) => e.id === pollyRequest.id && e.order === pollyRequest.order);
+      return found?.error;
+    },
+    onUnmatched(wire, pollyRequest) {
+      if (firstUnmatched) return;
+      firstUnmatched = {
+        method: wire.method,
+        path: traffic.text(wire.path),
+        segment: active?.meta.name ?? '(no segment open)',
+        detail: pollyRequest ? `request number ${(pollyRequest.order ?? 0) + 1} of its kind` : 'outside any segment',
+      };
+      stop.abort(new Error(`replay: the recording holds no answer for ${firstUnmatched.method} ${firstUnmatched.path}`));
+    },
+  });
+
+  // A subclass per recorder, so the hub travels with the adapter class and not through Polly's
+  // deep-merged configuration.
+  class BoundAdapter extends UndiciAdapter {
+    static override get id(): string {
+      return 'undici';
+    }
+    static override hub: UndiciHub | undefined = hub;
+  }
+
+  const pollyFor = (recordingName: string): Polly => {
+    const polly = new Polly(recordingName, {
+      mode,
+      adapters: [BoundAdapter as never],
+      persister: FSPersister as never,
+      persisterOptions: { fs: { recordingsDir: workDir }, keepUnusedRequests: false, disableSortingHarEntries: true },
+      recordIfMissing: false,
+      recordFailedRequests: true,
+      flushRequestsOnStop: true,
+      expiresIn: null,
+      logLevel: 'silent',
+      timing: () => Promise.resolve(),
+      matchRequestsBy: {
+        method: true,
+        headers: { exclude: unmatchedHeaders },
+        body: true,
+        order: true,
+        // The target's address is not part of a request's identity: a recording replays at any URL.
+        url: { protocol: false, username: false, password: false, hostname: false, port: false, pathname: true, query: true, hash: false },
+      },
+    });
+    polly.server.any().on('beforePersist', (req: PollyRequest, entry: unknown) => {
+      const harEntry = entry as Entry & { _patConformance?: Record<string, unknown> };
+      const call = (req.requestArguments as { call?: { seq?: number; fetched?: { truncated: boolean }; wire: WireRequest } }).call;
+      traffic.entry(harEntry);
+      harEntry._patConformance = {
+        seq: call?.seq,
+        // The path exactly as sent: a URL parser would resolve %2E%2E and lose what was probed.
+        path: call ? traffic.text(call.wire.path) : undefined,
+        ...(call?.fetched?.truncated ? { truncated: true } : {}),
+      };
+    });
+    return polly;
+  };
+
+  const beginCase = async (id: string): Promise<void> => {
+    if (closed) throw new Error('the recorder is finished');
+    if (active) await endCase();
+    const index = segments.length;
+    const recordingName = `${String(index).padStart(3, '0')}-${id.replace(/[\\/]/g, '-')}`;
+    let meta: SegmentMeta;
+    if (mode === 'replay') {
+      const recorded = recording!.meta.segments[index];
+      if (!recorded || recorded.name !== id) {
+        // The run does not follow the recording (another tool version, other options): the
+        // segment's requests cannot be answered; the first one names what happened.
+        meta = { index, name: id, recordingName: `${recordingName}-not-recorded`, exchanges: 0, transportErrors: [] };
+        segments.push(meta);
+        active = { meta, polly: pollyFor(meta.recordingName), recorded: 0 };
+        if (!firstUnmatched) {
+          firstUnmatched = {
+            method: '-',
+            path: '-',
+            segment: id,
+            detail: recorded ? `the recording's segment ${index} is "${recorded.name}"` : `the recording has only ${recording!.meta.segments.length} segments`,
+          };
+          stop.abort(new Error(`replay: the run does not follow the recording at segment "${id}"`));
+        }
+        return;
+      }
+      meta = { ...recorded, transportErrors: [...recorded.transportErrors] };
+    } else {
+      meta = { index, name: id, recordingName, exchanges: 0, transportErrors: [] };
+    }
+    segments.push(meta);
+    active = { meta, polly: pollyFor(meta.recordingName), recorded: 0 };
+  };
+
+  const endCase = async (): Promise<void> => {
+    const segment = active;
+    if (!segment) return;
+    active = undefined;
+    const requests = (segment.polly as unknown as { _requests: PollyRequest[] })._requests;
+    await segment.polly.stop();
+    const answered = requests.filter((r) => r.didRespond && (r.action === 'record' || r.action === 'replay')).length;
+    exchanges += answered;
+    if (mode === 'record') {
+      segment.meta.exchanges = requests.filter((r) => r.didRespond && r.action === 'record').length;
+      const file = join(workDir, segment.polly.recordingId, 'recording.har');
+      if (existsSync(file)) segment.meta.file = relative(workDir, file).split(sep).join('/');
+    }
+  };
+
+  const abort = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    if (active) {
+      // Stop without persisting: what this segment saw is dropped with the rest.
+      active.polly.disconnect();
+      active = undefined;
+    }
+    if (mode === 'record') await rm(workDir, { recursive: true, force: true });
+  };
+
+  const finish = async (description: RecordingDescription): Promise<RecordingSummary> => {
+    if (mode !== 'record') throw new Error('finish() is for record mode');
+    if (closed) throw new Error('the recorder is finished');
+    await endCase();
+    closed = true;
+    try {
+      const meta: RecordingMeta = {
+        format: recordingFormat,
+        formatVersion: recordingFormatVersion,
+        kind: description.kind,
+        tool: { name: toolName, version: toolVersion },
+        createdAt: new Date().toISOString(),
+        target: description.target,
+        ...(description.run ? { run: description.run } : {}),
+        identities: traffic.identities(),
+        redaction: { headers: [...(options.redactHeaders ?? [])], fields: [...(options.redactFields ?? [])] },
+        segments,
+      };
+      await writeFile(join(workDir, metaFileName), `${JSON.stringify(meta, null, 2)}\n`);
+      const files = await readAll(workDir);
+      const secrets = options.redactor.knownSecrets();
+      const leak = scanForSecrets(files, secrets);
+      if (leak) {
+        const placeholder = options.redactor.text(secrets[leak.secretIndex]!);
+        throw new RecordingError(
+          `the recording was not written: a secret (${describeSecret(placeholder)}) still appears in ${relative(workDir, leak.path)} after redaction; ` +
+            'name the field or header that carries it with --redact-field/--redact-header',
+        );
+      }
+      for (const file of files) await syncFile(file.path);
+      await moveIntoPlace(workDir, dir);
+      const transportErrors = segments.reduce((n, s) => n + s.transportErrors.length, 0);
+      return { dir, segments: segments.length, exchanges: segments.reduce((n, s) => n + s.exchanges, 0), transportErrors };
+    } catch (error) {
+      await rm(workDir, { recursive: true, force: true });
+      throw error;
+    }
+  };
+
+  return {
+    mode,
+    interceptor: hub.interceptor,
+    signal: stop.signal,
+    beginCase,
+    endCase,
+    finish,
+    abort,
+    unmatched: () => firstUnmatched,
+    get exchanges() {
+      return exchanges;
+    },
+    traffic,
+  };
+}
+
+function wirePathOf(pollyRequest: PollyRequest): string {
+  const call = (pollyRequest.requestArguments as { call?: { wire: WireRequest } }).call;
+  return call?.wire.path ?? pollyRequest.url;
+}
+
+function describeSecret(placeholder: string): string {
+  if (placeholder.startsWith('<identity-')) return `the bearer token of ${placeholder}`;
+  if (placeholder === '<token-secret>') return 'a token secret';
+  return placeholder;
+}
+
+/**
+ * `--record DIR` replaces a previous recording, never anything else: a directory that exists, is
+ * not empty and has no meta.json is refused (think `--record .`).
+ */
+function assertReplaceable(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new RecordingError(`--record ${dir}: exists and is not a directory`);
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !entries.includes(metaFileName)) {
+    throw new RecordingError(`--record ${dir}: the directory is not empty and is not a recording; refusing to replace it`);
+  }
+}
+
+async function readAll(root: string): Promise<Array<{ path: string; data: Buffer }>> {
+  const out: Array<{ path: string; data: Buffer }> = [];
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of await readdir(at, { withFileTypes: true })) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else out.push({ path, data: await readFile(path) });
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Swap the finished recording into place: the old one is renamed away first, then removed. */
+async function moveIntoPlace(workDir: string, dir: string): Promise<void> {
+  await mkdir(dirname(dir), { recursive: true });
+  let old: string | undefined;
+  if (existsSync(dir)) {
+    assertReplaceable(dir);
+    old = join(dirname(dir), `.${basename(dir)}.old-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    await rename(dir, old);
+  }
+  try {
+    await rename(workDir, dir);
+  } catch (error) {
+    if (old) await rename(old, dir).catch(() => undefined);
+    throw error;
+  }
+  if (old) await rm(old, { recursive: true, force: true });
+}
+
+export type { RecordedTransportError };

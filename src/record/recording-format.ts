@@ -1,0 +1,78 @@
+// What a recording directory holds (docs/recordings.md):
+//
+//   DIR/meta.json                        this file's RecordingMeta: what made the recording and
+//                                        what replay needs (seed, clock, options, tool version)
+//   DIR/<NNN-segment>_<hash>/recording.har
+//                                        HAR 1.2, written by @pollyjs/persister-fs, one per
+//                                        segment (a scenario case, pre-flight, cleanup, or a
+//                                        stretch of proxied traffic)
+//
+// Everything in it is already redacted: no bearer token, no token secret.
+import type { StoredTransportError } from './undici-adapter.js';
+
+export const recordingFormat = 'pat-conformance-recording';
+export const recordingFormatVersion = 1;
+export const metaFileName = 'meta.json';
+
+/** A transport error of the recorded run, kept apart from the HAR (it is not a response). */
+export interface RecordedTransportError {
+  /** Polly's request identity and its number among identical requests. */
+  id: string;
+  order: number;
+  method: string;
+  path: string;
+  error: StoredTransportError;
+}
+
+export interface SegmentMeta {
+  index: number;
+  /** "preflight", "<scenario> / <case>", "cleanup", or "proxy <n>". */
+  name: string;
+  /** Polly's recording name (the HAR's directory is derived from it). */
+  recordingName: string;
+  /** The HAR file, relative to the recording directory (POSIX separators); absent when empty. */
+  file?: string;
+  /** Entries in the HAR. */
+  exchanges: number;
+  transportErrors: RecordedTransportError[];
+}
+
+export interface RunRecordingInfo {
+  seed: number;
+  /** The recorded run's start time: expiry times derive from it (RFC 3339). */
+  clock: string;
+  /** Scenario names in run order. */
+  scenarios: string[];
+  /** The recorded run's options that shape its requests and verdicts (no secrets, no paths). */
+  options: {
+    strict: boolean;
+    expectThrottle: boolean;
+    concurrency: number;
+    burst: number;
+    burstConcurrency: number;
+    timeoutMs: number;
+    throttleBudgetMs: number;
+  };
+  /** Whether a second identity took part (`<identity-2>`). */
+  otherIdentity: boolean;
+  /** What the recorded run concluded, so a replay that disagrees can say so. */
+  verdict: string;
+  exitCode: number;
+}
+
+export interface RecordingMeta {
+  format: typeof recordingFormat;
+  formatVersion: typeof recordingFormatVersion;
+  /** 'run': `run --record`; 'proxy': traffic of any client through `proxy --record`. */
+  kind: 'run' | 'proxy';
+  tool: { name: string; version: string };
+  createdAt: string;
+  target: { url: string; embedded: boolean };
+  /** Only for kind 'run'. */
+  run?: RunRecordingInfo;
+  /** Pseudonyms in use, in order of first appearance (`<identity-1>`, ...). */
+  identities: string[];
+  /** Extra header and JSON member names that were redacted (names only). */
+  redaction: { headers: string[]; fields: string[] };
+  segments: SegmentMeta[];
+}

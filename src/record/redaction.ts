@@ -1,0 +1,249 @@
+// Redaction of recorded traffic, applied to every HAR entry before it is persisted (Polly's
+// `beforePersist`). Bearer tokens become stable pseudonyms, so who did what survives and the
+// secret does not; token secrets become a placeholder; --redact-header and --redact-field add
+// more. Known secrets are also replaced in their JSON-escaped and percent-encoded spellings and
+// inside base64 bodies, and a last scan of every written byte (scanForSecrets) proves it.
+import type { Entry, Header } from 'har-format';
+import type { SecretRedactor } from '../redact.js';
+
+export const tokenSecretPlaceholder = '<token-secret>';
+export const redactedValue = '<redacted>';
+
+/** Headers whose value is never kept, whatever the options say (authorization is pseudonymized). */
+export const alwaysRedactedHeaders = ['proxy-authorization', 'cookie', 'set-cookie', 'x-amz-security-token'];
+
+export interface TrafficRedactorOptions {
+  /** Extra header names whose values are replaced (case-insensitive). */
+  headers?: readonly string[];
+  /** JSON member names whose values are replaced, at any depth. */
+  fields?: readonly string[];
+  /** Proxy: a bearer not known yet becomes the next `<identity-N>` (in order of first appearance). */
+  pseudonymizeBearers?: boolean;
+}
+
+export class TrafficRedactor {
+  private readonly headerNames: Set<string>;
+  private readonly fieldNames: Set<string>;
+  private readonly pseudonyms: string[] = [];
+  /** Bearers given a pseudonym here (also those too short for SecretRedactor to replace in text). */
+  private readonly bearers = new Map<string, string>();
+
+  constructor(
+    readonly secrets: SecretRedactor,
+    private readonly options: TrafficRedactorOptions = {},
+  ) {
+    this.headerNames = new Set([...alwaysRedactedHeaders, ...(options.headers ?? [])].map((h) => h.toLowerCase()));
+    this.fieldNames = new Set(options.fields ?? []);
+  }
+
+  /** Pseudonyms handed out so far (proxy) or known from the run, in order. */
+  identities(): string[] {
+    return [...this.pseudonyms];
+  }
+
+  /** Replay: callers present themselves by pseudonym; each stands for itself. */
+  acceptPseudonym(pseudonym: string): void {
+    this.bearers.set(pseudonym, pseudonym);
+    this.noteIdentity(pseudonym);
+  }
+
+  /** Note a bearer the run already named (`<identity-1>` for --token, ...). */
+  noteIdentity(pseudonym: string): void {
+    if (!this.pseudonyms.includes(pseudonym)) this.pseudonyms.push(pseudonym);
+  }
+
+  /**
+   * The Authorization header as it may be stored: `Bearer <identity-N>`, the scheme alone when
+   * the credentials are empty (nothing secret to hide), `Scheme <redacted>` otherwise.
+   */
+  authorization(value: string): string {
+    const match = /^(\S+)(\s+)([\s\S]*)$/.exec(value);
+    if (!match) {
+      if (value.trim() === '' || /^(bearer|basic|digest|negotiate|aws4-hmac-sha256)$/i.test(value.trim())) return value;
+      return redactedValue;
+    }
+    const scheme = match[1]!;
+    const credentials = match[3]!;
+    if (credentials.trim() === '') return value;
+    if (/^bearer$/i.test(scheme)) return `${scheme} ${this.bearer(credentials)}`;
+    return `${scheme} ${redactedValue}`;
+  }
+
+  /** The stored name of a bearer token: its pseudonym, or `<redacted>` for one nobody named. */
+  bearer(token: string): string {
+    const mine = this.bearers.get(token);
+    if (mine) return mine;
+    const known = this.secrets.text(token);
+    if (known !== token) return known;
+    if (!this.options.pseudonymizeBearers) return redactedValue;
+    const pseudonym = `<identity-${this.pseudonyms.length + 1}>`;
+    this.pseudonyms.push(pseudonym);
+    this.bearers.set(token, pseudonym);
+    // Registered like the run's own bearers: replaced wherever it appears, and scanned for.
+    this.secrets.add(token, pseudonym);
+    return pseudonym;
+  }
+
+  /** Learn the secret of a CreateAccessToken answer (or any JSON answer with a `secret`). */
+  learnSecrets(body: string): void {
+    if (!body.includes('"secret"')) return;
+    try {
+      const json = JSON.parse(body) as { secret?: unknown };
+      if (json && typeof json.secret === 'string') this.secrets.add(json.secret, tokenSecretPlaceholder);
+    } catch {
+      // Not JSON: redactSecretField still blanks a "secret" member when the text is stored.
+    }
+  }
+
+  /** Text of a URL, header or body: known secrets in every spelling, then the `secret` member. */
+  text(value: string): string {
+    let out = value;
+    for (const secret of this.secrets.knownSecrets()) {
+      for (const spelling of spellings(secret)) {
+        if (spelling !== secret && out.includes(spelling)) out = out.split(spelling).join(this.placeholderOf(secret));
+      }
+    }
+    out = this.secrets.text(out);
+    // SecretRedactor blanks any "secret" member as <redacted:secret>; recordings say <token-secret>.
+    return out.split('"<redacted:secret>"').join(`"${tokenSecretPlaceholder}"`);
+  }
+
+  private placeholderOf(secret: string): string {
+    return this.secrets.text(secret);
+  }
+
+  /** A body: text redaction, then --redact-field members of a JSON body. */
+  body(text: string): string {
+    let out = this.text(text);
+    if (this.fieldNames.size > 0) out = this.redactFields(out);
+    return out;
+  }
+
+  /** Raw bytes (a base64 body): known secrets replaced byte for byte. */
+  bytes(data: Buffer): Buffer {
+    let out = data;
+    for (const secret of this.secrets.knownSecrets()) {
+      const needle = Buffer.from(secret, 'utf8');
+      if (out.indexOf(needle) < 0) continue;
+      const replacement = Buffer.from(this.placeholderOf(secret), 'utf8');
+      const parts: Buffer[] = [];
+      let from = 0;
+      for (let at = out.indexOf(needle); at >= 0; at = out.indexOf(needle, from)) {
+        parts.push(out.subarray(from, at), replacement);
+        from = at + needle.length;
+      }
+      parts.push(out.subarray(from));
+      out = Buffer.concat(parts);
+    }
+    return out;
+  }
+
+  header(name: string, value: string): string {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization') return this.authorization(value);
+    if (this.headerNames.has(lower)) return redactedValue;
+    return this.text(value);
+  }
+
+  private redactFields(text: string): string {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // Not JSON: redact `"name": "value"` pairs textually.
+      let out = text;
+      for (const name of this.fieldNames) {
+        const pattern = new RegExp(`("${escapeRegExp(name)}"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|-?\\d[\\d.eE+-]*|true|false|null)`, 'g');
+        out = out.replace(pattern, `$1"${redactedValue}"`);
+      }
+      return out;
+    }
+    let changed = false;
+    const walk = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(walk);
+      if (value && typeof value === 'object') {
+        const out: Record<string, unknown> = {};
+        for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
+          if (this.fieldNames.has(key)) {
+            out[key] = redactedValue;
+            changed = true;
+          } else {
+            out[key] = walk(member);
+          }
+        }
+        return out;
+      }
+      return value;
+    };
+    const redacted = walk(json);
+    return changed ? JSON.stringify(redacted) : text;
+  }
+
+  /** Redact one HAR entry in place (Polly's `beforePersist`). */
+  entry(entry: Entry): void {
+    const { request, response } = entry;
+    request.url = this.text(request.url);
+    request.headers = this.headers(request.headers);
+    request.cookies = [];
+    request.queryString = request.queryString.map((q) => ({ ...q, value: this.text(q.value) }));
+    if (request.postData?.text !== undefined) {
+      const text = this.body(request.postData.text);
+      if (text !== request.postData.text) {
+        request.postData.text = text;
+        request.bodySize = Buffer.byteLength(text);
+        request.headers = fixContentLength(request.headers, request.bodySize);
+      }
+    }
+    response.headers = this.headers(response.headers);
+    response.cookies = [];
+    const content = response.content;
+    if (content.text !== undefined && content.text !== '') {
+      const before = content.text;
+      if (content.encoding === 'base64') {
+        const bytes = this.bytes(Buffer.from(before, 'base64'));
+        content.text = bytes.toString('base64');
+        if (content.text !== before) content.size = bytes.length;
+      } else {
+        content.text = this.body(before);
+        if (content.text !== before) content.size = Buffer.byteLength(content.text);
+      }
+      if (content.text !== before) {
+        response.bodySize = content.size;
+        response.headers = fixContentLength(response.headers, content.size);
+      }
+    }
+  }
+
+  private headers(headers: Header[]): Header[] {
+    return headers.map((h) => ({ ...h, value: this.header(h.name, h.value) }));
+  }
+}
+
+/** After a body changed length, its content-length must agree with it. */
+function fixContentLength(headers: Header[], size: number): Header[] {
+  return headers.map((h) => (h.name.toLowerCase() === 'content-length' ? { ...h, value: String(size) } : h));
+}
+
+/** The ways a secret can be written in text: raw, JSON-escaped, percent-encoded. */
+export function spellings(secret: string): string[] {
+  const out = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
+  return [...out];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Every secret, in every spelling, searched in every byte given. Returns the first finding
+ * (file and which secret, never the secret itself), or undefined when the bytes are clean.
+ */
+export function scanForSecrets(files: Array<{ path: string; data: Buffer }>, secrets: readonly string[]): { path: string; secretIndex: number } | undefined {
+  const needles = secrets.flatMap((secret, secretIndex) => spellings(secret).map((s) => ({ needle: Buffer.from(s, 'utf8'), secretIndex })));
+  for (const file of files) {
+    for (const { needle, secretIndex } of needles) {
+      if (needle.length > 0 && file.data.indexOf(needle) >= 0) return { path: file.path, secretIndex };
+    }
+  }
+  return undefined;
+}
