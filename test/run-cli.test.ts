@@ -1,0 +1,118 @@
+// The run and list commands as a user meets them: the zero-configuration run, help, usage
+// errors (exit 2, one line), and the pre-flight that refuses runs that cannot be carried out.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { scenarios } from '../suites/index.js';
+import { readReport, runCli, targetArgs, tempDirs, withReference } from './helpers/cli.js';
+
+const tempDir = tempDirs();
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+describe('run with no options', () => {
+  it('passes against the embedded reference, cleans up and reports', { timeout: 180_000 }, async () => {
+    const out = await tempDir();
+    const result = await runCli(['run', '--out', out, '--reporter', 'json', '--reporter', 'junit', '--reporter', 'markdown']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Verdict: CONFORMANT/);
+    const report = await readReport(out);
+    expect(report.verdict).toBe('conformant');
+    expect(report.target.embedded).toBe(true);
+    expect(report.complete).toBe(true);
+    const expectedCases = scenarios.reduce((n, s) => n + s.cases.length, 0);
+    expect(report.summary.total).toBe(expectedCases);
+    expect(report.cases.filter((c) => c.status !== 'passed').map((c) => `${c.scenario} > ${c.case}: ${c.status}`)).toEqual([]);
+    expect(report.leftovers).toEqual([]);
+  });
+});
+
+describe('list', () => {
+  it('prints every scenario and case, as text and as JSON', async () => {
+    const text = await runCli(['list']);
+    expect(text.code).toBe(0);
+    for (const s of scenarios) {
+      expect(text.stdout).toContain(s.name);
+      for (const c of s.cases) expect(text.stdout).toContain(c.name);
+    }
+    const json = await runCli(['list', '--json']);
+    const parsed = JSON.parse(json.stdout) as Array<{ name: string; cases: Array<{ level: string; source: string }> }>;
+    expect(parsed.map((s) => s.name)).toEqual(scenarios.map((s) => s.name));
+    expect(parsed.every((s) => s.cases.every((c) => /SPEC\.md/.test(c.source) && /^(must|should)$/.test(c.level)))).toBe(true);
+  });
+});
+
+describe('help', () => {
+  it('run --help shows options, examples and exit codes', async () => {
+    const result = await runCli(['run', '--help']);
+    expect(result.code).toBe(0);
+    for (const text of ['--target', '--other-token', '--scenario', '--strict', '--reporter', 'Examples:', 'Exit codes', 'PAT_CONFORMANCE_']) {
+      expect(result.stdout).toContain(text);
+    }
+  });
+});
+
+describe('usage errors: exit 2 with a one-line reason', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['unknown scenario', ['run', '--scenario', 'nope'], /unknown scenario "nope"; valid names: valid-delete/],
+    ['malformed URL', ['run', '--target', 'not a url', '--token', 'abcd'], /--target must be an http/],
+    ['non-HTTP URL', ['run', '--target', 'ftp://example.test', '--token', 'abcd'], /--target must be an http/],
+    ['zero concurrency', ['run', '--concurrency', '0'], /--concurrency must be a whole number/],
+    ['negative burst', ['run', '--burst', '-5'], /--burst must be a whole number/],
+    ['timeout not a number', ['run', '--timeout', 'soon'], /--timeout must be a whole number/],
+    ['target without token', ['run', '--target', 'http://127.0.0.1:9'], /--token is required with --target/],
+    ['same token twice', ['run', '--target', 'http://127.0.0.1:9', '--token', 'abcd', '--other-token', 'abcd'], /different identity/],
+    ['unknown reporter', ['run', '--reporter', 'xml'], /unknown reporter "xml"/],
+    ['unknown flag', ['run', '--frobnicate'], /Unknown argument/i],
+    ['unknown command', ['frobnicate'], /Unknown argument|command/i],
+  ];
+  it.each(cases)('%s', async (_name, args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    const first = result.stderr.split('\n')[0]!;
+    expect(first).toMatch(/^pat-conformance: /);
+    expect(first).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe('');
+  });
+
+  it('reads options from PAT_CONFORMANCE_* (and rejects bad ones the same way)', async () => {
+    const result = await runCli(['run'], { env: { PAT_CONFORMANCE_CONCURRENCY: '0' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--concurrency must be a whole number/);
+  });
+});
+
+describe('pre-flight: exit 3 before any scenario', () => {
+  it('an unreachable target', async () => {
+    const server = createServer();
+    const url = await listen(server);
+    await new Promise((r) => server.close(r));
+    const out = await tempDir();
+    const result = await runCli(['run', ...targetArgs(url), '--out', out]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/cannot reach .*connection refused/);
+  });
+
+  it('credentials the target rejects', async () => {
+    const out = await tempDir();
+    const result = await withReference({ users: ['someone-else-entirely'] }, (server) => runCli(['run', ...targetArgs(server.url), '--out', out]));
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/credentials of --token were rejected \(401/);
+  });
+
+  it('a server that is not this API', async () => {
+    const server = createServer((_req, res) => res.end('hello'));
+    const url = await listen(server);
+    try {
+      const result = await runCli(['run', ...targetArgs(url)]);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(/does not answer like the access-token API.*"hello"/);
+    } finally {
+      server.close();
+    }
+  });
+});
