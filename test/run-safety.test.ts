@@ -1,0 +1,100 @@
+// A run must never harm the account it runs against (SPEC.md, Safety rules): tokens that
+// existed before survive, nothing the run created is left behind, and no bearer token or token
+// secret reaches any file or line the tool writes.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import type { FaultName } from '../src/reference/faults.js';
+import { createToken, listIds } from './helpers/api.js';
+import { otherToken, ownerToken, readReport, runCli, targetArgs, tempDirs, withReference } from './helpers/cli.js';
+
+const tempDir = tempDirs();
+
+describe('tokens that existed before the run', () => {
+  // A conformant target, and broken ones whose defects touch the run's own tokens.
+  const targets: Array<[string, FaultName[]]> = [
+    ['conformant', []],
+    ['truncate-long-id', ['truncate-long-id']],
+    ['no-owner-check', ['no-owner-check']],
+    ['id-path-normalize', ['id-path-normalize']],
+  ];
+  it.concurrent.each(targets)('survive a run against a %s target, and nothing the run created is left', { timeout: 180_000 }, async (_name, faults) => {
+    await withReference({ faults }, async (server) => {
+      const before = {
+        owner: [await createToken(server.url, ownerToken, 'mine-1'), await createToken(server.url, ownerToken, 'mine-2')].map((t) => t.id),
+        other: [await createToken(server.url, otherToken, 'theirs-1'), await createToken(server.url, otherToken, 'theirs-2')].map((t) => t.id),
+      };
+      const out = await tempDir();
+      const result = await runCli(['run', ...targetArgs(server.url), '--quiet', '--out', out]);
+      expect(result.code).toBe(faults.length === 0 ? 0 : 1);
+      expect((await listIds(server.url, ownerToken)).sort()).toEqual(before.owner.sort());
+      expect((await listIds(server.url, otherToken)).sort()).toEqual(before.other.sort());
+      expect((await readReport(out)).leftovers).toEqual([]);
+    });
+  });
+});
+
+/**
+ * A pass-through proxy that notes every `secret` the target hands out, so the test knows the
+ * secrets the runner saw without trusting the runner to say.
+ */
+async function secretCapturingProxy(targetUrl: string): Promise<{ url: string; secrets: Set<string>; close: () => void }> {
+  const secrets = new Set<string>();
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const upstream = await request(`${targetUrl}${req.url}`, {
+      method: req.method as 'GET',
+      headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'connection')) as Record<string, string>,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
+    const body = Buffer.from(await upstream.body.arrayBuffer());
+    for (const m of body.toString().matchAll(/"secret"\s*:\s*"([^"]+)"/g)) secrets.add(m[1]!);
+    const headers = { ...upstream.headers };
+    delete headers['transfer-encoding'];
+    delete headers.connection;
+    delete headers['keep-alive'];
+    res.writeHead(upstream.statusCode, headers as Record<string, string>);
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, secrets, close: () => server.close() };
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe('secrets', () => {
+  it('no bearer token or token secret appears in any report file or output line', { timeout: 180_000 }, async () => {
+    // A failing target, so that reports carry evidence (requests with their headers).
+    await withReference({ faults: ['body-on-success', 'error-not-json'] }, async (server) => {
+      const proxy = await secretCapturingProxy(server.url);
+      const out = await tempDir();
+      const summary = join(out, 'step-summary.md');
+      try {
+        const result = await runCli(
+          ['run', ...targetArgs(proxy.url), '--out', out, '--reporter', 'json', '--reporter', 'junit', '--reporter', 'markdown', '--scenario', 'valid-delete,wrong-owner,unauthenticated,concurrent-conflict'],
+          { env: { GITHUB_STEP_SUMMARY: summary } },
+        );
+        expect(result.code).toBe(1);
+        expect(proxy.secrets.size).toBeGreaterThan(10);
+        const files = await filesUnder(out);
+        expect(files.map((f) => f.slice(out.length + 1)).sort()).toEqual(['junit.xml', 'pat-conformance.json', 'step-summary.md', 'summary.md']);
+        const texts = [result.stdout, result.stderr, ...(await Promise.all(files.map((f) => readFile(f, 'utf8'))))];
+        // The evidence is there (so the scan is not vacuous) ...
+        expect(texts.join('\n')).toContain('authorization: Bearer <identity-1>');
+        // ... and none of the secrets.
+        for (const secret of [ownerToken, otherToken, ...proxy.secrets]) {
+          for (const text of texts) expect(text.includes(secret), `a secret leaked: ${secret.slice(0, 6)}...`).toBe(false);
+        }
+      } finally {
+        proxy.close();
+      }
+    });
+  });
+});
