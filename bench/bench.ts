@@ -1,0 +1,312 @@
+// `npm run bench`: the project's performance figures, always measured side by side with a peer
+// in the same run and reported as ratios (the machine is shared and noisy; absolute numbers
+// from another run, or a timing threshold in a unit test, would say nothing).
+//
+//   1. Throughput: the burst driver (runBurst + HttpClient) vs autocannon vs a raw undici Pool,
+//      against a bare node:http server in a child process, same request count, interleaved.
+//   2. A full conformance run vs its peers (run-peers.ts), each a fresh process, interleaved.
+//
+// Options (after `npm run bench --`): --rounds N (throughput rounds, default 3), --seconds S
+// (target length of one throughput measurement, default 2), --run-rounds N (default 3),
+// --only throughput|run, --out FILE (default reports/bench.json).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { clientKinds, connections, type ClientKind, type LoadResult } from './load-client.js';
+import { baselineId, recordedVsLive, runVariants, type RunVariantContext, type VariantRatio } from './run-peers.js';
+import { median, round, table } from './stats.js';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const distDir = resolve(benchDir, '..');
+const repoDir = resolve(distDir, '..');
+
+const { values: flags } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '2' },
+    'run-rounds': { type: 'string', default: '3' },
+    only: { type: 'string' },
+    out: { type: 'string', default: join(repoDir, 'reports', 'bench.json') },
+  },
+});
+const rounds = positiveInt(flags.rounds, '--rounds');
+const seconds = Number(flags.seconds);
+const runRounds = positiveInt(flags['run-rounds'], '--run-rounds');
+if (!(seconds > 0)) fail('--seconds must be a positive number');
+if (flags.only !== undefined && flags.only !== 'throughput' && flags.only !== 'run') fail('--only must be throughput or run');
+
+function positiveInt(text: string | undefined, flag: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) fail(`${flag} must be a positive integer`);
+  return n;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+interface ProcessOutcome {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  wallMs: number;
+}
+
+function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ProcessOutcome> {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolvePromise({ exitCode, stdout, stderr, wallMs: performance.now() - started }));
+  });
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? round(n, digits).toFixed(digits) : '-');
+
+// ---------------------------------------------------------------------------------------------
+// 1. Throughput: burst driver vs autocannon (and a raw undici Pool), bare server in a child
+// ---------------------------------------------------------------------------------------------
+
+const baseKind: ClientKind = 'autocannon';
+const throughputTargets: Partial<Record<ClientKind, { min: number; source: string }>> = {
+  driver: { min: 0.8, source: 'DESIGN.md: the burst driver reaches at least 0.8 of autocannon' },
+};
+
+async function startBareServer(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, [join(benchDir, 'bare-server.js')], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const url = await new Promise<string>((resolvePromise, reject) => {
+    let buffered = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      buffered += d;
+      const nl = buffered.indexOf('\n');
+      if (nl >= 0) resolvePromise((JSON.parse(buffered.slice(0, nl)) as { url: string }).url);
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`bare server exited (${code})`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+async function loadClient(kind: ClientKind, url: string, count: number, warmup?: number): Promise<LoadResult> {
+  const args = [join(benchDir, 'load-client.js'), kind, url, String(count)];
+  if (warmup !== undefined) args.push(String(warmup));
+  const outcome = await runNode(args);
+  if (outcome.exitCode !== 0) throw new Error(`load client ${kind} failed (${outcome.exitCode}): ${outcome.stderr.trim()}`);
+  return JSON.parse(outcome.stdout.trim().split('\n').pop()!) as LoadResult;
+}
+
+async function benchThroughput(): Promise<Record<string, unknown>> {
+  const server = await startBareServer();
+  try {
+    log(`throughput: bare server at ${server.url}; calibrating with autocannon...`);
+    const calibration = await loadClient('autocannon', server.url, 20_000, 2_000);
+    const count = Math.max(5_000, Math.min(400_000, Math.round((calibration.requestsPerSecond * seconds) / 1000) * 1000));
+    log(`throughput: ${fmt(calibration.requestsPerSecond)} req/s in calibration; ${count} requests per measurement, ${rounds} rounds`);
+
+    const roundResults: { round: number; order: ClientKind[]; results: Partial<Record<ClientKind, LoadResult>> }[] = [];
+    for (let r = 0; r < rounds; r++) {
+      // Rotate the order every round so that no client always runs first or last.
+      const order = clientKinds.map((_, i) => clientKinds[(i + r) % clientKinds.length]!);
+      const results: Partial<Record<ClientKind, LoadResult>> = {};
+      for (const kind of order) {
+        const result = await loadClient(kind, server.url, count);
+        results[kind] = result;
+        log(`  round ${r + 1}/${rounds}  ${kind.padEnd(18)} ${fmt(result.requestsPerSecond).padStart(7)} req/s${result.failures ? `  (${result.failures} failures!)` : ''}`);
+      }
+      roundResults.push({ round: r + 1, order, results });
+    }
+
+    const medians = Object.fromEntries(clientKinds.map((k) => [k, median(roundResults.map((r) => r.results[k]!.requestsPerSecond))])) as Record<ClientKind, number>;
+    const ratios = clientKinds
+      .filter((k) => k !== baseKind)
+      .map((k) => {
+        const perRound = roundResults.map((r) => r.results[k]!.requestsPerSecond / r.results[baseKind]!.requestsPerSecond);
+        const m = median(perRound);
+        const target = throughputTargets[k];
+        return { ratio: `${k}/${baseKind}`, perRound, median: m, ...(target ? { target, met: m >= target.min } : {}) };
+      });
+    const wrapperCost = roundResults.map((r) => r.results.driver!.requestsPerSecond / r.results['undici-pool']!.requestsPerSecond);
+    const failures = roundResults.reduce((sum, r) => sum + Object.values(r.results).reduce((s, x) => s + x.failures, 0), 0);
+
+    const rows = [['client (same server, same request count)', 'median req/s', `/ ${baseKind} (median of rounds)`, 'rounds (req/s)']];
+    for (const k of clientKinds) {
+      const ratio = ratios.find((x) => x.ratio.startsWith(`${k}/`));
+      const mark = ratio?.target ? (ratio.met ? `  (target >= ${ratio.target.min}: met)` : `  (target >= ${ratio.target.min}: NOT met)`) : '';
+      rows.push([k, fmt(medians[k]), ratio ? `${fmt(ratio.median, 2)}${mark}` : '1.00', roundResults.map((r) => fmt(r.results[k]!.requestsPerSecond)).join(' ')]);
+    }
+    console.log(`\n1. Throughput: bare node:http server (child process), ${connections} connections, ${count} requests per measurement, ${rounds} rounds interleaved`);
+    console.log(table(rows));
+    console.log(`driver / undici-pool (the HttpClient wrapper's share): ${fmt(median(wrapperCost), 2)} (rounds: ${wrapperCost.map((x) => fmt(x, 2)).join(' ')})`);
+    if (failures > 0) console.log(`WARNING: ${failures} requests failed; the figures above are not valid`);
+
+    return {
+      server: 'bare node:http, 200 {} to anything, own child process',
+      connections,
+      requestsPerMeasurement: count,
+      calibration,
+      rounds: roundResults,
+      medianRequestsPerSecond: medians,
+      ratios,
+      driverOverUndiciPool: { perRound: wrapperCost, median: median(wrapperCost) },
+      failures,
+    };
+  } finally {
+    server.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. A full conformance run vs its peers (run-peers.ts)
+// ---------------------------------------------------------------------------------------------
+
+interface VariantMeasurement {
+  round: number;
+  variant: string;
+  wallMs: number;
+  innerMs?: number;
+  requests?: number;
+  requestsPerSecond?: number;
+  problem?: string;
+}
+
+async function runVariant(id: string, ctx: RunVariantContext): Promise<VariantMeasurement & { stdout: string }> {
+  const variant = runVariants.find((v) => v.id === id)!;
+  mkdirSync(ctx.workDir, { recursive: true });
+  const countFile = join(ctx.workDir, 'request-count.json');
+  const hook = pathToFileURL(join(benchDir, 'count-requests.js')).href;
+  const outcome = await runNode(['--import', hook, ...variant.args(ctx)], { ...process.env, BENCH_REQUEST_COUNT_FILE: countFile, NO_COLOR: '1' });
+  let requests: number | undefined;
+  try {
+    requests = (JSON.parse(readFileSync(countFile, 'utf8')) as { requests: number }).requests;
+  } catch {
+    requests = undefined;
+  }
+  const problem = variant.check?.(ctx, outcome.exitCode, outcome.stdout) ?? undefined;
+  return {
+    round: 0,
+    variant: id,
+    wallMs: outcome.wallMs,
+    innerMs: variant.innerMs?.(ctx, outcome.stdout),
+    requests,
+    requestsPerSecond: requests === undefined ? undefined : (requests / outcome.wallMs) * 1000,
+    ...(problem ? { problem: `${problem}${outcome.stderr ? `; stderr: ${outcome.stderr.trim().slice(0, 300)}` : ''}` } : {}),
+    stdout: outcome.stdout,
+  };
+}
+
+async function benchRun(): Promise<Record<string, unknown>> {
+  const scratch = mkdtempSync(join(tmpdir(), 'patc-bench-'));
+  try {
+    log(`run: calibration live run (counts its requests; not in the medians)...`);
+    const calibration = await runVariant(baselineId, { distDir, workDir: join(scratch, 'calibration'), liveRequests: 0 });
+    if (calibration.problem || calibration.requests === undefined) throw new Error(`the calibration live run failed: ${calibration.problem ?? 'no request count'}`);
+    const liveRequests = calibration.requests;
+    log(`run: the live run sent ${liveRequests} requests; ${runRounds} rounds of ${runVariants.length} variants`);
+
+    const measurements: VariantMeasurement[] = [];
+    const ids = runVariants.map((v) => v.id);
+    for (let r = 0; r < runRounds; r++) {
+      const order = ids.map((_, i) => ids[(i + r) % ids.length]!);
+      for (const id of order) {
+        const { stdout: _stdout, ...m } = await runVariant(id, { distDir, workDir: join(scratch, `r${r + 1}-${id}`), liveRequests });
+        measurements.push({ ...m, round: r + 1 });
+        log(`  round ${r + 1}/${runRounds}  ${id.padEnd(16)} ${fmt(m.wallMs).padStart(6)} ms wall, ${m.requests ?? '?'} requests${m.problem ? `  INVALID: ${m.problem}` : ''}`);
+      }
+    }
+
+    const of = (id: string): VariantMeasurement[] => measurements.filter((m) => m.variant === id);
+    const ratios: VariantRatio[] = runVariants
+      .filter((v) => v.id !== baselineId)
+      .map((v) => {
+        const perRound = of(v.id).map((m) => m.wallMs / of(baselineId).find((b) => b.round === m.round)!.wallMs);
+        const m = median(perRound);
+        const met = v.target ? (v.target.max === undefined || m <= v.target.max) && (v.target.min === undefined || m >= v.target.min) : undefined;
+        return { variant: v.id, perRound, median: m, ...(v.target ? { target: v.target, met } : {}) };
+      });
+    const summary = runVariants.map((v) => {
+      const ms = of(v.id);
+      return {
+        variant: v.id,
+        label: v.label,
+        medianWallMs: median(ms.map((m) => m.wallMs)),
+        medianInnerMs: median(ms.flatMap((m) => (m.innerMs === undefined ? [] : [m.innerMs]))),
+        medianRequests: median(ms.flatMap((m) => (m.requests === undefined ? [] : [m.requests]))),
+        medianRequestsPerSecond: median(ms.flatMap((m) => (m.requestsPerSecond === undefined ? [] : [m.requestsPerSecond]))),
+        invalid: ms.filter((m) => m.problem).length,
+      };
+    });
+
+    const rows = [['variant (fresh node process each)', 'median wall ms', 'inner ms', 'requests', 'req/s (wall)', `/ ${baselineId}`, 'rounds (wall ms)']];
+    for (const s of summary) {
+      const ratio = ratios.find((x) => x.variant === s.variant);
+      const mark = ratio?.target ? `  (target ${ratio.target.max !== undefined ? `<= ${ratio.target.max}` : `>= ${ratio.target.min}`}: ${ratio.met ? 'met' : 'NOT met'})` : '';
+      rows.push([
+        s.variant,
+        fmt(s.medianWallMs),
+        fmt(s.medianInnerMs),
+        fmt(s.medianRequests),
+        fmt(s.medianRequestsPerSecond),
+        ratio ? `${fmt(ratio.median, 2)}${mark}` : '1.00',
+        of(s.variant).map((m) => fmt(m.wallMs)).join(' '),
+      ]);
+    }
+    console.log(`\n2. Full conformance run vs peers: ${runRounds} rounds interleaved; "inner" = the process's own measure without start-up`);
+    console.log(table(rows));
+    const recorded = recordedVsLive(ratios);
+    console.log(`recorded run / live run: ${recorded ? `${fmt(recorded.median, 2)}${recorded.target?.max !== undefined ? ` (target <= ${recorded.target.max}: ${recorded.met ? 'met' : 'NOT met'})` : ''}` : 'not measured yet (no recorded-run entry in bench/run-peers.ts)'}`);
+    const invalid = measurements.filter((m) => m.problem).length;
+    if (invalid > 0) console.log(`WARNING: ${invalid} measurements were invalid (see reports JSON)`);
+
+    return {
+      variants: runVariants.map((v) => ({ id: v.id, label: v.label, target: v.target })),
+      baseline: baselineId,
+      calibration: { wallMs: calibration.wallMs, requests: liveRequests },
+      rounds: measurements,
+      summary,
+      ratios,
+      recordedVsLive: recorded,
+      invalid,
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const startedAt = new Date();
+const loadBefore = loadavg();
+console.log(`pat-conformance benchmark: node ${process.version}, ${cpus().length} CPUs, load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
+const throughput = flags.only === 'run' ? undefined : await benchThroughput();
+const run = flags.only === 'throughput' ? undefined : await benchRun();
+const finishedAt = new Date();
+
+const report = {
+  schemaVersion: 1,
+  date: startedAt.toISOString(),
+  durationMs: finishedAt.getTime() - startedAt.getTime(),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model,
+  loadAverage: { before: loadBefore, after: loadavg() },
+  settings: { rounds, seconds, runRounds, only: flags.only ?? null },
+  throughput: throughput ?? null,
+  run: run ?? null,
+};
+mkdirSync(dirname(flags.out), { recursive: true });
+writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`\nTook ${fmt(report.durationMs / 1000, 1)} s. Machine-readable: ${flags.out}`);
