@@ -48,7 +48,7 @@ export interface RawOptions {
   bearer?: string | null;
   body?: string | Buffer;
   headers?: Record<string, string>;
-  dispatcher?: Client;
+  dispatcher?: Dispatcher;
 }
 
 /** One request on the wire, exactly as given (path not re-encoded). */
