@@ -13,12 +13,19 @@ export interface HttpClientOptions {
   connections: number;
   /** undici interceptors applied to every pool (recording and replay: src/record/). */
   interceptors?: Dispatcher.DispatcherComposeInterceptor[];
+  /**
+   * After this many requests in a row got no HTTP answer, the target is taken as gone and
+   * further requests fail at once: a run against a dead or hanging target ends in a few
+   * timeouts, not one per request. 0 disables.
+   */
+  giveUpAfterFailures?: number;
 }
 
 export const defaultHttpClientOptions: HttpClientOptions = {
   timeoutMs: 10_000,
   maxBodyBytes: 1024 * 1024,
   connections: 8,
+  giveUpAfterFailures: 3,
 };
 
 export class HttpClient {
@@ -26,6 +33,8 @@ export class HttpClient {
   private readonly basePath: string;
   private readonly pools: Pool[] = [];
   private readonly defaultPool: Pool;
+  private consecutiveFailures = 0;
+  private lastFailure: TransportError | undefined;
 
   constructor(
     baseUrl: string,
@@ -56,14 +65,37 @@ export class HttpClient {
 
   async send(request: HttpRequest, pool: Dispatcher = this.defaultPool): Promise<Exchange> {
     const startedAt = Date.now();
-    const deadline = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = this.runSignal ? AbortSignal.any([deadline, this.runSignal]) : deadline;
     const finish = (fields: { response?: HttpResponse; transportError?: TransportError }): Exchange => ({
       request,
       ...fields,
       startedAt,
       durationMs: Date.now() - startedAt,
     });
+    // An interruption stops new requests but lets those in flight finish (bounded by the
+    // timeout): an aborted create could leave a token behind whose ID the run never learnt.
+    if (this.runSignal?.aborted) return finish({ transportError: { kind: 'interrupted', message: 'not sent: the run was interrupted' } });
+    const limit = this.options.giveUpAfterFailures ?? 0;
+    if (limit > 0 && this.consecutiveFailures >= limit && this.lastFailure) {
+      return finish({
+        transportError: { kind: this.lastFailure.kind, message: `not sent: the last ${limit} requests got no answer (last: ${this.lastFailure.message})` },
+      });
+    }
+    const exchange = await this.sendOnWire(request, pool, finish);
+    if (exchange.transportError && exchange.transportError.kind !== 'interrupted') {
+      this.consecutiveFailures++;
+      this.lastFailure = exchange.transportError;
+    } else if (exchange.response) {
+      this.consecutiveFailures = 0;
+    }
+    return exchange;
+  }
+
+  private async sendOnWire(
+    request: HttpRequest,
+    pool: Dispatcher,
+    finish: (fields: { response?: HttpResponse; transportError?: TransportError }) => Exchange,
+  ): Promise<Exchange> {
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
       const answer = await pool.request({
         origin: this.origin,
@@ -84,7 +116,7 @@ export class HttpClient {
         },
       });
     } catch (error) {
-      return finish({ transportError: classifyTransportError(error, this.runSignal, this.options.timeoutMs) });
+      return finish({ transportError: classifyTransportError(error, this.options.timeoutMs) });
     }
   }
 
@@ -125,11 +157,10 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
-export function classifyTransportError(error: unknown, runSignal: AbortSignal | undefined, timeoutMs: number): TransportError {
+export function classifyTransportError(error: unknown, timeoutMs: number): TransportError {
   const e = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = e.code ?? e.cause?.code ?? '';
   const message = e.message ?? String(error);
-  if (runSignal?.aborted) return { kind: 'interrupted', message: 'the run was interrupted' };
   if (e.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || e.name === 'AbortError') {
     return { kind: 'timeout', message: `no complete answer within ${timeoutMs} ms` };
   }
@@ -137,7 +168,7 @@ export function classifyTransportError(error: unknown, runSignal: AbortSignal | 
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
     return { kind: 'dns', message: 'the host name does not resolve' };
   }
-  if (code.startsWith('HPE_') || code === 'UND_ERR_INFO' || /parse|invalid (status|header|chunk|response)/i.test(message)) {
+  if (e.name === 'HTTPParserError' || code.startsWith('HPE_') || /parse|does not match the HTTP|invalid (status|header|chunk|response)/i.test(message)) {
     return { kind: 'protocol', message: `the answer is not valid HTTP (${code || message})` };
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {

@@ -31,6 +31,9 @@ export function watchInterrupts(onFirst: (signal: 'SIGINT' | 'SIGTERM') => void)
       return received;
     },
     dispose() {
+      // After an interruption the handlers stay: a second signal while reports are written
+      // still means "exit now", not the default death by signal.
+      if (received) return;
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
     },

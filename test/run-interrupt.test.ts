@@ -1,0 +1,68 @@
+// SIGINT or SIGTERM during a run: no new requests, every token the run created deleted, reports
+// written and marked incomplete, no half-written file, exit 130 (143 for SIGTERM). A second
+// SIGINT exits at once.
+import { readdir } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { listIds } from './helpers/api.js';
+import { otherToken, ownerToken, readReport, runCli, targetArgs, tempDirs, withReference } from './helpers/cli.js';
+
+const tempDir = tempDirs();
+
+/** Send `signal` once the run has finished `afterCases` cases (seen on the console). */
+function signalAfterCases(signal: NodeJS.Signals, afterCases: number, again = false) {
+  return (child: ChildProcess) => {
+    let seen = 0;
+    let sent = false;
+    child.stdout!.on('data', (d: Buffer) => {
+      seen += (d.toString().match(/^✔|\n✔|^✖|\n✖/g) ?? []).length;
+      if (!sent && seen >= afterCases) {
+        sent = true;
+        child.kill(signal);
+        if (again) setTimeout(() => child.kill(signal), 300);
+      }
+    });
+  };
+}
+
+describe('interruption', () => {
+  // Throttled to 10 requests a second so that the run is still going when the signal comes.
+  const slow = { rate: 10, burst: 10 };
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s: cleans up, writes incomplete reports, exits %i', { timeout: 120_000 }, async (signal, code) => {
+    await withReference(slow, async (server) => {
+      const out = await tempDir();
+      const result = await runCli(['run', ...targetArgs(server.url), '--out', out, '--reporter', 'json', '--reporter', 'junit', '--reporter', 'markdown'], {
+        onSpawn: signalAfterCases(signal, 3),
+      });
+      expect(result.code).toBe(code);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      const report = await readReport(out);
+      expect(report.complete).toBe(false);
+      expect(report.verdict).toBe('incomplete');
+      expect(report.interrupted).toBe(signal);
+      expect(report.cases.length).toBeGreaterThanOrEqual(3);
+      expect(report.leftovers).toEqual([]);
+      expect(result.stdout).toMatch(/INCOMPLETE/);
+      // Every token the run created is gone; the run created some (it got past three cases).
+      expect(await listIds(server.url, ownerToken)).toEqual([]);
+      expect(await listIds(server.url, otherToken)).toEqual([]);
+      // Whole files only: no temp file left behind.
+      expect((await readdir(out)).sort()).toEqual(['junit.xml', 'pat-conformance.json', 'summary.md']);
+    });
+  });
+
+  it('a second SIGINT exits at once', { timeout: 120_000 }, async () => {
+    // Every delete takes 3 s here, so the second signal lands while cleanup is deleting.
+    await withReference({ conflictWindowMs: 3000 }, async (server) => {
+      const out = await tempDir();
+      const result = await runCli(['run', ...targetArgs(server.url), '--out', out], { onSpawn: signalAfterCases('SIGINT', 1, true) });
+      expect(result.code).toBe(130);
+      expect(result.stderr).toMatch(/again, exiting without cleanup/);
+      expect((await readdir(out)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    });
+  });
+});
