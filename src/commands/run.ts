@@ -7,6 +7,8 @@ import { resolveRunConfig, runDefaults, type RunOptions } from '../run/run-confi
 import { executeRun } from '../run/run.js';
 import { watchInterrupts } from '../run/interrupt.js';
 import { scenarios } from '../../suites/index.js';
+import { RecordingError } from '../record/errors.js';
+import { withVirtualClock } from '../fixtures/throttle-wait.js';
 
 const epilogue = `Exit codes:
   0    conformant: every must-level check passed (should-level too with --strict)
@@ -14,6 +16,9 @@ const epilogue = `Exit codes:
   2    usage or configuration error
   3    the run could not be carried out (unreachable target, credentials rejected, not this API)
   130  interrupted by SIGINT (143: SIGTERM); tokens the run created are deleted first
+With --record, exit 2 also when the recording could not be written safely (a known secret would
+have appeared in it; nothing is written then). With --replay, exit 2 when the recording is
+missing, damaged or not a recording, or holds no answer for a request the run sends.
 
 Every option can also come from the environment as PAT_CONFORMANCE_<OPTION>, e.g.
 PAT_CONFORMANCE_TOKEN, PAT_CONFORMANCE_OTHER_TOKEN, PAT_CONFORMANCE_TARGET.
@@ -38,10 +43,16 @@ function builder(y: Argv): Argv<RunOptions> {
     .option('reporter', { type: 'array', string: true, describe: 'Report formats (repeatable): console, json, junit, markdown. Default: console, json. The console is shown unless --quiet' })
     .option('out', { type: 'string', default: runDefaults.outDir, describe: 'Directory for report files' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No console output; only the exit code and report files' })
+    .option('record', { type: 'string', describe: 'Record every exchange as HAR 1.2 into this directory (redacted; replaces a previous recording only when the run completes)' })
+    .option('replay', { type: 'string', describe: 'Replay a recording made with --record: no network, no credentials; seed, clock and options come from the recording' })
+    .option('redact-header', { type: 'array', string: true, describe: 'With --record: also redact this header\'s value (repeatable)' })
+    .option('redact-field', { type: 'array', string: true, describe: 'With --record: also redact this JSON member in every body (repeatable)' })
     .config('config', 'A JSON file of options (keys as the long option names)')
     .example('$0 run', 'Run every scenario against the embedded reference implementation')
     .example('$0 run --target https://api.example.test --token $A --other-token $B --reporter junit', 'Gate a CI build on an implementation')
     .example('$0 run --scenario valid-delete --scenario id-length', 'Run two scenario families')
+    .example('$0 run --target $URL --token $A --other-token $B --record recordings/my-target', 'Record a run (bearers and secrets redacted)')
+    .example('$0 run --replay recordings/my-target', 'Replay it offline: same verdicts, same exit code')
     .epilogue(epilogue) as unknown as Argv<RunOptions>;
 }
 
@@ -50,7 +61,11 @@ export const runCommand: CommandModule<object, RunOptions> = {
   describe: 'Run the conformance scenarios against a target',
   builder,
   handler: async (argv) => {
-    const config = resolveRunConfig(argv);
+    // Polly is loaded only when a run records or replays.
+    const recording = argv.record || argv.replay ? await import('../record/run-traffic.js') : undefined;
+    const replay = argv.replay ? recording!.resolveReplayRunConfig(argv) : undefined;
+    const config = replay?.config ?? resolveRunConfig(argv);
+    const session = await recording?.openRunTraffic(config, replay?.recording);
     const stdout = process.stdout;
     const reporters = createReporters(config.reporters, {
       outDir: config.outDir,
@@ -63,8 +78,39 @@ export const runCommand: CommandModule<object, RunOptions> = {
       if (!config.quiet) process.stderr.write(`\n${pc.yellow(`${signal}: stopping, deleting the tokens this run created, writing reports (again to exit at once)`)}\n`);
     });
     try {
-      const report = await executeRun(config, { reporters, signal: interrupts.signal, interruptedBy: () => interrupts.received });
+      // Replay stops at the first request the recording does not hold.
+      const signal = session ? AbortSignal.any([interrupts.signal, session.recorder.signal]) : interrupts.signal;
+      const run = () => executeRun(config, { reporters, signal, interruptedBy: () => interrupts.received, redactor: session?.redactor, traffic: session?.traffic });
+      const report = await (session?.mode === 'replay' ? withVirtualClock(run) : run()).catch(async (error: unknown) => {
+        await session?.recorder.abort();
+        throw error;
+      });
+      const unmatched = session?.recorder.unmatched();
+      if (unmatched) {
+        await session!.recorder.abort();
+        throw new RecordingError(`replay of "${config.replay}": the recording holds no answer for ${unmatched.method} ${unmatched.path} (${unmatched.segment}, ${unmatched.detail}); was it made by another version or with other options?`);
+      }
+      let recordingFailed: unknown;
+      let note: string | undefined;
+      if (session?.mode === 'record') {
+        if (!report.complete) {
+          await session.recorder.abort();
+          note = `recording not written (run interrupted); ${config.record} is unchanged`;
+        } else {
+          try {
+            const written = await session.recorder.finish(recording!.describeRecordedRun(config, report));
+            note = `recorded ${written.exchanges} exchanges in ${written.segments} segments to ${config.record}`;
+          } catch (error) {
+            recordingFailed = error;
+          }
+        }
+      }
       for (const reporter of reporters) await reporter.finish(report);
+      if (recordingFailed) throw recordingFailed;
+      if (note && !config.quiet) process.stderr.write(`${note}\n`);
+      if (replay?.recording.meta.run && replay.recording.meta.run.exitCode !== report.exitCode && !config.quiet) {
+        process.stderr.write(pc.yellow(`note: the recorded run ended ${replay.recording.meta.run.verdict} (exit ${replay.recording.meta.run.exitCode}); this replay judges it ${report.verdict}\n`));
+      }
       process.exitCode = report.exitCode;
     } finally {
       interrupts.dispose();

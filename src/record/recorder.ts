@@ -15,7 +15,7 @@ import { Polly, type Request as PollyRequest } from '@pollyjs/core';
 import * as FSPersisterModule from '@pollyjs/persister-fs';
 import type { Entry } from 'har-format';
 import type { Dispatcher } from 'undici';
-import { UsageError } from '../exit-codes.js';
+import { RecordingError } from './errors.js';
 import type { SecretRedactor } from '../redact.js';
 import { toolName, toolVersion } from '../tool-info.js';
 import { metaFileName, recordingFormat, recordingFormatVersion, type RecordedTransportError, type RecordingMeta, type SegmentMeta } from './recording-format.js';
@@ -50,8 +50,7 @@ export const unmatchedHeaders = [
   'tracestate',
 ];
 
-/** A recording error the user can act on: one line, exit 2. */
-export class RecordingError extends UsageError {}
+export { RecordingError };
 
 export interface RecorderOptions {
   /** The recording directory (written in record mode, read in replay mode). */

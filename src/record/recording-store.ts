@@ -11,8 +11,8 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Entry, Har } from 'har-format';
 import type { Exchange, HttpMethod } from '../client/exchange.js';
 import { metaFileName, recordingFormat, recordingFormatVersion, type RecordingMeta, type SegmentMeta } from './recording-format.js';
-import { RecordingError } from './recorder.js';
-import { utf8OrUndefined } from './undici-adapter.js';
+import { RecordingError } from './errors.js';
+import { utf8OrUndefined } from './utf8.js';
 
 export interface OpenedRecording {
   dir: string;

@@ -4,7 +4,7 @@
 // more. Known secrets are also replaced in their JSON-escaped and percent-encoded spellings and
 // inside base64 bodies, and a last scan of every written byte (scanForSecrets) proves it.
 import type { Entry, Header } from 'har-format';
-import type { SecretRedactor } from '../redact.js';
+import { redactSecretField, type SecretRedactor } from '../redact.js';
 
 export const tokenSecretPlaceholder = '<token-secret>';
 export const redactedValue = '<redacted>';
@@ -95,17 +95,30 @@ export class TrafficRedactor {
     }
   }
 
+  /** Every spelling of every known secret with its placeholder, longest first (rebuilt as secrets are learned). */
+  private replacements: { count: number; pairs: Array<[needle: string, placeholder: string]> } = { count: -1, pairs: [] };
+
+  private pairs(): Array<[string, string]> {
+    const known = this.secrets.knownSecrets();
+    if (known.length === this.replacements.count) return this.replacements.pairs;
+    const pairs: Array<[string, string]> = [];
+    for (const secret of known) {
+      const placeholder = this.secrets.text(secret);
+      for (const spelling of spellings(secret)) pairs.push([spelling, placeholder]);
+    }
+    pairs.sort((a, b) => b[0].length - a[0].length);
+    this.replacements = { count: known.length, pairs };
+    return pairs;
+  }
+
   /** Text of a URL, header or body: known secrets in every spelling, then the `secret` member. */
   text(value: string): string {
     let out = value;
-    for (const secret of this.secrets.knownSecrets()) {
-      for (const spelling of spellings(secret)) {
-        if (spelling !== secret && out.includes(spelling)) out = out.split(spelling).join(this.placeholderOf(secret));
-      }
+    for (const [needle, placeholder] of this.pairs()) {
+      if (out.includes(needle)) out = out.split(needle).join(placeholder);
     }
-    out = this.secrets.text(out);
-    // SecretRedactor blanks any "secret" member as <redacted:secret>; recordings say <token-secret>.
-    return out.split('"<redacted:secret>"').join(`"${tokenSecretPlaceholder}"`);
+    // Any "secret" member is blanked even when its value was never learned; recordings say <token-secret>.
+    return redactSecretField(out).split('"<redacted:secret>"').join(`"${tokenSecretPlaceholder}"`);
   }
 
   private placeholderOf(secret: string): string {

@@ -16,6 +16,7 @@
 import * as AdapterModule from '@pollyjs/adapter';
 import type { Request as PollyRequest, Response as PollyResponse } from '@pollyjs/core';
 import type { Dispatcher } from 'undici';
+import { utf8OrUndefined } from './utf8.js';
 
 // The package is CommonJS (`module.exports = Adapter`) whose declaration says `export default`:
 // TypeScript (NodeNext) sees `module.exports` as the declaration module, whose `default` is the
@@ -361,18 +362,6 @@ function bodyText(body: Dispatcher.DispatchOptions['body']): string | undefined 
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   // Streams and form data are not what this API sends; they are forwarded but not matched on.
   return undefined;
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The body as text when it is valid UTF-8 (HAR stores other bodies as base64). */
-export function utf8OrUndefined(bytes: Buffer): string | undefined {
-  if (bytes.length === 0) return '';
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Perform the real request, collecting at most cap + 1 body bytes. */

@@ -21,6 +21,13 @@ export interface RunOptions {
   reporter?: string[];
   out?: string;
   quiet?: boolean;
+  /** Record every exchange into this directory (src/record). */
+  record?: string;
+  /** Answer every request from this recording instead of a target (src/record). */
+  replay?: string;
+  /** Extra header names / JSON member names redacted in a recording. */
+  redactHeader?: string[];
+  redactField?: string[];
 }
 
 export interface RunConfig {
@@ -41,6 +48,11 @@ export interface RunConfig {
   reporters: ReporterName[];
   outDir: string;
   quiet: boolean;
+  /** --record DIR / --replay DIR (at most one). */
+  record: string | undefined;
+  replay: string | undefined;
+  redactHeaders: string[];
+  redactFields: string[];
 }
 
 export const runDefaults = {
@@ -78,6 +90,12 @@ function parseTarget(value: string | undefined): string | undefined {
 }
 
 export function resolveRunConfig(options: RunOptions): RunConfig {
+  if (options.record && options.replay) throw new UsageError('--record and --replay cannot be used together');
+  if (options.replay && options.target) throw new UsageError('--replay answers from the recording and reaches no target; drop --target');
+  const redactHeaders = (options.redactHeader ?? []).flatMap((h) => String(h).split(',')).map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const badHeader = redactHeaders.find((h) => !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(h));
+  if (badHeader !== undefined) throw new UsageError(`--redact-header "${badHeader}" is not a header name`);
+  const redactFields = (options.redactField ?? []).flatMap((f) => String(f).split(',')).map((f) => f.trim()).filter(Boolean);
   const target = parseTarget(options.target);
   const token = options.token || undefined;
   const otherToken = options.otherToken || undefined;
@@ -127,6 +145,10 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
     reporters,
     outDir: options.out || runDefaults.outDir,
     quiet: options.quiet ?? false,
+    record: options.record || undefined,
+    replay: options.replay || undefined,
+    redactHeaders,
+    redactFields,
   };
 }
 

@@ -16,12 +16,17 @@ import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { preflight } from './preflight.js';
 import { publicOptions, type RunConfig } from './run-config.js';
 import { runCase } from './run-case.js';
+import type { RunTraffic } from '../record/run-traffic.js';
 
 export interface RunHooks {
   reporters: Reporter[];
   /** Aborted on SIGINT/SIGTERM: no new requests, then cleanup and reports. */
   signal: AbortSignal;
   interruptedBy: () => 'SIGINT' | 'SIGTERM' | undefined;
+  /** The run's redactor, when the caller needs it too (the recorder redacts with it). */
+  redactor?: SecretRedactor;
+  /** --record / --replay: every request goes through its interceptor, one segment per case. */
+  traffic?: RunTraffic;
 }
 
 /** How long cleanup may take, on its own clock (the run's may already be spent). */
@@ -29,7 +34,8 @@ const cleanupDeadlineMs = 60_000;
 
 export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<RunReport> {
   const startedAt = new Date();
-  const redactor = new SecretRedactor();
+  const redactor = hooks.redactor ?? new SecretRedactor();
+  const traffic = hooks.traffic;
   let embedded: EmbeddedTarget | undefined;
   if (!config.target) embedded = await startEmbeddedTarget();
   const targetUrl = config.target ?? embedded!.server.url;
@@ -40,17 +46,18 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
 
   const random = createRandom(config.seed);
   const ledger = new TokenLedger();
-  const clientOptions = { ...defaultHttpClientOptions, timeoutMs: config.timeoutMs };
+  const clientOptions = { ...defaultHttpClientOptions, timeoutMs: config.timeoutMs, interceptors: traffic ? [traffic.interceptor] : undefined };
   const http = new HttpClient(targetUrl, clientOptions, hooks.signal);
   const actorEnv: Omit<ActorEnvironment, 'observe'> = {
     http,
     throttle: { ...defaultThrottlePolicy, budgetMs: config.throttleBudgetMs },
+    throttleMemory: { staysThrottled: false },
     random,
     redactor,
     ledger,
     namePrefix: `patc-${random.string(8)}`,
     // A day: long enough for any run, short enough that a token lost to a crash expires soon.
-    expiresTime: new Date(startedAt.getTime() + 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    expiresTime: new Date((traffic?.clock ?? startedAt).getTime() + 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     signal: hooks.signal,
   };
   const ownerAuthorization = `Bearer ${ownerToken}`;
@@ -62,7 +69,9 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   try {
     const preflightActors = [{ actor: new Actor('owner', ownerAuthorization, { ...actorEnv, observe: () => {} }), flag: '--token' }];
     if (otherAuthorization) preflightActors.push({ actor: new Actor('other', otherAuthorization, { ...actorEnv, observe: () => {} }), flag: '--other-token' });
+    await traffic?.beginCase('preflight');
     await preflight(targetUrl, preflightActors);
+    await traffic?.endCase();
 
     const selected = scenarios.filter((s) => config.scenarios.includes(s.name));
     const totalCases = selected.reduce((n, s) => n + s.cases.length, 0);
@@ -72,6 +81,7 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
       for (const testCase of scenario.cases) {
         if (hooks.signal.aborted) break;
         for (const reporter of hooks.reporters) reporter.caseStarted?.({ scenario: scenario.name, case: testCase.name });
+        await traffic?.beginCase(`${scenario.name} / ${testCase.name}`);
         const result = await runCase(scenario, testCase, {
           actorEnv,
           ownerAuthorization,
@@ -87,14 +97,17 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
           strict: config.strict,
           http,
         });
-        // A case cut short by the interruption is not a verdict on the target.
-        if (hooks.signal.aborted && result.status === 'errored') break;
+        await traffic?.endCase();
+        // A case that ends after the interruption was cut short: it is not a verdict on the target.
+        if (hooks.signal.aborted) break;
         results.push(result);
         for (const reporter of hooks.reporters) reporter.caseFinished?.(result);
       }
     }
   } finally {
-    leftovers = await cleanUp(targetUrl, config, actorEnv, ledger, ownerAuthorization, otherAuthorization);
+    await traffic?.beginCase('cleanup');
+    leftovers = await cleanUp(targetUrl, config, actorEnv, ledger, ownerAuthorization, otherAuthorization, clientOptions);
+    await traffic?.endCase();
     await http.close();
     await embedded?.server.close();
   }
@@ -107,7 +120,7 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   return {
     schemaVersion: 1,
     tool: { name: toolName, version: toolVersion },
-    target: { url: targetUrl, embedded: embedded !== undefined },
+    target: { url: targetUrl, embedded: embedded !== undefined, ...(traffic?.replayOf ? { replay: traffic.replayOf } : {}) },
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     durationMs: finishedAt.getTime() - startedAt.getTime(),
@@ -130,12 +143,21 @@ async function cleanUp(
   ledger: TokenLedger,
   ownerAuthorization: string,
   otherAuthorization: string | undefined,
+  clientOptions = { ...defaultHttpClientOptions, timeoutMs: config.timeoutMs },
 ): Promise<Leftover[]> {
   if (ledger.size === 0) return [];
   // Its own client and clock: the run's signal may already be aborted by SIGINT.
   const deadline = AbortSignal.timeout(cleanupDeadlineMs);
-  const http = new HttpClient(targetUrl, { ...defaultHttpClientOptions, timeoutMs: config.timeoutMs }, deadline);
-  const env: ActorEnvironment = { ...actorEnv, http, signal: deadline, observe: () => {}, throttle: { ...actorEnv.throttle, budgetMs: Math.min(actorEnv.throttle.budgetMs, cleanupDeadlineMs) } };
+  const http = new HttpClient(targetUrl, clientOptions, deadline);
+  const env: ActorEnvironment = {
+    ...actorEnv,
+    http,
+    signal: deadline,
+    observe: () => {},
+    throttle: { ...actorEnv.throttle, budgetMs: Math.min(actorEnv.throttle.budgetMs, cleanupDeadlineMs) },
+    // Cleanup gets a full budget of its own even if the run's target was stuck.
+    throttleMemory: { staysThrottled: false },
+  };
   const actors = new Map<string, Actor>([['owner', new Actor('owner', ownerAuthorization, env)]]);
   if (otherAuthorization) actors.set('other', new Actor('other', otherAuthorization, env));
   try {
