@@ -13,6 +13,7 @@ export interface ServeArgs {
   host: string;
   rate: number;
   burst: number;
+  'max-in-flight': number;
   'page-size': number;
   'max-tokens': number;
   'conflict-window': number;
@@ -75,6 +76,7 @@ function builder(y: Argv): Argv<ServeArgs> {
     .option('host', { type: 'string', default: d.host, describe: 'Interface to listen on' })
     .option('rate', { type: 'number', default: d.rate, describe: 'Throttling: requests per second per identity; 0 disables throttling' })
     .option('burst', { type: 'number', default: d.burst, describe: 'Throttling: bucket capacity, the burst an idle identity may send' })
+    .option('max-in-flight', { type: 'number', default: d.maxInFlight, describe: 'Throttling: requests of one identity worked on at once; one more answers 429 (0: no limit)' })
     .option('page-size', { type: 'number', default: d.pageSize, describe: 'ListAccessTokens items per page, 1 to 10 (maxResults may lower it)' })
     .option('max-tokens', { type: 'number', default: d.maxTokens, describe: 'Tokens one identity may hold; one more answers 402 ServiceQuotaExceededException' })
     .option('conflict-window', {
@@ -116,6 +118,7 @@ export function toReferenceOptions(args: ServeArgs, log: ((line: string) => void
     port: args.port,
     rate: args.rate,
     burst: args.burst,
+    maxInFlight: args['max-in-flight'],
     pageSize: args['page-size'],
     maxTokens: args['max-tokens'],
     conflictWindowMs: args['conflict-window'],

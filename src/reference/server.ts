@@ -120,7 +120,19 @@ async function dispatch(
   identify(auth.identity.name);
   const ctx: RequestContext = { req, res, state, identity: auth.identity };
   if (answerIfThrottled(ctx, route)) return;
-  await runRoute(ctx, route);
+  const key = auth.identity.key;
+  state.inFlight.set(key, (state.inFlight.get(key) ?? 0) + 1);
+  try {
+    // Yield one turn of the event loop: requests that arrived together are then in flight
+    // together, which is what the in-flight limit counts (otherwise each would run to its end
+    // before the next socket is even read).
+    if (state.options.maxInFlight > 0 && state.options.rate > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    await runRoute(ctx, route);
+  } finally {
+    const left = (state.inFlight.get(key) ?? 1) - 1;
+    if (left === 0) state.inFlight.delete(key);
+    else state.inFlight.set(key, left);
+  }
 }
 
 async function runRoute(ctx: RequestContext, route: Route): Promise<void> {

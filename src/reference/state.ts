@@ -37,6 +37,8 @@ export interface ReferenceState {
   readonly deletes: DeleteBookkeeping;
   /** no-recovery: identities that were throttled once and stay so. */
   readonly throttledForever: Set<string>;
+  /** Identity -> requests being worked on now (for maxInFlight). */
+  readonly inFlight: Map<string, number>;
   /** Timers of deletes in flight, cleared by close() so it returns promptly. */
   readonly timers: Set<NodeJS.Timeout>;
   fault(name: FaultName): boolean;
@@ -61,6 +63,7 @@ export function createState(options: ReferenceOptions): ReferenceState {
     pageTokens: new PageTokens(random.bytes(32)),
     deletes: { inProgress: new Set(), recentlyRemoved: new Map(), globalBusy: false },
     throttledForever: new Set(),
+    inFlight: new Map(),
     timers: new Set(),
     fault: (name) => enabled.has(name),
   };

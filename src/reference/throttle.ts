@@ -15,7 +15,8 @@ export function answerIfThrottled(ctx: RequestContext, route: Route): boolean {
   if (state.fault('no-recovery') && state.throttledForever.has(identity.key)) {
     retryAfterSeconds = 1;
   } else {
-    const taken = state.buckets.take(identity.key);
+    const busy = state.options.rate > 0 && state.options.maxInFlight > 0 && (state.inFlight.get(identity.key) ?? 0) >= state.options.maxInFlight;
+    const taken = busy ? { allowed: false as const, retryAfterSeconds: 1 } : state.buckets.take(identity.key);
     if (taken.allowed) return false;
     retryAfterSeconds = taken.retryAfterSeconds;
     if (state.fault('no-recovery')) state.throttledForever.add(identity.key);
