@@ -12,7 +12,7 @@ const rules = {
 
 export default defineScenario({
   name: 'id-injection',
-  title: 'Encoded /, .., ?, #, % and NUL inside an ID answer 4xx and reach no other token',
+  title: 'Encoded /, .., ?, #, %, NUL and whitespace inside an ID answer 4xx and reach no other token',
   source,
   cases: [
     { name: 'x%2F<id>', level: 'must', rule: 'an ID with an encoded slash before an existing ID answers 4xx', source, label: (id: string) => `x%2F${encodeLabel(id)}` },
@@ -22,6 +22,9 @@ export default defineScenario({
     { name: '<id>%25', level: 'must', rule: 'an existing ID followed by an encoded % answers 4xx', source, label: (id: string) => `${encodeLabel(id)}%25` },
     { name: '<id>%00', level: 'must', rule: 'an existing ID followed by an encoded NUL answers 4xx', source, label: (id: string) => `${encodeLabel(id)}%00` },
     { name: '%2E%2E', level: 'must', rule: 'an ID of encoded .. answers 4xx', source, label: () => '%2E%2E' },
+    // An implementation that trims the ID (SPEC.md scenario 3 names the risk) would reach the token.
+    { name: '%20<id>', level: 'must', rule: 'an existing ID after a space answers 4xx', source, label: (id: string) => `%20${encodeLabel(id)}` },
+    { name: '<id>%0A', level: 'must', rule: 'an existing ID followed by a newline answers 4xx', source, label: (id: string) => `${encodeLabel(id)}%0A` },
   ],
   async run({ owner, check }, testCase) {
     const existing = await owner.createToken();

@@ -30,6 +30,7 @@ const catches: Record<FaultName, { scenario: string; cases: string[]; extra?: st
   'race-double-success': { scenario: 'concurrent-conflict', cases: ['identical deletes of one token'] },
   'race-500': { scenario: 'concurrent-conflict', cases: ['identical deletes of one token'] },
   'global-delete-lock': { scenario: 'concurrent-conflict', cases: ['deletes of different tokens'] },
+  'id-prefix-match': { scenario: 'unknown-id', cases: ['prefix of an existing ID'] },
   'delete-not-persisted': { scenario: 'valid-delete', cases: ['fresh token'] },
   'missing-token-200': { scenario: 'unknown-id', cases: ['UUID-shaped', 'one character', '36 characters'] },
   'delete-siblings': { scenario: 'valid-delete', cases: ['fresh token'] },

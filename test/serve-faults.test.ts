@@ -171,6 +171,15 @@ const cases: Record<FaultName, () => Promise<void>> = {
     expect((await del(normal, 'no-such-token')).status).toBe(404);
   },
 
+  async 'id-prefix-match'() {
+    const { faulty, normal } = await withFault('id-prefix-match');
+    for (const [server, expected] of [[faulty, 200], [normal, 404]] as const) {
+      const id = await createToken(server);
+      expect((await del(server, id.slice(0, -1))).status).toBe(expected);
+      expect(await listAll(server)).toEqual(expected === 200 ? [] : [id]);
+    }
+  },
+
   async 'delete-siblings'() {
     const { faulty } = await withFault('delete-siblings');
     const ids = [await createToken(faulty), await createToken(faulty), await createToken(faulty)];

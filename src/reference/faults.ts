@@ -35,6 +35,7 @@ export const faults = [
     name: 'global-delete-lock',
     description: 'one global lock (~20 ms a delete): overlapping deletes of different tokens answer 409',
   },
+  { name: 'id-prefix-match', description: "an unknown ID that is a prefix of exactly one of the caller's token IDs deletes that token" },
   { name: 'delete-not-persisted', description: 'delete answers 200 but the token stays listed and deletable' },
   { name: 'missing-token-200', description: 'deleting an unknown or already deleted ID answers 200' },
   { name: 'delete-siblings', description: "deleting a token also deletes the owner's other tokens" },

@@ -92,9 +92,17 @@ export async function deleteAccessToken(ctx: RequestContext, label: string): Pro
     if (resolved.empty) return writeSuccess(ctx); // trim-id: "deleted" nothing, and says so
     return writeError(res, state.options, 'ValidationException', resolved.message);
   }
-  const { id } = resolved;
+  let { id } = resolved;
 
-  const token = state.store.get(id);
+  let token = state.store.get(id);
+  if (!token && state.fault('id-prefix-match')) {
+    // What a lookup with LIKE 'id%' or startsWith does.
+    const matches = state.store.ownedBy(identity.key).filter((t) => t.id.startsWith(id));
+    if (matches.length === 1) {
+      token = matches[0];
+      id = token!.id;
+    }
+  }
   if (!token) {
     if (state.fault('race-500') && removedRecently(state, id)) return writeInternal(ctx, 'Token state is inconsistent');
     if (state.fault('missing-token-200')) return writeSuccess(ctx);
