@@ -26,7 +26,8 @@ async function main(argv: string[]): Promise<void> {
       // Errors thrown by a command carry their own exit code (2 usage, 3 cannot run);
       // yargs' own parse errors are usage errors. Either way: one line, never a stack trace.
       const exitCode = (error as { exitCode?: number } | undefined)?.exitCode;
-      if (error && exitCode === undefined) throw error;
+      // yargs reports its own parse problems (a bad --config file too) as YError.
+      if (error && exitCode === undefined && error.name !== 'YError') throw error;
       const reason = message || error?.message || 'invalid usage';
       process.stderr.write(`pat-conformance: ${reason}\n`);
       if (exitCode === undefined || exitCode === ExitCode.Usage) process.stderr.write("Run 'pat-conformance <command> --help' for usage.\n");

@@ -79,6 +79,19 @@ describe('usage errors: exit 2 with a one-line reason', () => {
     expect(result.stdout).toBe('');
   });
 
+  it('reads options from a --config file, and a bad one is a usage error', async () => {
+    const dir = await tempDir();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${dir}/good.json`, JSON.stringify({ scenario: ['unknown-id'], quiet: true, out: `${dir}/out` }));
+    const good = await runCli(['run', '--config', `${dir}/good.json`]);
+    expect(good.code).toBe(0);
+    expect((await readReport(`${dir}/out`)).cases.every((c) => c.scenario === 'unknown-id')).toBe(true);
+    await writeFile(`${dir}/bad.json`, '{not json');
+    const bad = await runCli(['run', '--config', `${dir}/bad.json`]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^pat-conformance: Invalid JSON config file/);
+  });
+
   it('reads options from PAT_CONFORMANCE_* (and rejects bad ones the same way)', async () => {
     const result = await runCli(['run'], { env: { PAT_CONFORMANCE_CONCURRENCY: '0' } });
     expect(result.code).toBe(2);
