@@ -99,6 +99,19 @@ describe('usage errors: exit 2 with a one-line reason', () => {
   });
 });
 
+describe('a remote target without --other-token', () => {
+  it('skips, and reports as skipped, what needs a second identity; the rest runs and passes', { timeout: 120_000 }, async () => {
+    const out = await tempDir();
+    const result = await withReference({}, (server) => runCli(['run', '--target', server.url, '--token', 'only-one-identity-token', '--quiet', '--out', out]));
+    expect(result.code).toBe(0);
+    const report = await readReport(out);
+    const skipped = report.cases.filter((c) => c.status === 'skipped');
+    expect(skipped.map((c) => c.scenario)).toEqual(['wrong-owner', 'wrong-owner']);
+    expect(skipped.every((c) => /--other-token/.test(c.reason ?? ''))).toBe(true);
+    expect(report.summary.passed).toBe(report.summary.total - skipped.length);
+  });
+});
+
 describe('pre-flight: exit 3 before any scenario', () => {
   it('an unreachable target', async () => {
     const server = createServer();
