@@ -6,6 +6,7 @@ import { ExitCode } from './exit-codes.js';
 import { listCommand } from './commands/list.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
+import { checkCommand } from './commands/check.js';
 import { toolVersion } from './tool-info.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -15,7 +16,8 @@ async function main(argv: string[]): Promise<void> {
     .command(runCommand)
     .command(listCommand)
     .command(serveCommand)
-    .demandCommand(1, 'Name a command: run, list or serve (see --help).')
+    .command(checkCommand)
+    .demandCommand(1, 'Name a command: run, list, serve or check (see --help).')
     .strict()
     .env('PAT_CONFORMANCE')
     .version(toolVersion)

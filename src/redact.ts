@@ -38,6 +38,8 @@ export class SecretRedactor {
   private authorization(value: string): string {
     const replaced = this.text(value);
     if (replaced !== value) return replaced;
+    // Already a placeholder (a recording's "Bearer <identity-1>"): nothing secret is left in it.
+    if ([...this.secrets.values()].some((placeholder) => value.endsWith(` ${placeholder}`))) return value;
     // An unknown credential is still a credential: keep only its scheme.
     const scheme = value.split(' ')[0] ?? '';
     return value.includes(' ') ? `${scheme} <redacted>` : '<redacted>';

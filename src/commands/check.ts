@@ -1,0 +1,128 @@
+// `pat-conformance check DIR`: judge a recording's exchanges against the schema rules of
+// SPEC.md, offline, and report like `run` (same reporters, same exit codes).
+import type { Argv, CommandModule } from 'yargs';
+import { ExitCode, UsageError } from '../exit-codes.js';
+import { createReporters, reporterNames, type ReporterName } from '../reporters/index.js';
+import { runDefaults } from '../run/run-config.js';
+import { toolName, toolVersion } from '../tool-info.js';
+import type { CaseResult, RunReport, RunSummary } from '../verdict.js';
+
+export interface CheckArgs {
+  recording: string;
+  reporter?: string[];
+  out: string;
+  quiet: boolean;
+  strict: boolean;
+}
+
+const epilogue = `What is judged, for every recorded exchange (SPEC.md):
+  - an error names itself in x-amzn-errortype, and a name from the table comes with its status
+  - an error body is JSON with a string message; a 429 is a ThrottlingException
+  - a success body matches its operation; a successful delete has a zero-byte body or {}
+  - the status is one the operation documents (its success status, the six modelled errors, 401)
+  - every request got an answer (a dropped connection is kept in a recording, apart from the HAR)
+Behaviour across requests (was the token really deleted?) needs \`run\` or \`replay\`.
+
+Input: a recording made by \`run --record\` or \`proxy --record\`, a directory of HAR files, or one
+HAR file (e.g. exported by a browser). One case per recorded scenario case or HAR file.
+
+Exit codes:
+  0  every exchange conforms
+  1  at least one exchange does not
+  2  usage error, or the recording is missing, damaged or not HAR`;
+
+function builder(y: Argv): Argv<CheckArgs> {
+  return y
+    .usage('$0 check <recording> [options]\n\nJudge every exchange of a recording against the schema rules of SPEC.md (nothing is sent).')
+    .positional('recording', { type: 'string', describe: 'Recording directory, directory of .har files, or a .har file', demandOption: true })
+    .option('reporter', { type: 'array', string: true, describe: `Report formats (repeatable): ${reporterNames.join(', ')}. Default: console, json` })
+    .option('out', { type: 'string', default: runDefaults.outDir, describe: 'Directory for report files' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'No console output; only the exit code and report files' })
+    .option('strict', { type: 'boolean', default: false, describe: 'Should-level findings fail too (check has none today)' })
+    .example('$0 check recordings/reference-conformant', 'Judge a committed recording')
+    .example('$0 check session.har --reporter junit', 'Judge a browser HAR export, JUnit for CI')
+    .epilogue(epilogue) as unknown as Argv<CheckArgs>;
+}
+
+export function resolveReporters(asked: string[] | undefined, quiet: boolean): ReporterName[] {
+  const names = (asked ?? []).flatMap((r) => String(r).split(',')).map((r) => r.trim()).filter(Boolean);
+  const bad = names.find((r) => !(reporterNames as readonly string[]).includes(r));
+  if (bad) throw new UsageError(`unknown reporter "${bad}"; valid names: ${reporterNames.join(', ')}`);
+  const chosen = new Set<ReporterName>(names.length === 0 ? runDefaults.reporters : (names as ReporterName[]));
+  if (quiet) chosen.delete('console');
+  else chosen.add('console');
+  return [...chosen];
+}
+
+export function summarize(results: CaseResult[]): RunSummary {
+  const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
+  return {
+    total: results.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    warned: count('warned'),
+    skipped: count('skipped'),
+    inconclusive: count('inconclusive'),
+    errored: count('errored'),
+  };
+}
+
+/** A report in the run's shape for results that did not come from `run`. */
+export function offlineReport(fields: { targetUrl: string; input: string; startedAt: Date; options: Record<string, unknown>; strict: boolean; cases: CaseResult[] }): RunReport {
+  const finishedAt = new Date();
+  const summary = summarize(fields.cases);
+  const nonConformant = summary.failed > 0 || summary.errored > 0;
+  return {
+    schemaVersion: 1,
+    tool: { name: toolName, version: toolVersion },
+    target: { url: fields.targetUrl, embedded: false, replay: fields.input },
+    startedAt: fields.startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - fields.startedAt.getTime(),
+    options: fields.options,
+    strict: fields.strict,
+    complete: true,
+    verdict: nonConformant ? 'non-conformant' : 'conformant',
+    exitCode: nonConformant ? ExitCode.NonConformant : ExitCode.Conformant,
+    summary,
+    cases: fields.cases,
+    leftovers: [],
+  };
+}
+
+export const checkCommand: CommandModule<object, CheckArgs> = {
+  command: 'check <recording>',
+  describe: 'Judge the exchanges of a recording against the schema rules of SPEC.md',
+  builder,
+  handler: async (argv) => {
+    const startedAt = new Date();
+    const reporterList = resolveReporters(argv.reporter, argv.quiet);
+    const { checkRecording } = await import('../record/check-recording.js');
+    const checked = checkRecording(argv.recording, argv.strict);
+    const stdout = process.stdout;
+    const reporters = createReporters(reporterList, {
+      outDir: argv.out,
+      stdout,
+      color: stdout.isTTY === true && !process.env.NO_COLOR,
+      interactive: stdout.isTTY === true && !process.env.CI,
+      env: process.env,
+    });
+    const recordedFrom = checked.traffic.meta?.target.url;
+    const targetUrl = recordedFrom ?? argv.recording;
+    for (const reporter of reporters) reporter.runStarted?.({ targetUrl: `recording ${argv.recording}${recordedFrom ? ` (of ${recordedFrom})` : ''}`, totalCases: checked.cases.length });
+    for (const result of checked.cases) {
+      for (const reporter of reporters) reporter.caseStarted?.({ scenario: result.scenario, case: result.case });
+      for (const reporter of reporters) reporter.caseFinished?.(result);
+    }
+    const report = offlineReport({
+      targetUrl,
+      input: argv.recording,
+      startedAt,
+      strict: argv.strict,
+      options: { command: 'check', recording: argv.recording, exchanges: checked.exchanges, strict: argv.strict, reporters: reporterList, outDir: argv.out },
+      cases: checked.cases,
+    });
+    for (const reporter of reporters) await reporter.finish(report);
+    process.exitCode = report.exitCode;
+  },
+};
