@@ -7,6 +7,7 @@ import { listCommand } from './commands/list.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { checkCommand } from './commands/check.js';
+import { proxyCommand } from './commands/proxy.js';
 import { toolVersion } from './tool-info.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -17,7 +18,8 @@ async function main(argv: string[]): Promise<void> {
     .command(listCommand)
     .command(serveCommand)
     .command(checkCommand)
-    .demandCommand(1, 'Name a command: run, list, serve or check (see --help).')
+    .command(proxyCommand)
+    .demandCommand(1, 'Name a command: run, list, serve, check or proxy (see --help).')
     .strict()
     .env('PAT_CONFORMANCE')
     .version(toolVersion)

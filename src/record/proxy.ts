@@ -1,0 +1,203 @@
+// A recording reverse proxy: a node:http server that forwards every request to the target with
+// undici, through the recorder's interceptor, so the traffic of any client (the AWS SDK, the
+// AWS CLI, curl) is recorded as HAR and redacted like a run's: bearers get pseudonyms in order
+// of first appearance (<identity-1>, <identity-2>, ...), token secrets become <token-secret>.
+//
+// The recording is written when the proxy stops (SIGINT/SIGTERM: `stop()`), atomically: until
+// then DIR holds the previous recording or nothing.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool, type Dispatcher } from 'undici';
+import { CannotRunError } from '../exit-codes.js';
+import { SecretRedactor } from '../redact.js';
+import { createRecorder, type Recorder, type RecordingSummary } from './recorder.js';
+
+export interface ProxyOptions {
+  /** Base URL of the implementation the traffic goes to. */
+  target: string;
+  host: string;
+  /** 0: a free port. */
+  port: number;
+  /** The recording directory (replaced when the proxy stops). */
+  record: string;
+  redactHeaders?: readonly string[];
+  redactFields?: readonly string[];
+  /** Time for one forwarded request, connect to last byte. */
+  timeoutMs?: number;
+  /** Exchanges per segment (one Polly instance each; lookups are linear scans). */
+  segmentSize?: number;
+  /** One line per request (method, path, status, time, pseudonym); never a bearer. */
+  log?: (line: string) => void;
+}
+
+export interface RecordingProxy {
+  url: string;
+  port: number;
+  /** Stop accepting, let requests in flight finish (bounded), write the recording. */
+  stop(): Promise<RecordingSummary>;
+  /** Stop without writing anything. */
+  abort(): Promise<void>;
+}
+
+/** Request bodies this API sends are small; anything bigger is refused rather than buffered. */
+const maxRequestBody = 10 * 1024 * 1024;
+
+/** Hop-by-hop headers (RFC 9110, 7.6.1) are the proxy's own business, never forwarded. */
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'expect']);
+
+export async function startRecordingProxy(options: ProxyOptions): Promise<RecordingProxy> {
+  const target = new URL(options.target);
+  const basePath = target.pathname.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const segmentSize = options.segmentSize ?? 500;
+  const recorder: Recorder = await createRecorder({
+    dir: options.record,
+    mode: 'record',
+    redactor: new SecretRedactor(),
+    redactHeaders: options.redactHeaders,
+    redactFields: options.redactFields,
+    pseudonymizeBearers: true,
+  });
+  const pool = new Pool(target.origin, { connections: 32, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
+  const forward: Dispatcher = pool.compose(recorder.interceptor);
+
+  let segment = 1;
+  let inSegment = 0;
+  let inFlight = 0;
+  let rotating: Promise<void> | undefined;
+  await recorder.beginCase(`proxy ${segment}`);
+
+  // A new segment only between requests: requests arriving meanwhile wait for it.
+  const maybeRotate = (): void => {
+    if (rotating || inFlight > 0 || inSegment < segmentSize) return;
+    inSegment = 0;
+    segment++;
+    rotating = recorder.beginCase(`proxy ${segment}`).finally(() => (rotating = undefined));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    const body = await readBody(req);
+    if (body === 'too-large') return answerOwnError(res, 413, `request body over ${maxRequestBody} bytes`);
+    while (rotating) await rotating;
+    inFlight++;
+    inSegment++;
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
+    }
+    const who = req.headers.authorization ? recorder.traffic.authorization(req.headers.authorization) : '-';
+    try {
+      const answer = await forward.request({
+        origin: target.origin,
+        path: basePath + (req.url ?? '/'),
+        method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers,
+        body: body.length > 0 ? body : undefined,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const data = Buffer.from(await answer.body.arrayBuffer());
+      const out: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (value !== undefined && !hopByHop.has(name) && name !== 'content-length') out[name] = value;
+      }
+      out['content-length'] = String(data.length);
+      res.writeHead(answer.statusCode, out);
+      res.end(data);
+      options.log?.(`${req.method} ${loggable(req.url)} ${answer.statusCode} ${(performance.now() - started).toFixed(1)}ms ${who}`);
+    } catch (error) {
+      // The target gave no answer: the client gets the proxy's own 502/504 (not recorded as the
+      // target's answer; the recording keeps the transport error apart).
+      const e = error as { name?: string; code?: string; message?: string };
+      const timedOut = e.name === 'TimeoutError' || /TIMEOUT/.test(e.code ?? '');
+      answerOwnError(res, timedOut ? 504 : 502, `no answer from the target: ${e.code ?? e.name ?? 'error'}`);
+      options.log?.(`${req.method} ${loggable(req.url)} ${timedOut ? 504 : 502} (target: ${e.code ?? e.name}) ${who}`);
+    } finally {
+      inFlight--;
+      maybeRotate();
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => answerOwnError(res, 500, `proxy error: ${(error as Error).message}`));
+  });
+  await listen(server, options.host, options.port);
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+  const close = async (): Promise<void> => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      // Requests in flight get a bounded time to finish.
+      setTimeout(() => server.closeAllConnections(), Math.min(timeoutMs, 5000)).unref();
+    });
+    while (rotating) await rotating;
+  };
+
+  let stopping: Promise<RecordingSummary> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    stop() {
+      stopping ??= (async () => {
+        await close();
+        try {
+          return await recorder.finish({ kind: 'proxy', target: { url: target.toString().replace(/\/+$/, ''), embedded: false } });
+        } finally {
+          await pool.destroy();
+        }
+      })();
+      return stopping;
+    },
+    async abort() {
+      server.closeAllConnections();
+      server.close();
+      await recorder.abort();
+      await pool.destroy();
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxRequestBody) {
+        req.pause();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The proxy's own answers wear the API's error shape, named so nobody takes them for the target's. */
+function answerOwnError(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ message: `pat-conformance proxy: ${message}` });
+  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': 'PatConformanceProxyError', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function loggable(url: string | undefined): string {
+  const path = (url ?? '').replace(/[\x00-\x1f\x7f]/g, '?');
+  return path.length > 120 ? `${path.slice(0, 117)}...` : path;
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(new CannotRunError(error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use` : `cannot listen on ${host}:${port}: ${error.message}`));
+    });
+    server.listen(port, host, () => resolve());
+  });
+}

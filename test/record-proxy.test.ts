@@ -1,0 +1,122 @@
+// `proxy`: the AWS SDK for JavaScript v3 records a create/delete/re-delete session through the
+// real CLI's recording proxy; `check` passes it for a conformant target and fails it for one that
+// puts a body on a successful delete. Nothing secret is in the recording.
+import type { ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CodeCatalystClient, CreateAccessTokenCommand, DeleteAccessTokenCommand, ListAccessTokensCommand } from '@aws-sdk/client-codecatalyst';
+import { describe, expect, it } from 'vitest';
+import type { FaultName } from '../src/reference/faults.js';
+import { readReport, runCli, tempDirs, withReference, type CliResult } from './helpers/cli.js';
+
+const tempDir = tempDirs();
+const bearer = 'sdk-user-bearer-token-0123456789';
+
+/** Start `proxy` as a child process; resolves with its URL once it listens, and a stop(). */
+async function startProxy(args: string[]): Promise<{ url: string; stop: () => Promise<CliResult> }> {
+  let child!: ChildProcess;
+  let urlResolve!: (url: string) => void;
+  const urlPromise = new Promise<string>((r) => (urlResolve = r));
+  const done = runCli(['proxy', '--port', '0', ...args], {
+    onSpawn: (c) => {
+      child = c;
+      let out = '';
+      c.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(out);
+        if (match) urlResolve(match[1]!);
+      });
+    },
+  });
+  const url = await Promise.race([urlPromise, done.then((r) => Promise.reject(new Error(`proxy exited ${r.code}: ${r.stderr}`)))]);
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGINT');
+      return done;
+    },
+  };
+}
+
+async function sdkSession(fault: FaultName | undefined): Promise<{ dir: string; recording: string; secret: string; proxyResult: CliResult; statuses: number[] }> {
+  const dir = await tempDir();
+  const recording = join(dir, 'sdk-session');
+  return withReference({ users: [bearer], ...(fault ? { faults: [fault] } : {}) }, async (server) => {
+    const proxy = await startProxy(['--target', server.url, '--record', recording]);
+    const client = new CodeCatalystClient({ endpoint: proxy.url, region: 'us-west-2', token: { token: bearer }, maxAttempts: 1 });
+    const statuses: number[] = [];
+    const created = await client.send(new CreateAccessTokenCommand({ name: 'sdk token', expiresTime: new Date('2030-01-02T03:04:05Z') }));
+    statuses.push(created.$metadata.httpStatusCode!);
+    const deleted = await client.send(new DeleteAccessTokenCommand({ id: created.accessTokenId! }));
+    statuses.push(deleted.$metadata.httpStatusCode!);
+    const again = await client.send(new DeleteAccessTokenCommand({ id: created.accessTokenId! })).catch((e: { $metadata: { httpStatusCode: number }; name: string }) => e);
+    statuses.push(again.$metadata.httpStatusCode!);
+    expect((again as { name?: string }).name).toBe('ResourceNotFoundException');
+    const listed = await client.send(new ListAccessTokensCommand({}));
+    statuses.push(listed.$metadata.httpStatusCode!);
+    client.destroy();
+    const proxyResult = await proxy.stop();
+    return { dir, recording, secret: created.secret!, proxyResult, statuses };
+  });
+}
+
+async function allText(dir: string): Promise<string> {
+  let out = '';
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out += await readFile(join(entry.parentPath, entry.name), 'utf8');
+  }
+  return out;
+}
+
+describe('proxy: the AWS SDK session, recorded and checked', () => {
+  it('a conformant target: recorded redacted, and `check` passes it', async () => {
+    const session = await sdkSession(undefined);
+    expect(session.statuses).toEqual([201, 200, 404, 200]);
+    expect(session.proxyResult.code).toBe(0);
+    expect(session.proxyResult.stderr).toMatch(/recorded 4 exchanges/);
+    // The proxy's request log names the caller by pseudonym.
+    expect(session.proxyResult.stderr).toMatch(/PUT \/v1\/accessTokens 201 .*Bearer <identity-1>/);
+
+    const text = await allText(session.recording);
+    expect(text).not.toContain(bearer);
+    expect(text).not.toContain(session.secret);
+    expect(text).toContain('Bearer <identity-1>');
+    expect(text).toContain('<token-secret>');
+    const meta = JSON.parse(await readFile(join(session.recording, 'meta.json'), 'utf8')) as { kind: string; identities: string[] };
+    expect(meta).toMatchObject({ kind: 'proxy', identities: ['<identity-1>'] });
+
+    const check = await runCli(['check', session.recording, '--out', join(session.dir, 'out'), '--reporter', 'json,junit']);
+    expect(check.code).toBe(0);
+    const report = await readReport(join(session.dir, 'out'));
+    expect(report.summary).toMatchObject({ failed: 0 });
+    expect(report.options).toMatchObject({ exchanges: 4 });
+    expect(check.stdout + (await allText(join(session.dir, 'out')))).not.toContain(bearer);
+  });
+
+  it('a target that puts a body on a successful delete: `check` fails it, naming the rule', async () => {
+    const session = await sdkSession('body-on-success');
+    expect(session.statuses).toEqual([201, 200, 404, 200]);
+    expect(session.proxyResult.code).toBe(0);
+    const check = await runCli(['check', session.recording, '--out', join(session.dir, 'out'), '--reporter', 'json']);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/a successful delete has a zero-byte body or \{\}/);
+    expect(check.stdout).toContain('{"deleted":true}');
+    const report = await readReport(join(session.dir, 'out'));
+    expect(report.verdict).toBe('non-conformant');
+  });
+
+  it('a target that is down: the client gets a 502 from the proxy, and check reports the unanswered request', async () => {
+    const dir = await tempDir();
+    const recording = join(dir, 'rec');
+    const proxy = await startProxy(['--target', 'http://127.0.0.1:9', '--record', recording, '--quiet']);
+    const res = await fetch(`${proxy.url}/v1/accessTokens`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(502);
+    expect(res.headers.get('x-amzn-errortype')).toBe('PatConformanceProxyError');
+    expect((await proxy.stop()).code).toBe(0);
+    const check = await runCli(['check', recording, '--quiet', '--out', join(dir, 'out'), '--reporter', 'json']);
+    expect(check.code).toBe(1);
+    const report = await readReport(join(dir, 'out'));
+    expect(report.cases[0]!.checks.find((c) => !c.passed)?.message).toMatch(/POST \/v1\/accessTokens got no answer \(ECONNREFUSED/);
+    expect(await allText(recording)).not.toContain(bearer);
+  });
+});
