@@ -8,6 +8,7 @@ import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { checkCommand } from './commands/check.js';
 import { proxyCommand } from './commands/proxy.js';
+import { replayCommand } from './commands/replay.js';
 import { toolVersion } from './tool-info.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -19,7 +20,8 @@ async function main(argv: string[]): Promise<void> {
     .command(serveCommand)
     .command(checkCommand)
     .command(proxyCommand)
-    .demandCommand(1, 'Name a command: run, list, serve, check or proxy (see --help).')
+    .command(replayCommand)
+    .demandCommand(1, 'Name a command: run, list, serve, check, proxy or replay (see --help).')
     .strict()
     .env('PAT_CONFORMANCE')
     .version(toolVersion)
