@@ -6,8 +6,8 @@
 //      against a bare node:http server in a child process, same request count, interleaved.
 //   2. A full conformance run vs its peers (run-peers.ts), each a fresh process, interleaved.
 //
-// Options (after `npm run bench --`): --rounds N (throughput rounds, default 3), --seconds S
-// (target length of one throughput measurement, default 2), --run-rounds N (default 3),
+// Options (after `npm run bench --`): --rounds N (throughput rounds, default 5), --seconds S
+// (target length of one throughput measurement, default 1.5), --run-rounds N (default 3),
 // --only throughput|run, --out FILE (default reports/bench.json).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,8 +26,8 @@ const repoDir = resolve(distDir, '..');
 
 const { values: flags } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '1.5' },
     'run-rounds': { type: 'string', default: '3' },
     only: { type: 'string' },
     out: { type: 'string', default: join(repoDir, 'reports', 'bench.json') },
@@ -138,14 +138,29 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
         const target = throughputTargets[k];
         return { ratio: `${k}/${baseKind}`, perRound, median: m, ...(target ? { target, met: m >= target.min } : {}) };
       });
+    const medianCpu = Object.fromEntries(clientKinds.map((k) => [k, median(roundResults.map((r) => r.results[k]!.cpuMicrosPerRequest))])) as Record<ClientKind, number>;
+    const cpuRatios = clientKinds
+      .filter((k) => k !== baseKind)
+      .map((k) => {
+        const perRound = roundResults.map((r) => r.results[k]!.cpuMicrosPerRequest / r.results[baseKind]!.cpuMicrosPerRequest);
+        return { ratio: `${k}/${baseKind}`, perRound, median: median(perRound) };
+      });
     const wrapperCost = roundResults.map((r) => r.results.driver!.requestsPerSecond / r.results['undici-pool']!.requestsPerSecond);
     const failures = roundResults.reduce((sum, r) => sum + Object.values(r.results).reduce((s, x) => s + x.failures, 0), 0);
 
-    const rows = [['client (same server, same request count)', 'median req/s', `/ ${baseKind} (median of rounds)`, 'rounds (req/s)']];
+    const rows = [['client (same server, same request count)', 'median req/s', `/ ${baseKind} (median of rounds)`, 'client CPU us/req', `/ ${baseKind}`, 'rounds (req/s)']];
     for (const k of clientKinds) {
       const ratio = ratios.find((x) => x.ratio.startsWith(`${k}/`));
       const mark = ratio?.target ? (ratio.met ? `  (target >= ${ratio.target.min}: met)` : `  (target >= ${ratio.target.min}: NOT met)`) : '';
-      rows.push([k, fmt(medians[k]), ratio ? `${fmt(ratio.median, 2)}${mark}` : '1.00', roundResults.map((r) => fmt(r.results[k]!.requestsPerSecond)).join(' ')]);
+      const cpuRatio = cpuRatios.find((x) => x.ratio.startsWith(`${k}/`));
+      rows.push([
+        k,
+        fmt(medians[k]),
+        ratio ? `${fmt(ratio.median, 2)}${mark}` : '1.00',
+        fmt(medianCpu[k], 1),
+        cpuRatio ? fmt(cpuRatio.median, 2) : '1.00',
+        roundResults.map((r) => fmt(r.results[k]!.requestsPerSecond)).join(' '),
+      ]);
     }
     console.log(`\n1. Throughput: bare node:http server (child process), ${connections} connections, ${count} requests per measurement, ${rounds} rounds interleaved`);
     console.log(table(rows));
@@ -160,6 +175,8 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
       rounds: roundResults,
       medianRequestsPerSecond: medians,
       ratios,
+      medianCpuMicrosPerRequest: medianCpu,
+      cpuRatios,
       driverOverUndiciPool: { perRound: wrapperCost, median: median(wrapperCost) },
       failures,
     };

@@ -5,7 +5,6 @@
 // KIND is one of:
 //   autocannon         the reference load generator (autocannon's own HTTP/1.1 client)
 //   driver             the project's burst driver: runBurst + HttpClient.send on createPool(50)
-//   driver-run-signal  the same with a run signal, as `run` uses it (AbortSignal.any per request)
 //   undici-pool        runBurst + a raw undici Pool (pool.request, body read, no wrapper)
 //
 // Standalone on purpose: `node --cpu-prof dist/bench/load-client.js driver URL 100000` profiles
@@ -18,7 +17,7 @@ import { runBurst } from '../src/client/burst.js';
 import { HttpClient } from '../src/client/http-client.js';
 import type { HttpRequest } from '../src/client/exchange.js';
 
-export const clientKinds = ['autocannon', 'driver', 'driver-run-signal', 'undici-pool'] as const;
+export const clientKinds = ['autocannon', 'driver', 'undici-pool'] as const;
 export type ClientKind = (typeof clientKinds)[number];
 
 export interface LoadResult {
@@ -28,6 +27,9 @@ export interface LoadResult {
   failures: number;
   elapsedMs: number;
   requestsPerSecond: number;
+  /** CPU time (user + system) of this client process per request, in microseconds: less
+   *  sensitive than req/s to other jobs on the machine, as long as the process is not starved. */
+  cpuMicrosPerRequest: number;
 }
 
 export const connections = 50;
@@ -46,9 +48,7 @@ const runners: Record<ClientKind, Runner> = {
     return { failures: result.errors + result.timeouts + result.non2xx + Math.max(0, count - result.requests.total) };
   },
   async driver(url, count) {
-    return driveHttpClient(url, count, undefined);
-  },
-  async 'driver-run-signal'(url, count) {
+    // With a run signal, as `run` constructs it.
     return driveHttpClient(url, count, new AbortController().signal);
   },
   async 'undici-pool'(url, count) {
@@ -81,10 +81,19 @@ async function driveHttpClient(url: string, count: number, runSignal: AbortSigna
 export async function measure(kind: ClientKind, url: string, count: number, warmup: number): Promise<LoadResult> {
   const run = runners[kind];
   if (warmup > 0) await run(url, warmup);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const { failures } = await run(url, count);
   const elapsedMs = performance.now() - started;
-  return { kind, requests: count, failures, elapsedMs, requestsPerSecond: (count / elapsedMs) * 1000 };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    kind,
+    requests: count,
+    failures,
+    elapsedMs,
+    requestsPerSecond: (count / elapsedMs) * 1000,
+    cpuMicrosPerRequest: (cpu.user + cpu.system) / count,
+  };
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
