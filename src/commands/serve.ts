@@ -25,6 +25,8 @@ export interface ServeArgs {
   users: string | undefined;
   fault: string[];
   quiet: boolean;
+  /** Answer from a recording instead (src/record/replay-server.ts). */
+  replay: string | undefined;
 }
 
 const faultWidth = Math.max(...faults.map((f) => f.name.length));
@@ -102,6 +104,8 @@ function builder(y: Argv): Argv<ServeArgs> {
       describe: 'Inject a named defect (repeatable; listed below)',
     })
     .option('quiet', { type: 'boolean', default: false, describe: 'No request log on stderr' })
+    .option('replay', { type: 'string', describe: 'Answer from this recording (run/proxy recording or HAR) instead of implementing the API; identical requests get the recorded answers in order, a request not recorded gets 501 PatConformanceReplayMiss' })
+    .example('$0 serve --replay recordings/reference-conformant --port 8080', 'Serve recorded answers to a client under test')
     .example('$0 serve', 'Serve on a free loopback port and print its URL')
     .example('$0 serve --port 8080 --conflict-window 200', 'Fixed port; racing deletes of one token answer 409')
     .example('$0 serve --fault success-204 --fault no-owner-check', 'A deliberately non-conformant target')
@@ -134,6 +138,7 @@ export function toReferenceOptions(args: ServeArgs, log: ((line: string) => void
 }
 
 async function serve(args: ServeArgs): Promise<void> {
+  if (args.replay) return (await import('../record/replay-server.js')).serveRecording({ ...args, replay: args.replay });
   const log = args.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
   const server = await startReferenceServer(toReferenceOptions(args, log));
   const o = server.options;
