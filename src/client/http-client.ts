@@ -244,7 +244,7 @@ export function classifyTransportError(error: unknown, timeoutMs: number): Trans
   if (e.name === 'HTTPParserError' || code.startsWith('HPE_') || /parse|does not match the HTTP|invalid (status|header|chunk|response)/i.test(message)) {
     return { kind: 'protocol', message: `the answer is not valid HTTP (${code || message})` };
   }
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
     return { kind: 'reset', message: 'the connection was closed before a complete answer' };
   }
   return { kind: 'other', message: code ? `${code}: ${message}` : message };
