@@ -198,6 +198,34 @@ describe('undici adapter: what is not an answer', () => {
   });
 });
 
+describe('recorder: redaction beyond bearers and secrets', () => {
+  it('--redact-header and --redact-field values, and known secrets in any spelling, never reach the HAR', async () => {
+    const secret = 'sekrit/with+odd"chars';
+    const { url } = await rawServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-session-key': 'header-value-123', 'set-cookie': 'sid=cookie-value-456' });
+      res.end(JSON.stringify({ items: [{ id: 'a', internalToken: 'field-value-789' }], echo: secret, url: `/x?k=${encodeURIComponent(secret)}` }));
+    });
+    const dir = join(tempDir(), 'rec');
+    const redactor = new SecretRedactor();
+    redactor.add(secret, '<identity-1>');
+    const recorder = await createRecorder({ dir, mode: 'record', redactor, redactHeaders: ['x-session-key'], redactFields: ['internalToken'] });
+    const d = composed(url, recorder);
+    await recorder.beginCase('redaction');
+    const answer = await send(d, url, 'POST', '/v1/accessTokens', secret, '{}');
+    // The caller gets the real answer; only what is written is redacted.
+    expect(answer.text).toContain('field-value-789');
+    await recorder.finish({ kind: 'proxy', target: { url, embedded: false } });
+    const text = allText(dir);
+    for (const value of ['header-value-123', 'cookie-value-456', 'field-value-789', secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) {
+      expect(text).not.toContain(value);
+    }
+    const entry = loadTraffic(dir).sources[0]!.entries[0]!;
+    expect(JSON.parse(entry.response.content.text!)).toMatchObject({ items: [{ id: 'a', internalToken: '<redacted>' }], echo: '<identity-1>' });
+    expect(entry.response.headers.find((h) => h.name === 'x-session-key')?.value).toBe('<redacted>');
+    expect(entry.request.headers.find((h) => h.name === 'authorization')?.value).toBe('Bearer <identity-1>');
+  });
+});
+
 describe('recorder: written whole or not at all', () => {
   it('a secret learned after its segment was written fails the recording and leaves the previous one', async () => {
     const { url } = await rawServer((_req, res) => {

@@ -252,7 +252,9 @@ function escapeRegExp(text: string): string {
  * (file and which secret, never the secret itself), or undefined when the bytes are clean.
  */
 export function scanForSecrets(files: Array<{ path: string; data: Buffer }>, secrets: readonly string[]): { path: string; secretIndex: number } | undefined {
-  const needles = secrets.flatMap((secret, secretIndex) => spellings(secret).map((s) => ({ needle: Buffer.from(s, 'utf8'), secretIndex })));
+  // A body is a JSON string inside the HAR file: its JSON-escaped spellings are escaped once more there.
+  const forms = (secret: string): string[] => [...new Set(spellings(secret).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
+  const needles = secrets.flatMap((secret, secretIndex) => forms(secret).map((s) => ({ needle: Buffer.from(s, 'utf8'), secretIndex })));
   for (const file of files) {
     for (const { needle, secretIndex } of needles) {
       if (needle.length > 0 && file.data.indexOf(needle) >= 0) return { path: file.path, secretIndex };
