@@ -1,7 +1,8 @@
 // An AWS SDK session recorded through the recording proxy (in-process), for the tests that
 // serve it back: create, delete, re-delete, list.
 import { CodeCatalystClient, CreateAccessTokenCommand, DeleteAccessTokenCommand, ListAccessTokensCommand } from '@aws-sdk/client-codecatalyst';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { onTestFinished } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRecordingProxy } from '../src/record/proxy.js';
@@ -34,9 +35,11 @@ export async function sdkSession(endpoint: string, bearer = sdkBearer): Promise<
   }
 }
 
-/** Record the SDK session against a fresh reference; returns the recording directory. */
+/** Record the SDK session against a fresh reference; returns the recording directory (removed after the test). */
 export async function recordSdkSession(): Promise<{ dir: string; outcome: SdkOutcome }> {
-  const dir = join(await mkdtemp(join(tmpdir(), 'patc-sdk-')), 'sdk-session');
+  const parent = await mkdtemp(join(tmpdir(), 'patc-sdk-'));
+  onTestFinished(() => rm(parent, { recursive: true, force: true }));
+  const dir = join(parent, 'sdk-session');
   const server = await startReferenceServer({ users: [sdkBearer] });
   try {
     const proxy = await startRecordingProxy({ target: server.url, host: '127.0.0.1', port: 0, record: dir });

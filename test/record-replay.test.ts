@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listAll } from './helpers/reference.js';
 import { otherToken, ownerToken, readReport, runCli, tempDirs, withReference } from './helpers/cli.js';
+import { recordSdkSession } from './record-helpers.js';
 
 const tempDir = tempDirs();
 const recordings = fileURLToPath(new URL('../recordings/', import.meta.url));
@@ -93,5 +94,19 @@ describe('replay DIR --target URL: the recorded session at another implementatio
     const down = await runCli(['replay', conformant, '--target', 'http://127.0.0.1:9', '--token', ownerToken, '--other-token', otherToken, '--quiet', '--out', await tempDir()]);
     expect(down.code).toBe(3);
     expect(down.stderr).toMatch(/cannot reach/);
+  });
+
+  it('an AWS SDK session recorded through the proxy becomes a regression test for another implementation', async () => {
+    const { dir } = await recordSdkSession();
+    const same = await withReference({ users: [ownerToken] }, (server) => runCli(['replay', dir, '--target', server.url, '--token', ownerToken, '--quiet', '--out', join(dir, '..', 'a')]));
+    expect(same.stderr).toBe('');
+    expect(same.code).toBe(0);
+    const out = join(dir, '..', 'b');
+    const differs = await withReference({ users: [ownerToken], faults: ['missing-token-200'] }, (server) =>
+      runCli(['replay', dir, '--target', server.url, '--token', ownerToken, '--quiet', '--out', out, '--reporter', 'json']),
+    );
+    expect(differs.code).toBe(1);
+    const report = await readReport(out);
+    expect(report.cases[0]!.checks.find((c) => !c.passed)?.message).toMatch(/DELETE \/v1\/accessTokens\/\S+: recorded 404 ResourceNotFoundException, now 200/);
   });
 });

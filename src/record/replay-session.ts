@@ -103,7 +103,8 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
   let skipped = 0;
 
   try {
-    await preflight(http, options.tokens, options.target);
+    // Only the identities the recording uses, each with the bearer given for it.
+    await preflight(http, identities.map((_, i) => options.tokens[i]!), options.target);
     for (const segment of traffic.sources) {
       const [scenario, name] = splitName(segment.name);
       options.onCaseStarted?.(scenario, name);
