@@ -8,6 +8,8 @@ import { CodeCatalystClient, CreateAccessTokenCommand, DeleteAccessTokenCommand,
 import { describe, expect, it } from 'vitest';
 import type { FaultName } from '../src/reference/faults.js';
 import { readReport, runCli, tempDirs, withReference, type CliResult } from './helpers/cli.js';
+import { startRecordingProxy } from '../src/record/proxy.js';
+import { loadTraffic } from '../src/record/recording-store.js';
 
 const tempDir = tempDirs();
 const bearer = 'sdk-user-bearer-token-0123456789';
@@ -118,5 +120,30 @@ describe('proxy: the AWS SDK session, recorded and checked', () => {
     const report = await readReport(join(dir, 'out'));
     expect(report.cases[0]!.checks.find((c) => !c.passed)?.message).toMatch(/POST \/v1\/accessTokens got no answer \(ECONNREFUSED/);
     expect(await allText(recording)).not.toContain(bearer);
+  });
+
+  it('long sessions are cut into segments between requests; concurrent traffic keeps its send order', async () => {
+    const dir = await tempDir();
+    const recording = join(dir, 'rec');
+    await withReference({ users: [bearer, 'second-user-token-abcdef'], rate: 0 }, async (server) => {
+      const proxy = await startRecordingProxy({ target: server.url, host: '127.0.0.1', port: 0, record: recording, segmentSize: 5 });
+      const send = (who: string, i: number) =>
+        fetch(`${proxy.url}/v1/accessTokens`, { method: 'PUT', headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `t${i}` }) });
+      for (let round = 0; round < 3; round++) {
+        const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => send(i % 2 ? 'second-user-token-abcdef' : bearer, round * 4 + i)));
+        expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+      }
+      const summary = await proxy.stop();
+      expect(summary.exchanges).toBe(12);
+      expect(summary.segments).toBeGreaterThanOrEqual(2);
+    });
+    const traffic = loadTraffic(recording);
+    expect(traffic.meta?.identities).toEqual(['<identity-1>', '<identity-2>']);
+    const entries = traffic.sources.flatMap((s) => s.entries);
+    expect(entries).toHaveLength(12);
+    const seqs = entries.map((e) => e._patConformance!.seq!);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const check = await runCli(['check', recording, '--quiet', '--out', join(dir, 'out')]);
+    expect(check.code).toBe(0);
   });
 });
