@@ -90,43 +90,35 @@ export class HttpClient {
     return exchange;
   }
 
-  private async sendOnWire(
+  /**
+   * One request on the wire through dispatch() and a handler of our own rather than request():
+   * no Readable stream and async reads per response, no abort signal, one promise; the whole
+   * request bounded by one timer in the handler. request() plus a capped stream read cost the
+   * burst driver more CPU per request than undici itself (see bench/README.md).
+   */
+  private sendOnWire(
     request: HttpRequest,
     pool: Dispatcher,
     finish: (fields: { response?: HttpResponse; transportError?: TransportError }) => Exchange,
   ): Promise<Exchange> {
-    // The bound on the whole request (connect to last body byte): one plain timer per request,
-    // cleared when it is done, and the smallest signal undici accepts. AbortSignal.timeout()
-    // keeps its timer and a weak reference alive until it fires or is collected, and an
-    // AbortController is an EventTarget per request: together they were most of the driver's
-    // overhead over a bare undici Pool (see bench/README.md).
-    const signal = new RequestDeadline();
-    const timer = setTimeout(abortOnTimeout, this.options.timeoutMs, signal);
-    timer.unref();
-    try {
-      const answer = await pool.request({
-        origin: this.origin,
-        path: this.basePath + request.path,
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal,
+    return new Promise<Exchange>((resolve) => {
+      const { timeoutMs, maxBodyBytes } = this.options;
+      const handler = new ExchangeHandler(maxBodyBytes, timeoutMs, (outcome) => {
+        resolve(
+          outcome.error === undefined
+            ? finish({ response: outcome.response })
+            : finish({ transportError: classifyTransportError(outcome.error, timeoutMs) }),
+        );
       });
-      const body = await readCapped(answer.body, this.options.maxBodyBytes);
-      return finish({
-        response: {
-          status: answer.statusCode,
-          headers: flattenHeaders(answer.headers),
-          body: body.text,
-          bodyBytes: body.bytes,
-          truncated: body.truncated,
-        },
-      });
-    } catch (error) {
-      return finish({ transportError: classifyTransportError(error, this.options.timeoutMs) });
-    } finally {
-      clearTimeout(timer);
-    }
+      try {
+        pool.dispatch(
+          { origin: this.origin, path: this.basePath + request.path, method: request.method, headers: request.headers, body: request.body },
+          handler,
+        );
+      } catch (error) {
+        handler.fail(error);
+      }
+    });
   }
 
   async close(): Promise<void> {
@@ -135,89 +127,102 @@ export class HttpClient {
   }
 }
 
+type Outcome = { response: HttpResponse; error?: undefined } | { error: unknown; response?: undefined };
+
+/** The reason AbortSignal.timeout() aborts with, so what the error classification sees is unchanged. */
+function timeoutReason(): DOMException {
+  return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+}
+
+/** Why the body stopped being read: the cap was reached (never reported, the answer is kept). */
+class BodyCapReached extends Error {}
+
 /**
- * The abort signal of one request, in the EventEmitter shape undici's request() accepts besides
- * AbortSignal (`signal: AbortSignal | EventEmitter`): `aborted`, `reason`, `on`/`once`/
- * `removeListener('abort')`. undici adds two listeners and removes them when the request ends.
+ * One request as an undici dispatch handler (undici 7's handler API): the answer's status,
+ * headers and at most `cap` bytes of body (plus the chunk that crossed it), or the error that
+ * ended it; the whole request bounded by one timer. Settles exactly once.
  */
-class RequestDeadline {
-  aborted = false;
-  reason: unknown = undefined;
-  private listeners: (() => void)[] = [];
+class ExchangeHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private abortReason: unknown = undefined;
+  private settled = false;
+  private readonly timer: NodeJS.Timeout;
+  private status = 0;
+  private headers: Record<string, string> = {};
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
 
-  on(event: string, listener: () => void): this {
-    if (event === 'abort' && !this.aborted) this.listeners.push(listener);
-    return this;
+  constructor(
+    private readonly cap: number,
+    timeoutMs: number,
+    private readonly settle: (outcome: Outcome) => void,
+  ) {
+    this.timer = setTimeout(() => this.abort(timeoutReason()), timeoutMs);
+    this.timer.unref();
   }
 
-  once(event: string, listener: () => void): this {
-    // Abort happens at most once, so every listener is a once-listener.
-    return this.on(event, listener);
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abortReason !== undefined) controller.abort(this.abortReason as Error);
   }
 
-  removeListener(event: string, listener: () => void): this {
-    if (event === 'abort') {
-      const i = this.listeners.indexOf(listener);
-      if (i >= 0) this.listeners.splice(i, 1);
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    // 1xx informational answers come first; the final answer replaces them.
+    if (statusCode < 200) return;
+    this.status = statusCode;
+    this.headers = flattenHeaders(headers);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    if (this.bytes > this.cap) {
+      // Keep what was read, stop reading: aborting releases the socket.
+      this.succeed(true);
+      controller.abort(new BodyCapReached('body cap reached'));
     }
-    return this;
   }
 
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    const listeners = this.listeners;
-    this.listeners = [];
-    for (const listener of listeners) listener();
+  onResponseEnd(): void {
+    this.succeed(false);
   }
-}
 
-/** The reason AbortSignal.timeout() aborts with, so what undici rejects with is unchanged. */
-function abortOnTimeout(signal: RequestDeadline): void {
-  signal.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-}
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    this.fail(error);
+  }
 
-/**
- * Reads at most `cap` bytes (plus the chunk that crossed it) of a response body, then destroys
- * the stream so the socket is released. Plain stream events rather than `for await`, which
- * costs an async generator, an end-of-stream watcher and a promise per chunk for every
- * response. Rejects as the iterator did: with the stream's error, or a premature-close error.
- */
-function readCapped(
-  body: Dispatcher.ResponseData['body'],
-  cap: number,
-): Promise<{ text: string; bytes: number; truncated: boolean }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let settled = false;
-    const done = (truncated: boolean): void => {
-      if (settled) return;
-      settled = true;
-      const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
-      resolve({ text: (all.length > cap ? all.subarray(0, cap) : all).toString('utf8'), bytes, truncated });
-    };
-    const fail = (error: unknown): void => {
-      if (settled) return;
-      settled = true;
-      reject(error);
-    };
-    body.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      chunks.push(chunk);
-      bytes += chunk.length;
-      if (bytes > cap) {
-        done(true);
-        body.destroy();
-      }
+  /** The request cannot go on (timeout): settle with the reason and abort what is in flight. */
+  private abort(reason: unknown): void {
+    if (this.settled) return;
+    this.abortReason = reason;
+    this.fail(reason);
+    this.controller?.abort(reason as Error);
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.settle({ error });
+  }
+
+  private succeed(truncated: boolean): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const { chunks, bytes, cap } = this;
+    const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
+    this.settle({
+      response: {
+        status: this.status,
+        headers: this.headers,
+        body: (all.length > cap ? all.subarray(0, cap) : all).toString('utf8'),
+        bodyBytes: bytes,
+        truncated,
+      },
     });
-    body.once('end', () => done(false));
-    body.once('error', fail);
-    body.once('close', () => {
-      if (!settled) fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    });
-  });
+  }
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
