@@ -106,8 +106,8 @@ describe('run --record, then run --replay with the target gone', () => {
     const dir = await tempDir();
     const recording = join(dir, 'recording');
     // A small bucket: many steps of the run wait out 429s with Retry-After.
-    const record = await withReference({ users: [ownerToken, otherToken], rate: 20, burst: 12 }, (server) =>
-      runCli(['run', ...targetArgs(server.url), '--scenario', 'valid-delete', '--record', recording, '--out', join(dir, 'live'), '--quiet']),
+    const record = await withReference({ users: [ownerToken, otherToken], rate: 5, burst: 8 }, (server) =>
+      runCli(['run', ...targetArgs(server.url), '--scenario', 'unknown-id', '--record', recording, '--out', join(dir, 'live'), '--quiet']),
     );
     const live = await readReport(join(dir, 'live'));
     expect(live.durationMs).toBeGreaterThan(1000);
