@@ -3,11 +3,11 @@
 // from another run, or a timing threshold in a unit test, would say nothing).
 //
 //   1. Throughput: the burst driver (runBurst + HttpClient) vs autocannon vs a raw undici Pool,
-//      against a bare node:http server in a child process, same request count, interleaved.
+//      against a bare node:http server in a child process, same duration, interleaved.
 //   2. A full conformance run vs its peers (run-peers.ts), each a fresh process, interleaved.
 //
 // Options (after `npm run bench --`): --rounds N (throughput rounds, default 5), --seconds S
-// (target length of one throughput measurement, default 1.5), --run-rounds N (default 3),
+// (length of one throughput measurement, default 2), --run-rounds N (default 3),
 // --only throughput|run, --out FILE (default reports/bench.json).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ const repoDir = resolve(distDir, '..');
 const { values: flags } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
-    seconds: { type: 'string', default: '1.5' },
+    seconds: { type: 'string', default: '2' },
     'run-rounds': { type: 'string', default: '3' },
     only: { type: 'string' },
     out: { type: 'string', default: join(repoDir, 'reports', 'bench.json') },
@@ -100,10 +100,8 @@ async function startBareServer(): Promise<{ url: string; stop(): void }> {
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
-async function loadClient(kind: ClientKind, url: string, count: number, warmup?: number): Promise<LoadResult> {
-  const args = [join(benchDir, 'load-client.js'), kind, url, String(count)];
-  if (warmup !== undefined) args.push(String(warmup));
-  const outcome = await runNode(args);
+async function loadClient(kind: ClientKind, url: string, secondsEach: number): Promise<LoadResult> {
+  const outcome = await runNode([join(benchDir, 'load-client.js'), kind, url, String(secondsEach)]);
   if (outcome.exitCode !== 0) throw new Error(`load client ${kind} failed (${outcome.exitCode}): ${outcome.stderr.trim()}`);
   return JSON.parse(outcome.stdout.trim().split('\n').pop()!) as LoadResult;
 }
@@ -111,10 +109,7 @@ async function loadClient(kind: ClientKind, url: string, count: number, warmup?:
 async function benchThroughput(): Promise<Record<string, unknown>> {
   const server = await startBareServer();
   try {
-    log(`throughput: bare server at ${server.url}; calibrating with autocannon...`);
-    const calibration = await loadClient('autocannon', server.url, 20_000, 2_000);
-    const count = Math.max(5_000, Math.min(400_000, Math.round((calibration.requestsPerSecond * seconds) / 1000) * 1000));
-    log(`throughput: ${fmt(calibration.requestsPerSecond)} req/s in calibration; ${count} requests per measurement, ${rounds} rounds`);
+    log(`throughput: bare server at ${server.url}; ${rounds} rounds of ${clientKinds.length} clients, about ${seconds} s each`);
 
     const roundResults: { round: number; order: ClientKind[]; results: Partial<Record<ClientKind, LoadResult>> }[] = [];
     for (let r = 0; r < rounds; r++) {
@@ -122,7 +117,7 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
       const order = clientKinds.map((_, i) => clientKinds[(i + r) % clientKinds.length]!);
       const results: Partial<Record<ClientKind, LoadResult>> = {};
       for (const kind of order) {
-        const result = await loadClient(kind, server.url, count);
+        const result = await loadClient(kind, server.url, seconds);
         results[kind] = result;
         log(`  round ${r + 1}/${rounds}  ${kind.padEnd(18)} ${fmt(result.requestsPerSecond).padStart(7)} req/s${result.failures ? `  (${result.failures} failures!)` : ''}`);
       }
@@ -145,10 +140,14 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
         const perRound = roundResults.map((r) => r.results[k]!.cpuMicrosPerRequest / r.results[baseKind]!.cpuMicrosPerRequest);
         return { ratio: `${k}/${baseKind}`, perRound, median: median(perRound) };
       });
-    const wrapperCost = roundResults.map((r) => r.results.driver!.requestsPerSecond / r.results['undici-pool']!.requestsPerSecond);
+    // What HttpClient and runBurst cost over undici itself (its dispatch() with a bare handler).
+    const overUndici = {
+      requestsPerSecond: roundResults.map((r) => r.results.driver!.requestsPerSecond / r.results['undici-dispatch']!.requestsPerSecond),
+      cpuMicrosPerRequest: roundResults.map((r) => r.results.driver!.cpuMicrosPerRequest / r.results['undici-dispatch']!.cpuMicrosPerRequest),
+    };
     const failures = roundResults.reduce((sum, r) => sum + Object.values(r.results).reduce((s, x) => s + x.failures, 0), 0);
 
-    const rows = [['client (same server, same request count)', 'median req/s', `/ ${baseKind} (median of rounds)`, 'client CPU us/req', `/ ${baseKind}`, 'rounds (req/s)']];
+    const rows = [['client (same server, same duration)', 'median req/s', `/ ${baseKind} (median of rounds)`, 'client CPU us/req', `/ ${baseKind}`, 'rounds (req/s)']];
     for (const k of clientKinds) {
       const ratio = ratios.find((x) => x.ratio.startsWith(`${k}/`));
       const mark = ratio?.target ? (ratio.met ? `  (target >= ${ratio.target.min}: met)` : `  (target >= ${ratio.target.min}: NOT met)`) : '';
@@ -162,22 +161,27 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
         roundResults.map((r) => fmt(r.results[k]!.requestsPerSecond)).join(' '),
       ]);
     }
-    console.log(`\n1. Throughput: bare node:http server (child process), ${connections} connections, ${count} requests per measurement, ${rounds} rounds interleaved`);
+    console.log(`\n1. Throughput: bare node:http server (child process), ${connections} connections, about ${seconds} s per measurement, ${rounds} rounds interleaved`);
     console.log(table(rows));
-    console.log(`driver / undici-pool (the HttpClient wrapper's share): ${fmt(median(wrapperCost), 2)} (rounds: ${wrapperCost.map((x) => fmt(x, 2)).join(' ')})`);
+    console.log(
+      `driver / undici-dispatch (what the HttpClient wrapper keeps of undici's own speed): req/s ${fmt(median(overUndici.requestsPerSecond), 2)}, ` +
+        `CPU per request ${fmt(median(overUndici.cpuMicrosPerRequest), 2)} (medians of rounds)`,
+    );
     if (failures > 0) console.log(`WARNING: ${failures} requests failed; the figures above are not valid`);
 
     return {
       server: 'bare node:http, 200 {} to anything, own child process',
       connections,
-      requestsPerMeasurement: count,
-      calibration,
+      secondsPerMeasurement: seconds,
       rounds: roundResults,
       medianRequestsPerSecond: medians,
       ratios,
       medianCpuMicrosPerRequest: medianCpu,
       cpuRatios,
-      driverOverUndiciPool: { perRound: wrapperCost, median: median(wrapperCost) },
+      driverOverUndiciDispatch: {
+        requestsPerSecond: { perRound: overUndici.requestsPerSecond, median: median(overUndici.requestsPerSecond) },
+        cpuMicrosPerRequest: { perRound: overUndici.cpuMicrosPerRequest, median: median(overUndici.cpuMicrosPerRequest) },
+      },
       failures,
     };
   } finally {

@@ -1,14 +1,24 @@
-// One load client, run in a child process of its own: `node dist/bench/load-client.js KIND URL COUNT`.
-// It sends a short warm-up (so the JIT has seen the code), then COUNT requests through a fresh
-// client instance at 50 connections, and prints one JSON line: what was sent, how long it took.
+// One load client, run in a child process of its own:
+//   node dist/bench/load-client.js KIND URL SECONDS
+// It warms up (so the JIT has seen the code), then loads the server for about SECONDS through a
+// fresh client instance at 50 connections, and prints one JSON line: requests, time, CPU.
 //
 // KIND is one of:
-//   autocannon         the reference load generator (autocannon's own HTTP/1.1 client)
-//   driver             the project's burst driver: runBurst + HttpClient.send on createPool(50)
-//   undici-pool        runBurst + a raw undici Pool (pool.request, body read, no wrapper)
+//   autocannon   the reference load generator (autocannon's own HTTP/1.1 client), in its
+//                native duration mode; rate = completed requests / autocannon's own duration.
+//                (Not `amount` mode: autocannon notices the amount is reached only on its
+//                1-second tick, so a 30 000-request run reads as 2.0 s however fast it went.)
+//   driver       the project's burst driver: runBurst + HttpClient.send on createPool(50),
+//                the client built with a run signal as `run` builds it
+//   undici-pool  runBurst + a raw undici Pool (pool.request, body read, no wrapper)
+//   undici-dispatch  runBurst + a raw undici Pool's dispatch() with a handler that only keeps
+//                the status: no Readable body, no promise per response but one: the floor of
+//                any client built on undici
+// runBurst sends a fixed count, so the count-based clients size their count from the rate
+// of their warm-up bursts; rate = count / wall time of the measured burst.
 //
-// Standalone on purpose: `node --cpu-prof dist/bench/load-client.js driver URL 100000` profiles
-// one client against a server started by `node dist/bench/bare-server.js`.
+// Standalone on purpose: `node --cpu-prof dist/bench/load-client.js driver URL 3` profiles one
+// client against a server started by `node dist/bench/bare-server.js`.
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
@@ -17,7 +27,7 @@ import { runBurst } from '../src/client/burst.js';
 import { HttpClient } from '../src/client/http-client.js';
 import type { HttpRequest } from '../src/client/exchange.js';
 
-export const clientKinds = ['autocannon', 'driver', 'undici-pool'] as const;
+export const clientKinds = ['autocannon', 'driver', 'undici-pool', 'undici-dispatch'] as const;
 export type ClientKind = (typeof clientKinds)[number];
 
 export interface LoadResult {
@@ -39,17 +49,33 @@ const headers: Record<string, string> = {
   authorization: 'Bearer patc-bench-not-a-secret',
 };
 const body = '{}';
+const warmupSeconds = 0.5;
+const minimumCount = 2_000;
 
-type Runner = (url: string, count: number) => Promise<{ failures: number }>;
+interface Outcome {
+  requests: number;
+  failures: number;
+  elapsedMs: number;
+}
 
-const runners: Record<ClientKind, Runner> = {
-  async autocannon(url, count) {
-    const result = await autocannon({ url: url + path, connections, pipelining: 1, amount: count, timeout: 10, method: 'POST', headers, body });
-    return { failures: result.errors + result.timeouts + result.non2xx + Math.max(0, count - result.requests.total) };
-  },
+async function runAutocannon(url: string, seconds: number): Promise<Outcome> {
+  const result = await autocannon({ url: url + path, connections, pipelining: 1, duration: seconds, timeout: 10, method: 'POST', headers, body });
+  return { requests: result.requests.total, failures: result.errors + result.timeouts + result.non2xx, elapsedMs: result.duration * 1000 };
+}
+
+type Burst = (url: string, count: number) => Promise<{ failures: number }>;
+
+const bursts: Record<Exclude<ClientKind, 'autocannon'>, Burst> = {
   async driver(url, count) {
-    // With a run signal, as `run` constructs it.
-    return driveHttpClient(url, count, new AbortController().signal);
+    const client = new HttpClient(url, { timeoutMs: 10_000, maxBodyBytes: 1 << 20, connections }, new AbortController().signal);
+    const pool = client.createPool(connections);
+    const request: HttpRequest = { method: 'POST', path, headers: { ...headers }, body };
+    try {
+      const exchanges = await runBurst(count, connections, () => client.send(request, pool));
+      return { failures: exchanges.filter((e) => e.response?.status !== 200).length };
+    } finally {
+      await client.close();
+    }
   },
   async 'undici-pool'(url, count) {
     const pool = new Pool(url, { connections, pipelining: 1 });
@@ -64,47 +90,73 @@ const runners: Record<ClientKind, Runner> = {
       await pool.destroy();
     }
   },
+  async 'undici-dispatch'(url, count) {
+    const pool = new Pool(url, { connections, pipelining: 1 });
+    const opts = { path, method: 'POST' as const, headers, body };
+    try {
+      const statuses = await runBurst(
+        count,
+        connections,
+        () =>
+          new Promise<number>((resolve) => {
+            let status = 0;
+            pool.dispatch(opts, {
+              // undici takes a handler for its new API only if it has onRequestStart.
+              onRequestStart: () => {},
+              onResponseStart: (_c, statusCode) => void (status = statusCode),
+              onResponseData: () => {},
+              onResponseEnd: () => resolve(status),
+              onResponseError: () => resolve(0),
+            });
+          }),
+      );
+      return { failures: statuses.filter((s) => s !== 200).length };
+    } finally {
+      await pool.destroy();
+    }
+  },
 };
 
-async function driveHttpClient(url: string, count: number, runSignal: AbortSignal | undefined): Promise<{ failures: number }> {
-  const client = new HttpClient(url, { timeoutMs: 10_000, maxBodyBytes: 1 << 20, connections }, runSignal);
-  const pool = client.createPool(connections);
-  const request: HttpRequest = { method: 'POST', path, headers: { ...headers }, body };
-  try {
-    const exchanges = await runBurst(count, connections, () => client.send(request, pool));
-    return { failures: exchanges.filter((e) => e.response?.status !== 200).length };
-  } finally {
-    await client.close();
-  }
+async function timedBurst(burst: Burst, url: string, count: number): Promise<Outcome> {
+  const started = performance.now();
+  const { failures } = await burst(url, count);
+  return { requests: count, failures, elapsedMs: performance.now() - started };
 }
 
-export async function measure(kind: ClientKind, url: string, count: number, warmup: number): Promise<LoadResult> {
-  const run = runners[kind];
-  if (warmup > 0) await run(url, warmup);
+export async function measure(kind: ClientKind, url: string, seconds: number): Promise<LoadResult> {
+  let run: () => Promise<Outcome>;
+  if (kind === 'autocannon') {
+    await runAutocannon(url, warmupSeconds);
+    run = () => runAutocannon(url, seconds);
+  } else {
+    const burst = bursts[kind];
+    // Two warm-ups: a cold one, then one of about half a second at its rate, whose (warm) rate
+    // sizes the measured burst.
+    const countFor = (o: Outcome, s: number): number => Math.max(minimumCount, Math.round(((o.requests / o.elapsedMs) * s * 1000) / 1000) * 1000);
+    const cold = await timedBurst(burst, url, minimumCount);
+    const warm = await timedBurst(burst, url, countFor(cold, warmupSeconds));
+    const count = countFor(warm, seconds);
+    run = () => timedBurst(burst, url, count);
+  }
   const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  const { failures } = await run(url, count);
-  const elapsedMs = performance.now() - started;
+  const outcome = await run();
   const cpu = process.cpuUsage(cpuBefore);
   return {
     kind,
-    requests: count,
-    failures,
-    elapsedMs,
-    requestsPerSecond: (count / elapsedMs) * 1000,
-    cpuMicrosPerRequest: (cpu.user + cpu.system) / count,
+    ...outcome,
+    requestsPerSecond: (outcome.requests / outcome.elapsedMs) * 1000,
+    cpuMicrosPerRequest: (cpu.user + cpu.system) / outcome.requests,
   };
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
-  const [kind, url, countText, warmupText] = process.argv.slice(2);
-  if (!kind || !(clientKinds as readonly string[]).includes(kind) || !url || !countText) {
-    process.stderr.write(`usage: load-client.js ${clientKinds.join('|')} URL COUNT [WARMUP]\n`);
+  const [kind, url, secondsText] = process.argv.slice(2);
+  const seconds = Number(secondsText);
+  if (!kind || !(clientKinds as readonly string[]).includes(kind) || !url || !(seconds > 0)) {
+    process.stderr.write(`usage: load-client.js ${clientKinds.join('|')} URL SECONDS\n`);
     process.exit(2);
   }
-  const count = Number(countText);
-  const warmup = warmupText === undefined ? Math.min(5000, Math.ceil(count / 10)) : Number(warmupText);
-  const result = await measure(kind as ClientKind, url, count, warmup);
+  const result = await measure(kind as ClientKind, url, seconds);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
