@@ -1,11 +1,12 @@
 // `pat-conformance check DIR`: judge a recording's exchanges against the schema rules of
 // SPEC.md, offline, and report like `run` (same reporters, same exit codes).
 import type { Argv, CommandModule } from 'yargs';
-import { ExitCode, UsageError } from '../exit-codes.js';
-import { createReporters, reporterNames, type ReporterName } from '../reporters/index.js';
+import { ExitCode } from '../exit-codes.js';
+import { cliReporterContext, createReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
+import { summarize } from '../run/summary.js';
 import { runDefaults } from '../run/run-config.js';
 import { toolName, toolVersion } from '../tool-info.js';
-import type { CaseResult, RunReport, RunSummary } from '../verdict.js';
+import type { CaseResult, RunReport } from '../verdict.js';
 
 export interface CheckArgs {
   recording: string;
@@ -44,29 +45,6 @@ function builder(y: Argv): Argv<CheckArgs> {
     .epilogue(epilogue) as unknown as Argv<CheckArgs>;
 }
 
-export function resolveReporters(asked: string[] | undefined, quiet: boolean): ReporterName[] {
-  const names = (asked ?? []).flatMap((r) => String(r).split(',')).map((r) => r.trim()).filter(Boolean);
-  const bad = names.find((r) => !(reporterNames as readonly string[]).includes(r));
-  if (bad) throw new UsageError(`unknown reporter "${bad}"; valid names: ${reporterNames.join(', ')}`);
-  const chosen = new Set<ReporterName>(names.length === 0 ? runDefaults.reporters : (names as ReporterName[]));
-  if (quiet) chosen.delete('console');
-  else chosen.add('console');
-  return [...chosen];
-}
-
-export function summarize(results: CaseResult[]): RunSummary {
-  const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
-  return {
-    total: results.length,
-    passed: count('passed'),
-    failed: count('failed'),
-    warned: count('warned'),
-    skipped: count('skipped'),
-    inconclusive: count('inconclusive'),
-    errored: count('errored'),
-  };
-}
-
 /** A report in the run's shape for results that did not come from `run`. */
 export function offlineReport(fields: { targetUrl: string; input: string; startedAt: Date; options: Record<string, unknown>; strict: boolean; cases: CaseResult[] }): RunReport {
   const finishedAt = new Date();
@@ -96,17 +74,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   builder,
   handler: async (argv) => {
     const startedAt = new Date();
-    const reporterList = resolveReporters(argv.reporter, argv.quiet);
+    const reporterList = resolveReporterNames(argv.reporter, argv.quiet);
     const { checkRecording } = await import('../record/check-recording.js');
     const checked = checkRecording(argv.recording, argv.strict);
-    const stdout = process.stdout;
-    const reporters = createReporters(reporterList, {
-      outDir: argv.out,
-      stdout,
-      color: stdout.isTTY === true && !process.env.NO_COLOR,
-      interactive: stdout.isTTY === true && !process.env.CI,
-      env: process.env,
-    });
+    const reporters = createReporters(reporterList, cliReporterContext(argv.out));
     const recordedFrom = checked.traffic.meta?.target.url;
     const targetUrl = recordedFrom ?? argv.recording;
     for (const reporter of reporters) reporter.runStarted?.({ targetUrl: `recording ${argv.recording}${recordedFrom ? ` (of ${recordedFrom})` : ''}`, totalCases: checked.cases.length });

@@ -2,9 +2,9 @@
 // session to another implementation and report where its answers differ from the recorded ones.
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../exit-codes.js';
-import { createReporters } from '../reporters/index.js';
+import { cliReporterContext, createReporters, resolveReporterNames } from '../reporters/index.js';
 import { runDefaults } from '../run/run-config.js';
-import { offlineReport, resolveReporters } from './check.js';
+import { offlineReport } from './check.js';
 
 export interface ReplayArgs {
   recording: string;
@@ -71,15 +71,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     }
     // '' stands for an identity not given; the recording's pseudonyms say which are needed.
     const tokens = [argv.token, argv['other-token'] ?? '', ...(argv['identity-token'] ?? [])];
-    const reporterList = resolveReporters(argv.reporter, argv.quiet);
-    const stdout = process.stdout;
-    const reporters = createReporters(reporterList, {
-      outDir: argv.out,
-      stdout,
-      color: stdout.isTTY === true && !process.env.NO_COLOR,
-      interactive: stdout.isTTY === true && !process.env.CI,
-      env: process.env,
-    });
+    const reporterList = resolveReporterNames(argv.reporter, argv.quiet);
+    const reporters = createReporters(reporterList, cliReporterContext(argv.out));
     const { replaySession } = await import('../record/replay-session.js');
     const { loadTraffic } = await import('../record/recording-store.js');
     const total = loadTraffic(argv.recording).sources.length;

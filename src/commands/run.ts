@@ -2,7 +2,7 @@
 // This module maps flags onto a RunConfig, wires reporters and signals, and sets the exit code.
 import type { Argv, CommandModule } from 'yargs';
 import pc from 'picocolors';
-import { createReporters } from '../reporters/index.js';
+import { cliReporterContext, createReporters } from '../reporters/index.js';
 import { resolveRunConfig, runDefaults, type RunOptions } from '../run/run-config.js';
 import { executeRun } from '../run/run.js';
 import { watchInterrupts } from '../run/interrupt.js';
@@ -66,14 +66,7 @@ export const runCommand: CommandModule<object, RunOptions> = {
     const replay = argv.replay ? recording!.resolveReplayRunConfig(argv) : undefined;
     const config = replay?.config ?? resolveRunConfig(argv);
     const session = await recording?.openRunTraffic(config, replay?.recording);
-    const stdout = process.stdout;
-    const reporters = createReporters(config.reporters, {
-      outDir: config.outDir,
-      stdout,
-      color: stdout.isTTY === true && !process.env.NO_COLOR,
-      interactive: stdout.isTTY === true && !process.env.CI,
-      env: process.env,
-    });
+    const reporters = createReporters(config.reporters, cliReporterContext(config.outDir));
     const interrupts = watchInterrupts((signal) => {
       if (!config.quiet) process.stderr.write(`\n${pc.yellow(`${signal}: stopping, deleting the tokens this run created, writing reports (again to exit at once)`)}\n`);
     });

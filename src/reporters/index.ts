@@ -3,6 +3,7 @@ import { consoleReporter } from './console.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
+import { UsageError } from '../exit-codes.js';
 import type { Reporter, ReporterContext, ReporterFactory } from './reporter.js';
 
 export const reporterNames = ['console', 'json', 'junit', 'markdown'] as const;
@@ -22,6 +23,35 @@ export function isReporterName(name: string): name is ReporterName {
 /** One reporter per distinct name, in the order given (a repeated name reports once). */
 export function createReporters(names: readonly ReporterName[], context: ReporterContext): Reporter[] {
   return [...new Set(names)].map((name) => factories[name](context));
+}
+
+/** The report files a command writes when --reporter is not given. */
+export const defaultReporterNames: readonly ReporterName[] = ['console', 'json'];
+
+/**
+ * `--reporter` values (repeatable or comma-separated) to reporter names. The console shows
+ * progress whatever files are asked for, unless --quiet.
+ */
+export function resolveReporterNames(asked: readonly string[] | undefined, quiet: boolean): ReporterName[] {
+  const names = (asked ?? []).flatMap((r) => String(r).split(',')).map((r) => r.trim()).filter(Boolean);
+  const bad = names.find((r) => !isReporterName(r));
+  if (bad) throw new UsageError(`unknown reporter "${bad}"; valid names: ${reporterNames.join(', ')}`);
+  const chosen = new Set<ReporterName>(names.length === 0 ? defaultReporterNames : (names as ReporterName[]));
+  if (quiet) chosen.delete('console');
+  else chosen.add('console');
+  return [...chosen];
+}
+
+/** The context for reporters of a CLI command: stdout, colour and redraws only on a terminal. */
+export function cliReporterContext(outDir: string): ReporterContext {
+  const stdout = process.stdout;
+  return {
+    outDir,
+    stdout,
+    color: stdout.isTTY === true && !process.env.NO_COLOR,
+    interactive: stdout.isTTY === true && !process.env.CI,
+    env: process.env,
+  };
 }
 
 export type { Reporter, ReporterContext, ReporterFactory } from './reporter.js';

@@ -2,7 +2,7 @@
 // point reads argv or the environment.
 import { UsageError } from '../exit-codes.js';
 import { freshSeed } from '../random.js';
-import { reporterNames, type ReporterName } from '../reporters/index.js';
+import { resolveReporterNames, type ReporterName } from '../reporters/index.js';
 import { scenarios } from '../../suites/index.js';
 
 export interface RunOptions {
@@ -61,7 +61,6 @@ export const runDefaults = {
   burstConcurrency: 50,
   timeoutMs: 10_000,
   throttleBudgetMs: 30_000,
-  reporters: ['console', 'json'] as ReporterName[],
   outDir: 'reports',
 };
 
@@ -117,14 +116,7 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
   }
   const selected = asked.length === 0 ? known : known.filter((s) => asked.includes(s));
 
-  const askedReporters = (options.reporter ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
-  const badReporter = askedReporters.find((r) => !(reporterNames as readonly string[]).includes(r));
-  if (badReporter) throw new UsageError(`unknown reporter "${badReporter}"; valid names: ${reporterNames.join(', ')}`);
-  // The console shows progress whatever files are asked for, unless --quiet.
-  const chosen = new Set<ReporterName>(askedReporters.length === 0 ? runDefaults.reporters : (askedReporters as ReporterName[]));
-  if (options.quiet) chosen.delete('console');
-  else chosen.add('console');
-  const reporters = [...chosen];
+  const reporters = resolveReporterNames(options.reporter, options.quiet ?? false);
 
   const seed = options.seed ?? freshSeed();
   if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new UsageError(`--seed must be a whole number from 0 to ${2 ** 32 - 1}`);

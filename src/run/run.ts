@@ -10,12 +10,13 @@ import { SecretRedactor } from '../redact.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { scenarios } from '../../suites/index.js';
 import { toolName, toolVersion } from '../tool-info.js';
-import type { CaseResult, RunReport, RunSummary } from '../verdict.js';
+import type { CaseResult, RunReport } from '../verdict.js';
 import { deleteCreatedTokens, type Leftover } from './cleanup.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { preflight } from './preflight.js';
 import { publicOptions, type RunConfig } from './run-config.js';
 import { runCase } from './run-case.js';
+import { summarize } from './summary.js';
 import type { RunTraffic } from '../record/run-traffic.js';
 
 export interface RunHooks {
@@ -167,17 +168,4 @@ async function cleanUp(
   } finally {
     await http.close();
   }
-}
-
-function summarize(results: CaseResult[]): RunSummary {
-  const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
-  return {
-    total: results.length,
-    passed: count('passed'),
-    failed: count('failed'),
-    warned: count('warned'),
-    skipped: count('skipped'),
-    inconclusive: count('inconclusive'),
-    errored: count('errored'),
-  };
 }
