@@ -53,6 +53,19 @@ export type CaseStatus =
   | 'inconclusive' // the target did not let the case prove anything (e.g. every racer throttled)
   | 'errored'; // the case could not be carried out (setup failed, target stays throttled)
 
+/**
+ * One request of a series the case sent as a whole (the throttle burst), for the reports'
+ * picture of it. Times come from the client's clock, in milliseconds.
+ */
+export interface TimelineEntry {
+  /** When the request started, relative to the start of the series' first request. */
+  atMs: number;
+  /** How long it took, to the last byte of the answer or to the transport error. */
+  durationMs: number;
+  /** The HTTP status as a string ("200", "429"), or the transport error kind ("reset", "timeout"). */
+  outcome: string;
+}
+
 export interface CaseResult {
   scenario: string;
   case: string;
@@ -66,6 +79,11 @@ export interface CaseResult {
   /** Reason for skipped / inconclusive / errored. */
   reason?: string;
   checks: CheckResult[];
+  /**
+   * Set by cases that send a series of requests as one (the throttle burst): one entry per
+   * request, in the order they were issued.
+   */
+  timeline?: TimelineEntry[];
   durationMs: number;
 }
 

@@ -41,6 +41,7 @@ export default defineScenario({
     } finally {
       await pool.destroy();
     }
+    check.timeline(answers);
     const deleteAnswers = answers.slice(lists);
     deleteAnswers.forEach((a, i) => owner.noteDelete(tokens[i]!.id, a));
 

@@ -619,8 +619,8 @@ describe('createReporters', () => {
       await Promise.all(createReporters([...reporterNames], context).map((reporter) => reporter.finish(fullReport)))
     ).flat();
     expect(written.sort()).toEqual(
-      ['junit.xml', 'pat-conformance.json', 'summary.md'].map((name) => join(outDir, name)).sort(),
+      ['junit.xml', 'pat-conformance.json', 'report.html', 'summary.md'].map((name) => join(outDir, name)).sort(),
     );
-    expect((await readdir(outDir)).sort()).toEqual(['junit.xml', 'pat-conformance.json', 'summary.md']);
+    expect((await readdir(outDir)).sort()).toEqual(['junit.xml', 'pat-conformance.json', 'report.html', 'summary.md']);
   });
 });

@@ -4,7 +4,7 @@
 import type { Exchange } from '../client/exchange.js';
 import { operationOf } from '../api/operations.js';
 import type { SecretRedactor } from '../redact.js';
-import type { CheckResult, Level } from '../verdict.js';
+import type { CheckResult, Level, TimelineEntry } from '../verdict.js';
 import { toEvidence } from './evidence.js';
 import { readResponse, type ResponseReading } from './response-reading.js';
 import { judgeShape, type ShapeFinding } from './response-shape.js';
@@ -27,6 +27,8 @@ interface ShapeTally {
 
 export class CaseChecks {
   readonly results: CheckResult[] = [];
+  /** The series handed to timeline(), for the reports; undefined when the case has none. */
+  timelineData: TimelineEntry[] | undefined;
   private exchangesSeen = 0;
   private readonly shapeFailures = new Map<string, ShapeTally>();
 
@@ -73,6 +75,16 @@ export class CaseChecks {
     const expected = names.map((n) => `${errorStatus[n]} ${n}`).join(' or ');
     const ok = names.some((n) => reading.status === errorStatus[n] && reading.errorName === n);
     return this.record(rule, ok, ok ? `answered ${describe(exchange, reading)}` : `expected ${expected}, got ${describe(exchange, reading)}`, exchange);
+  }
+
+  /** Keep a series of requests sent as one (a burst) for the reports' timeline, in issue order. */
+  timeline(exchanges: Exchange[]): void {
+    const first = exchanges.reduce((min, e) => Math.min(min, e.startedAt), Infinity);
+    this.timelineData = exchanges.map((e) => ({
+      atMs: e.startedAt - first,
+      durationMs: e.durationMs,
+      outcome: e.response ? String(e.response.status) : (e.transportError?.kind ?? 'other'),
+    }));
   }
 
   /** Close the case's shape rules: one result per distinct shape failure, or one pass. */

@@ -1,12 +1,13 @@
 // The report formats by name, as `--reporter NAME` spells them.
 import { consoleReporter } from './console.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
 import { UsageError } from '../exit-codes.js';
 import type { Reporter, ReporterContext, ReporterFactory } from './reporter.js';
 
-export const reporterNames = ['console', 'json', 'junit', 'markdown'] as const;
+export const reporterNames = ['console', 'json', 'junit', 'markdown', 'html'] as const;
 export type ReporterName = (typeof reporterNames)[number];
 
 const factories: Record<ReporterName, ReporterFactory> = {
@@ -14,6 +15,7 @@ const factories: Record<ReporterName, ReporterFactory> = {
   json: jsonReporter,
   junit: junitReporter,
   markdown: markdownReporter,
+  html: htmlReporter,
 };
 
 export function isReporterName(name: string): name is ReporterName {

@@ -6,7 +6,7 @@
 // verdict.ts but not described here. Consumers should still ignore fields they do not know:
 // new optional fields may appear without a schemaVersion bump (see the docs).
 import type { JSONSchemaType } from 'ajv';
-import type { CaseResult, CheckResult, Evidence, RunReport } from '../verdict.js';
+import type { CaseResult, CheckResult, Evidence, RunReport, TimelineEntry } from '../verdict.js';
 
 const headers = {
   type: 'object',
@@ -64,6 +64,17 @@ const checkSchema: JSONSchemaType<CheckResult> = {
   },
 };
 
+const timelineEntrySchema: JSONSchemaType<TimelineEntry> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['atMs', 'durationMs', 'outcome'],
+  properties: {
+    atMs: { type: 'number', minimum: 0 },
+    durationMs: { type: 'number', minimum: 0 },
+    outcome: { type: 'string', minLength: 1 },
+  },
+};
+
 const caseSchema: JSONSchemaType<CaseResult> = {
   type: 'object',
   additionalProperties: false,
@@ -78,6 +89,7 @@ const caseSchema: JSONSchemaType<CaseResult> = {
     status: { type: 'string', enum: ['passed', 'failed', 'warned', 'skipped', 'inconclusive', 'errored'] },
     reason: { type: 'string', nullable: true },
     checks: { type: 'array', items: checkSchema },
+    timeline: { type: 'array', nullable: true, items: timelineEntrySchema },
     durationMs: { type: 'number', minimum: 0 },
   },
 };

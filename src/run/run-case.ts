@@ -75,7 +75,8 @@ export async function runCase(scenario: Scenario, testCase: CaseDefinition, env:
   }
   checks.finishShapeChecks();
   const status = forced?.status === 'errored' || forced?.status === 'skipped' ? forced.status : statusOf(checks.results, env.strict, forced?.status);
-  return { ...base, status, ...(forced ? { reason: forced.reason } : {}), checks: checks.results, durationMs: Date.now() - started };
+  const timeline = checks.timelineData ? { timeline: checks.timelineData } : {};
+  return { ...base, status, ...(forced ? { reason: forced.reason } : {}), checks: checks.results, ...timeline, durationMs: Date.now() - started };
 }
 
 /** must failures fail; should failures fail only under --strict, else warn. */
