@@ -2,7 +2,7 @@
 // session to another implementation and report where its answers differ from the recorded ones.
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../exit-codes.js';
-import { cliReporterContext, createReporters, resolveReporterNames } from '../reporters/index.js';
+import { cliReporterContext, createReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
 import { runDefaults } from '../run/run-config.js';
 import { offlineReport } from './check.js';
 
@@ -45,7 +45,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('timeout', { type: 'number', default: runDefaults.timeoutMs, describe: 'Milliseconds one request may take' })
     .option('throttle-budget', { type: 'number', default: runDefaults.throttleBudgetMs, describe: 'Milliseconds one request may spend waiting out 429s' })
     .option('strict', { type: 'boolean', default: false, describe: 'Should-level differences fail too' })
-    .option('reporter', { type: 'array', string: true, describe: 'Report formats (repeatable): console, json, junit, markdown. Default: console, json' })
+    .option('reporter', { type: 'array', string: true, describe: `Report formats (repeatable): ${reporterNames.join(', ')}. Default: console, json` })
     .option('out', { type: 'string', default: runDefaults.outDir, describe: 'Directory for report files' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No console output' })
     .example('$0 replay recordings/reference-conformant --target http://localhost:8080 --token $A --other-token $B', 'Does my emulator answer like the reference did?')

@@ -2,7 +2,7 @@
 // This module maps flags onto a RunConfig, wires reporters and signals, and sets the exit code.
 import type { Argv, CommandModule } from 'yargs';
 import pc from 'picocolors';
-import { cliReporterContext, createReporters } from '../reporters/index.js';
+import { cliReporterContext, createReporters, reporterNames } from '../reporters/index.js';
 import { resolveRunConfig, runDefaults, type RunOptions } from '../run/run-config.js';
 import { executeRun } from '../run/run.js';
 import { watchInterrupts } from '../run/interrupt.js';
@@ -40,7 +40,7 @@ function builder(y: Argv): Argv<RunOptions> {
     .option('timeout', { type: 'number', default: runDefaults.timeoutMs, describe: 'Milliseconds one request may take, connect to last byte' })
     .option('throttle-budget', { type: 'number', default: runDefaults.throttleBudgetMs, describe: 'Milliseconds one step may spend waiting out 429s before it fails as "target stays throttled"' })
     .option('seed', { type: 'number', describe: 'Seed for every generated name and ID (default: random, printed in the JSON report)' })
-    .option('reporter', { type: 'array', string: true, describe: 'Report formats (repeatable): console, json, junit, markdown, html. Default: console, json. The console is shown unless --quiet' })
+    .option('reporter', { type: 'array', string: true, describe: `Report formats (repeatable): ${reporterNames.join(', ')}. Default: console, json. The console is shown unless --quiet` })
     .option('out', { type: 'string', default: runDefaults.outDir, describe: 'Directory for report files' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No console output; only the exit code and report files' })
     .option('record', { type: 'string', describe: 'Record every exchange as HAR 1.2 into this directory (redacted; replaces a previous recording only when the run completes)' })
