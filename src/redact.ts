@@ -4,12 +4,25 @@
 
 export class SecretRedactor {
   private readonly secrets = new Map<string, string>();
+  /** Every credential, whatever its length, for exact matches of an Authorization value. */
+  private readonly credentials = new Map<string, string>();
 
-  /** Register a secret and the placeholder that replaces it, e.g. "<bearer:owner>". */
+  /** Register a secret and the placeholder that replaces it, e.g. "<identity-1>". */
   add(secret: string | undefined, placeholder: string): void {
+    if (!secret) return;
+    this.credentials.set(secret, placeholder);
     // Very short values would redact ordinary text; real bearers and secrets are long.
-    if (!secret || secret.length < 4 || this.secrets.has(secret)) return;
+    if (secret.length < 4 || this.secrets.has(secret)) return;
     this.secrets.set(secret, placeholder);
+    // A target may echo a secret inside a JSON string or a URL: those spellings go too.
+    for (const spelling of [JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) {
+      if (spelling !== secret && !this.secrets.has(spelling)) this.secrets.set(spelling, placeholder);
+    }
+  }
+
+  /** The placeholder of exactly this registered secret, however short. */
+  placeholderOf(secret: string): string | undefined {
+    return this.credentials.get(secret);
   }
 
   /** Every registered secret, for tests and for a last scan before writing files. */
@@ -36,6 +49,9 @@ export class SecretRedactor {
   }
 
   private authorization(value: string): string {
+    const credential = /^\s*\S+\s+(.+?)\s*$/.exec(value)?.[1];
+    const exact = credential === undefined ? undefined : this.placeholderOf(credential);
+    if (exact !== undefined) return `${value.trim().split(/\s+/)[0]} ${exact}`;
     const replaced = this.text(value);
     if (replaced !== value) return replaced;
     // Already a placeholder (a recording's "Bearer <identity-1>"): nothing secret is left in it.

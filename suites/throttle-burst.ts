@@ -15,6 +15,7 @@ const rules = {
   noServerError: { rule: 'no 5xx and no dropped connection during the burst', source },
   throttledNoEffect: { rule: 'a throttled delete has no effect (its token still exists)', source },
   recovers: { rule: 'after the burst, with backoff, the target answers normally again', source },
+  deletesRecover: { rule: 'after the burst, with backoff, a throttled delete succeeds when repeated', source },
   sawThrottle: { rule: 'the burst is throttled at least once (--expect-throttle)', source },
 } satisfies Record<string, Rule>;
 
@@ -77,6 +78,19 @@ export default defineScenario({
       const ids = new Set(listed.map((t) => t.id));
       const vanished = throttledDeletes.filter(({ token }) => !ids.has(token.id));
       check.record(rules.throttledNoEffect, vanished.length === 0, vanished.length === 0 ? `${throttledDeletes.length} throttled deletes, every token still listed` : `${vanished.length} of ${throttledDeletes.length} throttled deletes deleted their token anyway`, vanished[0]?.a ?? lastPage);
+
+      // Recovery is per operation too: a target whose lists recover but whose deletes stay
+      // throttled has not recovered. The delete that was throttled is repeated, with backoff.
+      const retried = throttledDeletes.find(({ token }) => ids.has(token.id));
+      if (retried) {
+        try {
+          const again = await owner.deleteToken(retried.token.id);
+          check.record(rules.deletesRecover, again.response?.status === 200, `the throttled delete, repeated, answered ${describe(again)}`, again);
+        } catch (error) {
+          if (!(error instanceof StepError)) throw error;
+          check.record(rules.deletesRecover, false, error.message, error.exchange);
+        }
+      }
     }
   },
 });

@@ -79,6 +79,20 @@ describe('redaction', () => {
   });
 });
 
+describe('redaction of echoed and short secrets', () => {
+  it('catches a secret echoed JSON-escaped or percent-encoded, and a bearer of any length', () => {
+    const r = new SecretRedactor();
+    r.add('se"cr\\et/+=value', '<token-secret>');
+    r.add('ab', '<identity-2>');
+    const echoed = JSON.stringify({ message: 'bad token se"cr\\et/+=value' });
+    expect(r.text(echoed)).toBe('{"message":"bad token <token-secret>"}');
+    expect(r.text(`/x?t=${encodeURIComponent('se"cr\\et/+=value')}`)).toBe('/x?t=<token-secret>');
+    expect(r.headers({ authorization: 'Bearer ab' })).toEqual({ authorization: 'Bearer <identity-2>' });
+    // A short secret is not hunted in free text, where it would match ordinary words.
+    expect(r.text('about')).toBe('about');
+  });
+});
+
 describe('label encoding', () => {
   it('encodes everything outside the unreserved set', () => {
     expect(encodeLabel("a/b?c#d%e f!'()*~._-")).toBe('a%2Fb%3Fc%23d%25e%20f%21%27%28%29%2A~._-');

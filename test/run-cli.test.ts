@@ -130,6 +130,23 @@ describe('pre-flight: exit 3 before any scenario', () => {
     expect(result.stderr).toMatch(/credentials of --token were rejected \(401/);
   });
 
+  it('two tokens of the same identity are a configuration error (exit 2)', async () => {
+    // Lists like the API; VerifySession names one identity whatever the bearer.
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(req.url === '/session' ? '{"identity":"same-person"}' : '{"items":[]}');
+    });
+    const url = await listen(server);
+    try {
+      const result = await runCli(['run', ...targetArgs(url)]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/same identity/);
+    } finally {
+      server.close();
+    }
+  });
+
   it('a server that is not this API', async () => {
     const server = createServer((_req, res) => res.end('hello'));
     const url = await listen(server);

@@ -39,6 +39,8 @@ const catches: Record<FaultName, { scenario: string; cases: string[]; extra?: st
   'throttle-not-json': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket },
   'throttle-deletes-anyway': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket },
   'no-recovery': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket, extra: ['--throttle-budget', '3000'] },
+  'deletes-stay-throttled': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket, extra: ['--throttle-budget', '3000'] },
+  'non-ascii-500': { scenario: 'id-length', cases: ['36 emoji (astral code points)', '36 two-byte characters'] },
   'burst-drop-connection': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket },
   'no-errortype-header': { scenario: 'unknown-id', cases: ['UUID-shaped'] },
   'error-name-mismatch': { scenario: 'unknown-id', cases: ['UUID-shaped'] },

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { FaultName } from '../src/reference/faults.js';
+import type { ReferenceOptions } from '../src/reference/options.js';
 import { createToken, listIds } from './helpers/api.js';
 import { otherToken, ownerToken, readReport, runCli, targetArgs, tempDirs, withReference } from './helpers/cli.js';
 
@@ -15,14 +16,16 @@ const tempDir = tempDirs();
 
 describe('tokens that existed before the run', () => {
   // A conformant target, and broken ones whose defects touch the run's own tokens.
-  const targets: Array<[string, FaultName[]]> = [
-    ['conformant', []],
-    ['truncate-long-id', ['truncate-long-id']],
-    ['no-owner-check', ['no-owner-check']],
-    ['id-path-normalize', ['id-path-normalize']],
+  // Sequential IDs (1, 2, 3, ...) are where a carelessly invented "unknown" ID names a live token.
+  const targets: Array<[string, FaultName[], Partial<ReferenceOptions>]> = [
+    ['conformant', [], {}],
+    ['conformant, sequential-ID', [], { idStyle: 'sequential' }],
+    ['truncate-long-id', ['truncate-long-id'], {}],
+    ['no-owner-check', ['no-owner-check'], { idStyle: 'sequential' }],
+    ['id-path-normalize', ['id-path-normalize'], {}],
   ];
-  it.concurrent.each(targets)('survive a run against a %s target, and nothing the run created is left', { timeout: 180_000 }, async (_name, faults) => {
-    await withReference({ faults }, async (server) => {
+  it.concurrent.each(targets)('survive a run against a %s target, and nothing the run created is left', { timeout: 180_000 }, async (_name, faults, options) => {
+    await withReference({ ...options, faults }, async (server) => {
       const before = {
         owner: [await createToken(server.url, ownerToken, 'mine-1'), await createToken(server.url, ownerToken, 'mine-2')].map((t) => t.id),
         other: [await createToken(server.url, otherToken, 'theirs-1'), await createToken(server.url, otherToken, 'theirs-2')].map((t) => t.id),

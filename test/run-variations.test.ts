@@ -15,6 +15,7 @@ const variations: Array<[string, Partial<ReferenceOptions>, string[]]> = [
   ['list pages of 3', { pageSize: 3 }, []],
   ['8-character token IDs', { idStyle: 'short' }, []],
   ['36-character IDs that are not UUIDs', { idStyle: 'long' }, []],
+  ['sequential IDs (1, 2, 3, ...)', { idStyle: 'sequential' }, []],
   // 5 requests a second throttles setup calls too; they are waited out, never failures.
   ['heavy throttling (5 requests a second)', { rate: 5, burst: 5 }, ['--scenario', 'valid-delete,wrong-owner,concurrent-conflict,throttle-burst', '--burst', '60']],
 ];

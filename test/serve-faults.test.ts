@@ -239,6 +239,27 @@ const cases: Record<FaultName, () => Promise<void>> = {
     expect(await listAll(normal)).toEqual([ids[1]]);
   },
 
+  async 'deletes-stay-throttled'() {
+    // The delete bucket runs dry once; from then on deletes stay 429 while lists recover.
+    const { faulty } = await withFault('deletes-stay-throttled', { rate: 10, burst: 1 });
+    const id = await createToken(faulty);
+    await sleep(300);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => del(faulty, id)));
+    expect(statuses(answers)).toContain(429);
+    await sleep(300);
+    expect((await raw(faulty, 'POST', '/v1/accessTokens', { body: '{}' })).status).toBe(200);
+    await sleep(300);
+    expect((await del(faulty, 'unknown-id')).status).toBe(429);
+  },
+
+  async 'non-ascii-500'() {
+    const { faulty, normal } = await withFault('non-ascii-500');
+    const label = encodeURIComponent('é'.repeat(36));
+    expect((await del(faulty, label)).status).toBe(500);
+    expect((await del(normal, label)).status).toBe(404);
+    expect((await del(faulty, 'plain-ascii')).status).toBe(404);
+  },
+
   async 'no-recovery'() {
     // 10/s refills the one-token bucket in 100 ms. Five requests at once empty it whatever the
     // machine's speed; 300 ms later a conformant server has recovered.

@@ -93,7 +93,7 @@ function builder(y: Argv): Argv<ServeArgs> {
       default: d.errortypeStyle,
       describe: 'x-amzn-errortype spelling: plain (ConflictException), suffixed (ConflictException:http://internal.amazon.com/...), namespaced (com.amazonaws.codecatalyst#ConflictException)',
     })
-    .option('id-style', { type: 'string', default: d.idStyle, describe: 'Token IDs: uuid (36 chars), short (8 chars [a-z0-9]) or long (36 chars, not a UUID)' })
+    .option('id-style', { type: 'string', default: d.idStyle, describe: 'Token IDs: uuid (36 chars), short (8 chars [a-z0-9]), long (36 chars, not a UUID) or sequential (1, 2, 3, ...)' })
     .option('seed', { type: 'number', describe: 'Integer seed for reproducible IDs, secrets and nextTokens (default: random)' })
     .option('users', { type: 'string', describe: 'Comma-separated bearer tokens that are the only users (others get 401); prefer PAT_CONFORMANCE_USERS' })
     .option('fault', {

@@ -71,7 +71,7 @@ export class TrafficRedactor {
 
   /** The stored name of a bearer token: its pseudonym, or `<redacted>` for one nobody named. */
   bearer(token: string): string {
-    const mine = this.bearers.get(token);
+    const mine = this.bearers.get(token) ?? this.secrets.placeholderOf(token);
     if (mine) return mine;
     const known = this.secrets.text(token);
     if (known !== token) return known;

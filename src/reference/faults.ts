@@ -15,6 +15,7 @@ export const faults = [
     name: 'truncate-long-id',
     description: 'IDs over 36 code points are cut to 36 and processed (existing ID + "x" deletes it)',
   },
+  { name: 'non-ascii-500', description: 'a delete whose ID has a character outside ASCII answers 500' },
   { name: 'no-length-check', description: 'no ID length validation (a 37-character unknown ID answers 404, not 400)' },
   { name: 'utf16-length', description: 'ID length counted in UTF-16 units (36 emoji answer 400, not 404)' },
   {
@@ -47,6 +48,7 @@ export const faults = [
   { name: 'throttle-not-json', description: 'the 429 body is text/plain "Rate exceeded" (error type header still sent)' },
   { name: 'throttle-deletes-anyway', description: 'a throttled delete still deletes the token (the answer is still 429)' },
   { name: 'no-recovery', description: 'an identity once throttled stays throttled (every later request 429)' },
+  { name: 'deletes-stay-throttled', description: 'once a delete of an identity was throttled, its later deletes are too (lists and creates recover)' },
   { name: 'burst-drop-connection', description: 'throttled requests get their connection destroyed instead of a 429' },
   { name: 'no-errortype-header', description: 'errors omit x-amzn-errortype (the body carries __type instead)' },
   { name: 'error-name-mismatch', description: '404 errors carry the error type ValidationException' },

@@ -7,7 +7,7 @@ import { UsageError } from '../exit-codes.js';
 import { faultNames, isFaultName, type FaultName } from './faults.js';
 
 export type ErrortypeStyle = 'plain' | 'suffixed' | 'namespaced';
-export type IdStyle = 'uuid' | 'short' | 'long';
+export type IdStyle = 'uuid' | 'short' | 'long' | 'sequential';
 export type DeleteBody = 'empty' | '{}';
 
 export interface ReferenceOptions {
@@ -120,7 +120,7 @@ export function resolveReferenceOptions(partial: Partial<ReferenceOptions> = {})
   oneOf(o.wrongOwnerStatus, '--wrong-owner-status', [403, 404] as const);
   oneOf(o.deleteBody, '--delete-body', ['empty', '{}'] as const);
   oneOf(o.errortypeStyle, '--errortype-style', ['plain', 'suffixed', 'namespaced'] as const);
-  oneOf(o.idStyle, '--id-style', ['uuid', 'short', 'long'] as const);
+  oneOf(o.idStyle, '--id-style', ['uuid', 'short', 'long', 'sequential'] as const);
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isSafeInteger(o.seed))) {
     fail(`--seed must be an integer (got ${describe(o.seed)})`);
   }

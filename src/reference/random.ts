@@ -28,12 +28,18 @@ export class RandomSource {
     return this.bytes(32).toString('base64url');
   }
 
+  private sequence = 0;
+
   id(style: IdStyle): string {
     switch (style) {
       case 'uuid':
         return this.uuid();
       case 'short':
         return this.base36(8);
+      case 'sequential':
+        // 1, 2, 3, ...: short, guessable and prefixes of one another (1 of 12): a runner that
+        // invents "unknown" IDs must make sure they really are unknown.
+        return String(++this.sequence);
       case 'long':
         // Exactly at the 36-character bound, and without dashes so it can never parse as a UUID:
         // proves a client does not assume the UUID format.

@@ -12,14 +12,15 @@ import type { RequestContext } from './state.js';
 export function answerIfThrottled(ctx: RequestContext, route: Route): boolean {
   const { req, res, state, identity } = ctx;
   let retryAfterSeconds: number;
-  if (state.fault('no-recovery') && state.throttledForever.has(identity.key)) {
+  const deleteStuck = state.fault('deletes-stay-throttled') && route.kind === 'delete' && state.throttledForever.has(identity.key);
+  if ((state.fault('no-recovery') && state.throttledForever.has(identity.key)) || deleteStuck) {
     retryAfterSeconds = 1;
   } else {
     const busy = state.options.rate > 0 && state.options.maxInFlight > 0 && (state.inFlight.get(identity.key) ?? 0) >= state.options.maxInFlight;
     const taken = busy ? { allowed: false as const, retryAfterSeconds: 1 } : state.buckets.take(identity.key);
     if (taken.allowed) return false;
     retryAfterSeconds = taken.retryAfterSeconds;
-    if (state.fault('no-recovery')) state.throttledForever.add(identity.key);
+    if (state.fault('no-recovery') || (state.fault('deletes-stay-throttled') && route.kind === 'delete')) state.throttledForever.add(identity.key);
   }
 
   if (state.fault('throttle-deletes-anyway') && route.kind === 'delete') {

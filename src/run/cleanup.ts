@@ -13,23 +13,22 @@ export interface Leftover {
 
 export async function deleteCreatedTokens(ledger: TokenLedger, actors: Map<string, Actor>): Promise<Leftover[]> {
   const leftovers: Leftover[] = [];
-  // Once a target stays throttled (or the deadline passes), every further delete would wait
-  // out the same budget: report the rest as left over instead of hanging on each in turn.
-  let givenUp: string | undefined;
-  const tryDelete = async (actor: Actor, entry: LedgerEntry): Promise<Exchange | undefined> => {
-    if (givenUp) return undefined;
-    try {
-      return await actor.deleteToken(entry.id);
-    } catch (error) {
-      givenUp = (error as Error).message;
-      return undefined;
-    }
-  };
-
   for (const [identity, actor] of actors) {
+    // Once an identity's deletes stay throttled (or the deadline passes), every further delete
+    // would wait out the same budget: report the rest as left over instead of hanging on each.
+    let givenUp: string | undefined;
+    const tryDelete = async (entry: LedgerEntry): Promise<Exchange | undefined> => {
+      if (givenUp) return undefined;
+      try {
+        return await actor.deleteToken(entry.id);
+      } catch (error) {
+        givenUp = (error as Error).message;
+        return undefined;
+      }
+    };
     const entries = ledger.all().filter((e) => e.identity === identity);
     for (const entry of entries.filter((e) => !e.deleteAnswered)) {
-      const status = (await tryDelete(actor, entry))?.response?.status;
+      const status = (await tryDelete(entry))?.response?.status;
       // 404: already gone (a scenario deleted it, or the target lost it): nothing to clean.
       if (status === 404) ledger.markDeleteAnswered(identity, entry.id);
     }
@@ -47,7 +46,7 @@ export async function deleteCreatedTokens(ledger: TokenLedger, actors: Map<strin
       continue;
     }
     for (const entry of entries.filter((e) => listed.has(e.id))) {
-      const answer = await tryDelete(actor, entry);
+      const answer = await tryDelete(entry);
       const status = answer?.response?.status ?? 0;
       if (status < 200 || status >= 300) {
         leftovers.push({ id: entry.id, identity, reason: `still listed; delete answered ${status || answer?.transportError?.message || givenUp || 'nothing'}` });
@@ -55,4 +54,21 @@ export async function deleteCreatedTokens(ledger: TokenLedger, actors: Map<strin
     }
   }
   return leftovers;
+}
+
+/**
+ * Between cases: delete the tokens whose deletion has not been answered yet, without listing.
+ * Best effort: a failure here is left to the final cleanup, which verifies and reports.
+ */
+export async function deleteOpenTokens(ledger: TokenLedger, actors: Map<string, Actor>): Promise<void> {
+  for (const [identity, actor] of actors) {
+    for (const entry of ledger.all().filter((e) => e.identity === identity && !e.deleteAnswered)) {
+      try {
+        const status = (await actor.deleteToken(entry.id)).response?.status;
+        if (status === 404) ledger.markDeleteAnswered(identity, entry.id);
+      } catch {
+        break;
+      }
+    }
+  }
 }

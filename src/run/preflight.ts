@@ -4,7 +4,7 @@
 import * as ops from '../api/operations.js';
 import { describe } from '../checks/case-checks.js';
 import { readResponse } from '../checks/response-reading.js';
-import { CannotRunError } from '../exit-codes.js';
+import { CannotRunError, UsageError } from '../exit-codes.js';
 import type { Actor } from '../fixtures/actor.js';
 import { StepError } from '../fixtures/step-error.js';
 
@@ -32,5 +32,23 @@ export async function preflight(targetUrl: string, actors: Array<{ actor: Actor;
         `pre-flight: ${targetUrl} does not answer like the access-token API: ListAccessTokens (POST /v1/accessTokens) answered ${describe(exchange, reading)}${shown ? ` "${shown}"` : ''}`,
       );
     }
+  }
+  if (actors.length === 2) await expectDistinctIdentities(actors[0]!.actor, actors[1]!.actor);
+}
+
+/**
+ * Two different bearer tokens may still be one identity (an alias, a second token of the same
+ * user); then every wrong-owner check would fail for the wrong reason. VerifySession names the
+ * identity behind a bearer; a target without it is taken at its word.
+ */
+async function expectDistinctIdentities(owner: Actor, other: Actor): Promise<void> {
+  const identityOf = async (actor: Actor): Promise<string | undefined> => {
+    const exchange = await actor.send(ops.sessionRequest()).catch(() => undefined);
+    const body = exchange?.response?.status === 200 ? (readResponse(exchange).json as { identity?: unknown } | undefined) : undefined;
+    return typeof body?.identity === 'string' && body.identity !== '' ? body.identity : undefined;
+  };
+  const [a, b] = [await identityOf(owner), await identityOf(other)];
+  if (a !== undefined && a === b) {
+    throw new UsageError('--token and --other-token are the same identity (VerifySession names both the same); wrong-owner checks need two');
   }
 }

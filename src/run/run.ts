@@ -4,14 +4,14 @@ import { ExitCode } from '../exit-codes.js';
 import { HttpClient, defaultHttpClientOptions } from '../client/http-client.js';
 import { Actor, type ActorEnvironment } from '../fixtures/actor.js';
 import { TokenLedger } from '../fixtures/token-ledger.js';
-import { defaultThrottlePolicy } from '../fixtures/throttle-wait.js';
+import { defaultThrottlePolicy, freshThrottleMemory } from '../fixtures/throttle-wait.js';
 import { createRandom } from '../random.js';
 import { SecretRedactor } from '../redact.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { scenarios } from '../../suites/index.js';
 import { toolName, toolVersion } from '../tool-info.js';
 import type { CaseResult, RunReport } from '../verdict.js';
-import { deleteCreatedTokens, type Leftover } from './cleanup.js';
+import { deleteCreatedTokens, deleteOpenTokens, type Leftover } from './cleanup.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { preflight } from './preflight.js';
 import { publicOptions, type RunConfig } from './run-config.js';
@@ -52,7 +52,7 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   const actorEnv: Omit<ActorEnvironment, 'observe'> = {
     http,
     throttle: { ...defaultThrottlePolicy, budgetMs: config.throttleBudgetMs },
-    throttleMemory: { staysThrottled: false },
+    throttleMemory: freshThrottleMemory(),
     random,
     redactor,
     ledger,
@@ -73,6 +73,10 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
     await traffic?.beginCase('preflight');
     await preflight(targetUrl, preflightActors);
     await traffic?.endCase();
+
+    const quietEnv = { ...actorEnv, observe: () => {} };
+    const caseCleanupActors = new Map<string, Actor>([['owner', new Actor('owner', ownerAuthorization, quietEnv)]]);
+    if (otherAuthorization) caseCleanupActors.set('other', new Actor('other', otherAuthorization, quietEnv));
 
     const selected = scenarios.filter((s) => config.scenarios.includes(s.name));
     const totalCases = selected.reduce((n, s) => n + s.cases.length, 0);
@@ -98,6 +102,9 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
           strict: config.strict,
           http,
         });
+        // The case's tokens go now, not at the end of the run: a target with a per-user quota
+        // then only ever holds one case's worth (the final cleanup verifies and catches the rest).
+        if (!hooks.signal.aborted) await deleteOpenTokens(ledger, caseCleanupActors);
         await traffic?.endCase();
         // A case that ends after the interruption was cut short: it is not a verdict on the target.
         if (hooks.signal.aborted) break;
@@ -116,7 +123,8 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   const finishedAt = new Date();
   const interrupted = hooks.interruptedBy();
   const summary = summarize(results);
-  const nonConformant = summary.failed > 0 || summary.errored > 0;
+  // A target that did not let the run delete its own tokens fails the gate too (SPEC.md, Safety rules).
+  const nonConformant = summary.failed > 0 || summary.errored > 0 || leftovers.length > 0;
   const exitCode = interrupted ? (interrupted === 'SIGTERM' ? ExitCode.Sigterm : ExitCode.Sigint) : nonConformant ? ExitCode.NonConformant : ExitCode.Conformant;
   return {
     schemaVersion: 1,
@@ -157,7 +165,7 @@ async function cleanUp(
     observe: () => {},
     throttle: { ...actorEnv.throttle, budgetMs: Math.min(actorEnv.throttle.budgetMs, cleanupDeadlineMs) },
     // Cleanup gets a full budget of its own even if the run's target was stuck.
-    throttleMemory: { staysThrottled: false },
+    throttleMemory: freshThrottleMemory(),
   };
   const actors = new Map<string, Actor>([['owner', new Actor('owner', ownerAuthorization, env)]]);
   if (otherAuthorization) actors.set('other', new Actor('other', otherAuthorization, env));

@@ -93,6 +93,8 @@ export async function deleteAccessToken(ctx: RequestContext, label: string): Pro
     return writeError(res, state.options, 'ValidationException', resolved.message);
   }
   let { id } = resolved;
+  // What a handler that hands IDs to an ASCII-only store does.
+  if (state.fault('non-ascii-500') && /[^\x00-\x7f]/.test(id)) return writeInternal(ctx, 'Invalid character in key');
 
   let token = state.store.get(id);
   if (!token && state.fault('id-prefix-match')) {
