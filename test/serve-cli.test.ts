@@ -159,7 +159,7 @@ describe('pat-conformance serve', () => {
 
 describe('option validation (in-process, the same code the CLI runs)', () => {
   it.each([
-    [{ idStyle: 'ulid' }, /--id-style must be one of uuid, short, long \(got "ulid"\)/],
+    [{ idStyle: 'ulid' }, /--id-style must be one of uuid, short, long, sequential \(got "ulid"\)/],
     [{ rate: -1 }, /--rate must be/],
     [{ rate: Number.NaN }, /--rate must be/],
     [{ burst: 0 }, /--burst must be an integer from 1/],
