@@ -87,6 +87,23 @@ describe('replay DIR --target URL: the recorded session at another implementatio
     expect(report.cases.filter((c) => c.status === 'failed').every((c) => c.scenario === 'wrong-owner' || c.scenario === 'recording')).toBe(true);
   });
 
+  it('a conformant alternative (404 for a wrong owner) only warns; --strict makes it fail', async () => {
+    const run = (extra: string[]) => async () => {
+      const out = await tempDir();
+      const result = await withReference({ users: [ownerToken, otherToken], rate: 0, wrongOwnerStatus: 404 }, (server) =>
+        runCli(['replay', conformant, '--target', server.url, '--token', ownerToken, '--other-token', otherToken, '--out', out, '--reporter', 'json', '--quiet', ...extra]),
+      );
+      return { code: result.code, report: await readReport(out) };
+    };
+    const lenient = await run([])();
+    expect(lenient.code).toBe(0);
+    const wrongOwner = lenient.report.cases.find((c) => c.scenario === 'wrong-owner' && c.case === "other identity deletes owner's token")!;
+    expect(wrongOwner.status).toBe('warned');
+    expect(wrongOwner.checks.find((c) => !c.passed)?.message).toMatch(/recorded 403 AccessDeniedException, now 404 ResourceNotFoundException/);
+    const strict = await run(['--strict'])();
+    expect(strict.code).toBe(1);
+  });
+
   it('a missing identity is a usage error; an unreachable target exit 3', async () => {
     const noOther = await runCli(['replay', conformant, '--target', 'http://127.0.0.1:9', '--token', ownerToken, '--quiet']);
     expect(noOther.code).toBe(2);

@@ -29,10 +29,12 @@ Concurrency is not reproduced: a recorded race may get a different winner (shown
 Tokens the replay created and did not see deleted are deleted at the end.
 
 Reported per request: a different status, a different error name, or a shape failure the recorded
-answer did not have. One case per recorded scenario case (or HAR file).
+answer did not have. One case per recorded scenario case (or HAR file). A client error answered
+with another client error (403 for 404, say) may be two conformant choices: it is reported at
+should level and fails only with --strict; every other difference fails.
 
-Exit codes: 0 every answer as recorded, 1 differences, 2 usage error or bad recording,
-3 the target cannot be reached or rejects the credentials.`;
+Exit codes: 0 every answer as recorded (or only should-level differences), 1 differences,
+2 usage error or bad recording, 3 the target cannot be reached or rejects the credentials.`;
 
 function builder(y: Argv): Argv<ReplayArgs> {
   return y
