@@ -39,9 +39,9 @@ async function main(argv: string[]): Promise<void> {
       const exitCode = (error as { exitCode?: number } | undefined)?.exitCode;
       // yargs reports its own parse problems (a bad --config file too) as YError.
       if (error && exitCode === undefined && error.name !== 'YError') throw error;
-      const reason = message || error?.message || 'invalid usage';
-      process.stderr.write(`pat-conformance: ${reason}\n`);
-      if (exitCode === undefined || exitCode === ExitCode.Usage) process.stderr.write("Run 'pat-conformance <command> --help' for usage.\n");
+      const reason = (message || error?.message || 'invalid usage').replace(/\s*\n\s*/g, ' ');
+      const hint = exitCode === undefined || exitCode === ExitCode.Usage ? ' (see --help)' : '';
+      process.stderr.write(`pat-conformance: ${reason}${hint}\n`);
       process.exit(exitCode ?? ExitCode.Usage);
     })
     .parseAsync();

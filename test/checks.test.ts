@@ -58,6 +58,12 @@ describe('shape rules', () => {
   it('accepts names outside the table with any status (scenario rules decide those)', () => {
     expect(judgeShape(exchange('DELETE', del, 401, { 'x-amzn-errortype': 'UnauthorizedException' }, '{"message":"x"}'), 'DeleteAccessToken')).toEqual([]);
   });
+  it('reads a null nextToken as the last page, as the SDKs do', () => {
+    const list = (body: unknown) => judgeShape(exchange('POST', '/v1/accessTokens', 200, {}, JSON.stringify(body)), 'ListAccessTokens');
+    expect(list({ items: [], nextToken: null })).toEqual([]);
+    expect(list({ items: [], nextToken: 7 }).map((f) => f.rule)).toEqual(["every success body matches its operation's schema"]);
+  });
+
   it('checks success bodies against their schema, lengths in code points', () => {
     const ok = { secret: 's', name: 'n', accessTokenId: '\u{1F511}'.repeat(36), expiresTime: '2030-01-02T03:04:05Z' };
     expect(judgeShape(exchange('PUT', '/v1/accessTokens', 201, {}, JSON.stringify(ok)), 'CreateAccessToken')).toEqual([]);

@@ -61,6 +61,7 @@ describe('usage errors: exit 2 with a one-line reason', () => {
     ['malformed URL', ['run', '--target', 'not a url', '--token', 'abcd'], /--target must be an http/],
     ['non-HTTP URL', ['run', '--target', 'ftp://example.test', '--token', 'abcd'], /--target must be an http/],
     ['zero concurrency', ['run', '--concurrency', '0'], /--concurrency must be a whole number/],
+    ['a race of one', ['run', '--concurrency', '1'], /--concurrency must be a whole number from 2/],
     ['negative burst', ['run', '--burst', '-5'], /--burst must be a whole number/],
     ['timeout not a number', ['run', '--timeout', 'soon'], /--timeout must be a whole number/],
     ['target without token', ['run', '--target', 'http://127.0.0.1:9'], /--token is required with --target/],
@@ -72,7 +73,9 @@ describe('usage errors: exit 2 with a one-line reason', () => {
   it.each(cases)('%s', async (_name, args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
-    const first = result.stderr.split('\n')[0]!;
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const first = lines[0]!;
     expect(first).toMatch(/^pat-conformance: /);
     expect(first).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);

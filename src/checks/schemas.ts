@@ -40,7 +40,8 @@ export const responseSchemas = {
           },
         },
       },
-      nextToken: { type: 'string', minLength: 1 },
+      // Absent on the last page; null is read as absent by the AWS SDKs, so it is accepted too.
+      nextToken: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'null' }] },
     },
   },
   /** The success body of DeleteAccessToken when it is not zero bytes: only `{}` is allowed. */

@@ -64,10 +64,10 @@ export const runDefaults = {
   outDir: 'reports',
 };
 
-function positiveInteger(value: number | undefined, flag: string, fallback: number, max: number): number {
+function positiveInteger(value: number | undefined, flag: string, fallback: number, max: number, min = 1): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`${flag} must be a whole number from 1 to ${max} (got ${Number.isNaN(value) ? 'not a number' : value})`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got ${Number.isNaN(value) ? 'not a number' : value})`);
   }
   return value;
 }
@@ -128,7 +128,8 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
     scenarios: selected,
     strict: options.strict ?? false,
     expectThrottle: options.expectThrottle ?? false,
-    concurrency: positiveInteger(options.concurrency, '--concurrency', runDefaults.concurrency, 1000),
+    // A race needs two racers to prove anything.
+    concurrency: positiveInteger(options.concurrency, '--concurrency', runDefaults.concurrency, 1000, 2),
     burst: positiveInteger(options.burst, '--burst', runDefaults.burst, 100_000),
     burstConcurrency: positiveInteger(options.burstConcurrency, '--burst-concurrency', runDefaults.burstConcurrency, 1000),
     timeoutMs: positiveInteger(options.timeout, '--timeout', runDefaults.timeoutMs, 600_000),
