@@ -61,21 +61,14 @@ export const runVariants: RunVariant[] = [
       return failures === 0 ? undefined : `${failures ?? '?'} requests did not answer 200`;
     },
   },
-  // ---------------------------------------------------------------------------------------
-  // RECORDED RUN vs LIVE RUN (to be added with the recorder): one entry here, for example
-  //
-  // {
-  //   id: 'recorded-run',
-  //   label: 'recorded run: `run --quiet --record <dir>` (embedded reference, all scenarios)',
-  //   args: (ctx) => [join(ctx.distDir, 'src/cli.js'), 'run', '--quiet', '--out', ctx.workDir,
-  //                   '--record', join(ctx.workDir, 'recording')],
-  //   innerMs: (ctx) => conformanceReport(ctx)?.durationMs,
-  //   check: (ctx, exitCode) => checkConformantRun(ctx, exitCode),
-  //   target: { max: 1.5, source: 'DESIGN.md: recording a full run costs at most 1.5x a live run' },
-  // },
-  //
-  // A replayed run is one more entry of the same shape (`--replay <dir>`).
-  // ---------------------------------------------------------------------------------------
+  {
+    id: 'recorded-run',
+    label: 'recorded run: `run --quiet --record <dir>` (embedded reference, all scenarios)',
+    args: (ctx) => [join(ctx.distDir, 'src/cli.js'), 'run', '--quiet', '--out', ctx.workDir, '--record', join(ctx.workDir, 'recording')],
+    innerMs: (ctx) => conformanceReport(ctx)?.durationMs,
+    check: (ctx, exitCode) => checkConformantRun(ctx, exitCode),
+    target: { max: 1.5, source: 'DESIGN.md: recording a full run costs at most 1.5x a live run' },
+  },
 ];
 
 export interface VariantRatio {
