@@ -7,6 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 import { faults, type FaultName } from '../reference/faults.js';
 import { referenceDefaults, resolveReferenceOptions, type ReferenceOptions } from '../reference/options.js';
 import { startReferenceServer } from '../reference/server.js';
+import { closeOnSignal } from '../io/until-signal.js';
 
 export interface ServeArgs {
   port: number;
@@ -149,15 +150,7 @@ async function serve(args: ServeArgs): Promise<void> {
   }
 
   // Resolve only when a signal has closed the server: the process then has nothing left to do.
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await closeOnSignal(() => server.close());
 }
 
 export const serveCommand: CommandModule<{}, ServeArgs> = {

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { CannotRunError, ExitCode, UsageError } from '../exit-codes.js';
 import { RecordedAnswers, type Miss } from './recorded-answers.js';
 import { loadTraffic } from './recording-store.js';
+import { closeOnSignal } from '../io/until-signal.js';
 
 export interface ReplayServerOptions {
   /** A recording directory, a directory of HAR files, or a HAR file. */
@@ -94,15 +95,7 @@ export async function serveRecording(args: { replay: string; host: string; port:
   const log = args.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
   const server = await startReplayServer({ recording: args.replay, host: args.host, port: args.port, log });
   process.stdout.write(`pat-conformance replay listening on ${server.url} (answers from ${args.replay}: ${server.counts().total} recorded exchanges)\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await closeOnSignal(() => server.close());
   const { served, missed, total } = server.counts();
   if (!args.quiet) process.stderr.write(`served ${served} of ${total} recorded answers; ${missed} requests were not in the recording\n`);
   process.exit(ExitCode.Conformant);
