@@ -1,13 +1,12 @@
 // `proxy`: the AWS SDK for JavaScript v3 records a create/delete/re-delete session through the
 // real CLI's recording proxy; `check` passes it for a conformant target and fails it for one that
 // puts a body on a successful delete. Nothing secret is in the recording.
-import type { ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodeCatalystClient, CreateAccessTokenCommand, DeleteAccessTokenCommand, ListAccessTokensCommand } from '@aws-sdk/client-codecatalyst';
 import { describe, expect, it } from 'vitest';
 import type { FaultName } from '../src/reference/faults.js';
-import { readReport, runCli, tempDirs, withReference, type CliResult } from './helpers/cli.js';
+import { readReport, runCli, tempDirs, withReference, type CliResult, startListeningCli } from './helpers/cli.js';
 import { startRecordingProxy } from '../src/record/proxy.js';
 import { loadTraffic } from '../src/record/recording-store.js';
 
@@ -15,29 +14,8 @@ const tempDir = tempDirs();
 const bearer = 'sdk-user-bearer-token-0123456789';
 
 /** Start `proxy` as a child process; resolves with its URL once it listens, and a stop(). */
-async function startProxy(args: string[]): Promise<{ url: string; stop: () => Promise<CliResult> }> {
-  let child!: ChildProcess;
-  let urlResolve!: (url: string) => void;
-  const urlPromise = new Promise<string>((r) => (urlResolve = r));
-  const done = runCli(['proxy', '--port', '0', ...args], {
-    onSpawn: (c) => {
-      child = c;
-      let out = '';
-      c.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) urlResolve(match[1]!);
-      });
-    },
-  });
-  const url = await Promise.race([urlPromise, done.then((r) => Promise.reject(new Error(`proxy exited ${r.code}: ${r.stderr}`)))]);
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGINT');
-      return done;
-    },
-  };
+function startProxy(args: string[]): ReturnType<typeof startListeningCli> {
+  return startListeningCli(['proxy', '--port', '0', ...args]);
 }
 
 async function sdkSession(fault: FaultName | undefined): Promise<{ dir: string; recording: string; secret: string; proxyResult: CliResult; statuses: number[] }> {

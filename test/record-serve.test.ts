@@ -1,30 +1,14 @@
 // `serve --replay DIR`: a recorded AWS SDK session served back to the SDK by the real CLI, with
 // identical requests answered in recorded order and anything else a loud miss.
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDirs, type CliResult } from './helpers/cli.js';
+import { runCli, tempDirs, startListeningCli } from './helpers/cli.js';
 import { recordSdkSession, sdkSession } from './record-helpers.js';
 
 const tempDir = tempDirs();
 
-async function startServe(args: string[]): Promise<{ url: string; stop: () => Promise<CliResult> }> {
-  let child!: ChildProcess;
-  let found!: (url: string) => void;
-  const listening = new Promise<string>((r) => (found = r));
-  const done = runCli(['serve', '--port', '0', ...args], {
-    onSpawn: (c) => {
-      child = c;
-      let out = '';
-      c.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) found(match[1]!);
-      });
-    },
-  });
-  const url = await Promise.race([listening, done.then((r) => Promise.reject(new Error(`serve exited ${r.code}: ${r.stderr}`)))]);
-  return { url, stop: () => (child.kill('SIGINT'), done) };
+function startServe(args: string[]): ReturnType<typeof startListeningCli> {
+  return startListeningCli(['serve', '--port', '0', ...args]);
 }
 
 describe('serve --replay', () => {

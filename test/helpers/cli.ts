@@ -85,3 +85,32 @@ export async function withReference<T>(options: Partial<ReferenceOptions>, use: 
     await server.close();
   }
 }
+
+/**
+ * Start a long-running command (`serve`, `proxy`) as a child process; resolves with the URL it
+ * prints once listening, and a stop() that sends SIGINT and resolves with how it ended.
+ */
+export async function startListeningCli(args: string[]): Promise<{ url: string; stop: () => Promise<CliResult> }> {
+  let child!: ChildProcess;
+  let found!: (url: string) => void;
+  const listening = new Promise<string>((resolve) => (found = resolve));
+  const done = runCli(args, {
+    onSpawn: (c) => {
+      child = c;
+      let out = '';
+      c.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(out);
+        if (match) found(match[1]!);
+      });
+    },
+  });
+  const url = await Promise.race([listening, done.then((r) => Promise.reject(new Error(`${args[0]} exited ${r.code}: ${r.stderr}`)))]);
+  return {
+    url,
+    stop: () => {
+      child.kill('SIGINT');
+      return done;
+    },
+  };
+}
