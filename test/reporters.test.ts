@@ -17,6 +17,7 @@ import { markdownReporter, renderMarkdown } from '../src/reporters/markdown.js';
 import type { ReporterContext } from '../src/reporters/reporter.js';
 import { runReportSchema } from '../src/reporters/report-schema.js';
 import type { CaseResult, Evidence, RunReport } from '../src/verdict.js';
+import { summarize } from '../src/run/summary.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures
@@ -159,19 +160,6 @@ const trickyCase = makeCase({
 });
 
 const allCases = [passedCase, failedCase, warnedCase, skippedCase, inconclusiveCase, erroredCase, trickyCase];
-
-function summarize(cases: CaseResult[]): RunReport['summary'] {
-  const count = (status: CaseResult['status']): number => cases.filter((c) => c.status === status).length;
-  return {
-    total: cases.length,
-    passed: count('passed'),
-    failed: count('failed'),
-    warned: count('warned'),
-    skipped: count('skipped'),
-    inconclusive: count('inconclusive'),
-    errored: count('errored'),
-  };
-}
 
 const fullReport: RunReport = {
   schemaVersion: 1,

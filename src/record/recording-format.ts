@@ -9,6 +9,7 @@
 //
 // Everything in it is already redacted: no bearer token, no token secret.
 import type { StoredTransportError } from './undici-adapter.js';
+import type { RunConfig } from '../run/run-config.js';
 
 export const recordingFormat = 'pat-conformance-recording';
 export const recordingFormatVersion = 1;
@@ -44,15 +45,7 @@ export interface RunRecordingInfo {
   /** Scenario names in run order. */
   scenarios: string[];
   /** The recorded run's options that shape its requests and verdicts (no secrets, no paths). */
-  options: {
-    strict: boolean;
-    expectThrottle: boolean;
-    concurrency: number;
-    burst: number;
-    burstConcurrency: number;
-    timeoutMs: number;
-    throttleBudgetMs: number;
-  };
+  options: Pick<RunConfig, 'strict' | 'expectThrottle' | 'concurrency' | 'burst' | 'burstConcurrency' | 'timeoutMs' | 'throttleBudgetMs'>;
   /** Whether a second identity took part (`<identity-2>`). */
   otherIdentity: boolean;
   /** What the recorded run concluded, so a replay that disagrees can say so. */
