@@ -104,6 +104,9 @@ describe('pat-conformance serve', () => {
     [['--page-size', '0'], /--page-size must be an integer from 1 to 10/],
     [['--port', 'abc'], /--port must be an integer/],
     [['--wrong-owner-status', '500'], /--wrong-owner-status must be one of 403, 404/],
+    [['--duplicate-names', 'maybe'], /--duplicate-names must be one of allow, reject \(got "maybe"\)/],
+    [['--last-page-token', 'none'], /--last-page-token must be one of absent, null, empty \(got "none"\)/],
+    [['--retry-after', 'never'], /--retry-after must be one of seconds, none \(got "never"\)/],
   ])('bad value %j exits 2 with a one-line reason', async (args, reason) => {
     const s = serve(args);
     expect((await s.exit).code).toBe(2);
@@ -133,11 +136,29 @@ describe('pat-conformance serve', () => {
     expect((await s.exit).code).toBe(0);
     const help = s.stdout().replace(/\s+/g, ' ');
     for (const option of ['--port', '--host', '--rate', '--burst', '--page-size', '--max-tokens', '--conflict-window',
-      '--wrong-owner-status', '--delete-body', '--errortype-style', '--id-style', '--seed', '--users', '--fault', '--quiet']) {
+      '--wrong-owner-status', '--delete-body', '--errortype-style', '--id-style', '--duplicate-names', '--last-page-token',
+      '--retry-after', '--max-in-flight', '--seed', '--users', '--fault', '--quiet']) {
       expect(help).toContain(option);
     }
+    expect(help).toContain('per-identity');
     expect(help).toContain('Examples:');
     for (const f of faults) expect(help).toContain(`${f.name} ${f.description}`);
+  });
+
+  it('serves with --id-style per-identity --duplicate-names reject --last-page-token empty', async () => {
+    const s = serve(['--port', '0', '--quiet', '--id-style', 'per-identity', '--duplicate-names', 'reject', '--last-page-token', 'empty']);
+    const server = remote(await s.url);
+    for (const bearer of [alice, bob]) {
+      const created = await raw(server, 'PUT', '/v1/accessTokens', { bearer, body: '{"name":"ci"}' });
+      expect([created.status, (created.json as { accessTokenId: string }).accessTokenId]).toEqual([201, '1']);
+    }
+    expect((await raw(server, 'PUT', '/v1/accessTokens', { body: '{"name":"ci"}' })).status).toBe(409);
+    expect((await raw(server, 'POST', '/v1/accessTokens', { body: '{}' })).json).toEqual({
+      items: [{ id: '1', name: 'ci', expiresTime: expect.any(String) }],
+      nextToken: '',
+    });
+    s.child.kill('SIGTERM');
+    expect((await s.exit).code).toBe(0);
   });
 
   it('takes options from PAT_CONFORMANCE_* and faults comma-separated', async () => {
@@ -159,7 +180,10 @@ describe('pat-conformance serve', () => {
 
 describe('option validation (in-process, the same code the CLI runs)', () => {
   it.each([
-    [{ idStyle: 'ulid' }, /--id-style must be one of uuid, short, long, sequential \(got "ulid"\)/],
+    [{ idStyle: 'ulid' }, /--id-style must be one of uuid, short, long, sequential, per-identity \(got "ulid"\)/],
+    [{ duplicateNames: 'deny' }, /--duplicate-names must be one of allow, reject \(got "deny"\)/],
+    [{ lastPageToken: '' }, /--last-page-token must be one of absent, null, empty \(got ""\)/],
+    [{ lastPageToken: null }, /--last-page-token must be one of absent, null, empty \(got null\)/],
     [{ rate: -1 }, /--rate must be/],
     [{ rate: Number.NaN }, /--rate must be/],
     [{ burst: 0 }, /--burst must be an integer from 1/],

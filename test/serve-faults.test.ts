@@ -5,7 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { faultNames, type FaultName } from '../src/reference/faults.js';
 import type { ReferenceOptions } from '../src/reference/options.js';
 import type { ReferenceServer } from '../src/reference/server.js';
-import { alice, bob, createToken, errortype, listAll, race, raw, serverPool, sleep, statuses } from './helpers/reference.js';
+import {
+  alice,
+  bob,
+  createToken,
+  errortype,
+  holdRequest,
+  listAll,
+  pipelined,
+  race,
+  raw,
+  serverPool,
+  sleep,
+  statuses,
+} from './helpers/reference.js';
 
 const pool = serverPool();
 
@@ -20,6 +33,12 @@ async function withFault(
 
 const del = (server: ReferenceServer, id: string, bearer = alice) =>
   raw(server, 'DELETE', `/v1/accessTokens/${id}`, { bearer });
+
+/** The caller's tokens as ListAccessTokens answers them (one page is enough for these tests). */
+async function listItems(server: ReferenceServer, bearer = alice): Promise<{ id: string; name: string; expiresTime: string }[]> {
+  const res = await raw(server, 'POST', '/v1/accessTokens', { bearer, body: '{}' });
+  return (res.json as { items: { id: string; name: string; expiresTime: string }[] }).items;
+}
 
 /** Lets a few throttle tests start with an empty bucket cheaply: rate high enough to refill fast. */
 const tinyBucket = { rate: 1, burst: 1 } as const;
@@ -332,7 +351,195 @@ const cases: Record<FaultName, () => Promise<void>> = {
     expect(await listAll(faulty)).toHaveLength(10);
     expect(await listAll(normal)).toHaveLength(12);
   },
+
+  async 'id-case-insensitive'() {
+    // Seeded: the UUIDs, and so the letters in them, are the same on every run.
+    const { faulty, normal } = await withFault('id-case-insensitive', { seed: 1 });
+    for (const [server, expected] of [[faulty, 200], [normal, 404]] as const) {
+      const id = await createToken(server);
+      expect(id.toUpperCase()).not.toBe(id);
+      expect((await del(server, id.toUpperCase())).status).toBe(expected);
+      expect(await listAll(server)).toEqual(expected === 200 ? [] : [id]);
+    }
+  },
+
+  async 'id-unanchored-match'() {
+    // 8-character IDs leave room inside the length rule for what surrounds them.
+    const { faulty, normal } = await withFault('id-unanchored-match', { idStyle: 'short' });
+    for (const probe of [(id: string) => `x${id}`, (id: string) => `${id}x`, (id: string) => `abc${id}xyz`]) {
+      const id = await createToken(faulty);
+      expect((await del(faulty, probe(id))).status).toBe(200);
+      expect(await listAll(faulty)).toEqual([]);
+    }
+    // Only when exactly one of the caller's tokens matches, and never another identity's.
+    const [a, b] = [await createToken(faulty), await createToken(faulty)];
+    expect((await del(faulty, `${a}${b}`)).status).toBe(404);
+    expect((await del(faulty, `x${a}`, bob)).status).toBe(404);
+    expect(await listAll(faulty)).toEqual([a, b]);
+    // The length rule still comes first: the implementation's own 36-character ID plus one.
+    const long = await pool.start({ idStyle: 'long', faults: ['id-unanchored-match'] });
+    const longId = await createToken(long);
+    expect((await del(long, `${longId}x`)).status).toBe(400);
+    expect(await listAll(long)).toEqual([longId]);
+    const kept = await createToken(normal);
+    expect((await del(normal, `x${kept}`)).status).toBe(404);
+    expect(await listAll(normal)).toEqual([kept]);
+  },
+
+  async 'id-numeric-match'() {
+    const { faulty, normal } = await withFault('id-numeric-match', { idStyle: 'sequential' });
+    for (const server of [faulty, normal]) for (let i = 0; i < 7; i++) await createToken(server);
+    for (const [given, deleted] of [['07', '7'], ['%2B6', '6'], ['5.0', '5'], ['4e0', '4']] as const) {
+      expect((await del(faulty, given)).status).toBe(200);
+      expect(await listAll(faulty)).not.toContain(deleted);
+    }
+    expect(await listAll(faulty)).toEqual(['1', '2', '3']);
+    // Whitespace is not a number, though Number(' ') is 0; nor is a non-finite value.
+    expect((await del(faulty, '%20')).status).toBe(404);
+    expect((await del(faulty, 'Infinity')).status).toBe(404);
+    for (const given of ['07', '%2B6', '5.0']) expect((await del(normal, given)).status).toBe(404);
+    expect(await listAll(normal)).toHaveLength(7);
+  },
+
+  async 'id-double-decode'() {
+    const { faulty, normal } = await withFault('id-double-decode');
+    // %25 + the first character's hex: once decoded "%xx...", twice decoded the ID itself.
+    const doubled = (id: string): string => `%25${id.charCodeAt(0).toString(16)}${id.slice(1)}`;
+    const id = await createToken(faulty);
+    expect((await del(faulty, doubled(id))).status).toBe(200);
+    expect(await listAll(faulty)).toEqual([]);
+    const seven = await pool.start({ idStyle: 'sequential', faults: ['id-double-decode'] });
+    for (let i = 0; i < 7; i++) await createToken(seven);
+    expect((await del(seven, '%2537')).status).toBe(200);
+    expect(await listAll(seven)).toEqual(['1', '2', '3', '4', '5', '6']);
+    // A literal % that cannot be decoded a second time is looked up as decoded once.
+    expect((await del(faulty, '%25zz')).status).toBe(404);
+    const kept = await createToken(normal);
+    expect((await del(normal, doubled(kept))).status).toBe(400); // "%xx" + 35 characters
+    expect(await listAll(normal)).toEqual([kept]);
+  },
+
+  async 'id-strip-trailing-slash'() {
+    const { faulty, normal } = await withFault('id-strip-trailing-slash');
+    const id = await createToken(faulty);
+    expect((await del(faulty, `${id}%2F`)).status).toBe(200);
+    expect(await listAll(faulty)).toEqual([]);
+    const kept = await createToken(normal);
+    expect((await del(normal, `${kept}%2F`)).status).toBe(400);
+    expect(await listAll(normal)).toEqual([kept]);
+  },
+
+  async 'refused-delete-expires'() {
+    for (const wrongOwnerStatus of [403, 404] as const) {
+      const { faulty, normal } = await withFault('refused-delete-expires', { wrongOwnerStatus });
+      for (const server of [faulty, normal]) {
+        const id = await createToken(server, alice, 'kept');
+        const [before] = await listItems(server);
+        const asked = Math.floor(Date.now() / 1000) * 1000; // expiresTime has whole seconds
+        const res = await del(server, id, bob);
+        expect([res.status, errortype(res)]).toEqual(
+          wrongOwnerStatus === 403 ? [403, 'AccessDeniedException'] : [404, 'ResourceNotFoundException'],
+        );
+        const [after] = await listItems(server);
+        expect(after).toMatchObject({ id, name: 'kept' });
+        if (server === normal) {
+          expect(after).toEqual(before);
+        } else {
+          expect(after!.expiresTime).not.toBe(before!.expiresTime);
+          expect(Date.parse(after!.expiresTime)).toBeGreaterThanOrEqual(asked);
+          expect(Date.parse(after!.expiresTime)).toBeLessThanOrEqual(Date.now());
+        }
+      }
+    }
+  },
+
+  async 'delete-across-identities'() {
+    const { faulty, normal } = await withFault('delete-across-identities', { idStyle: 'per-identity' });
+    for (const server of [faulty, normal]) {
+      expect([await createToken(server, alice), await createToken(server, bob)]).toEqual(['1', '1']);
+      expect((await del(server, '1', alice)).status).toBe(200);
+      expect(await listAll(server, alice)).toEqual([]);
+      expect(await listAll(server, bob)).toEqual(server === faulty ? [] : ['1']);
+    }
+  },
+
+  async 'delete-by-name'() {
+    const { faulty, normal } = await withFault('delete-by-name');
+    for (const server of [faulty, normal]) {
+      const [first, second] = [await createToken(server, alice, 'ci'), await createToken(server, alice, 'ci')];
+      const other = await createToken(server, alice, 'other');
+      const bobs = await createToken(server, bob, 'ci');
+      expect((await del(server, first)).status).toBe(200);
+      expect(await listAll(server)).toEqual(server === faulty ? [other] : [second, other]);
+      expect(await listAll(server, bob)).toEqual([bobs]);
+    }
+  },
+
+  async 'lost-delete-under-load'() {
+    // The list requests are held open (their bodies not yet sent), so they are in flight when
+    // the delete arrives: 3 others are not load enough, 4 are.
+    const { faulty, normal } = await withFault('lost-delete-under-load');
+    for (const server of [faulty, normal]) {
+      for (const others of [3, 4]) {
+        const id = await createToken(server);
+        const held = await Promise.all(
+          Array.from({ length: others }, () => holdRequest(server, { method: 'POST', path: '/v1/accessTokens', body: '{}' })),
+        );
+        expect((await del(server, id)).status).toBe(200);
+        for (const h of held) expect((await h.release()).status).toBe(200);
+        const lost = server === faulty && others === 4;
+        expect(await listAll(server)).toEqual(lost ? [id] : []);
+        // Without the load the same delete goes through.
+        if (lost) expect((await del(server, id)).status).toBe(200);
+        expect(await listAll(server)).toEqual([]);
+      }
+    }
+  },
+
+  async 'reuse-deleted-ids'() {
+    for (const idStyle of ['uuid', 'short', 'sequential', 'per-identity'] as const) {
+      const { faulty, normal } = await withFault('reuse-deleted-ids', { idStyle });
+      for (const server of [faulty, normal]) {
+        const kept = await createToken(server);
+        const deleted = await createToken(server);
+        expect((await del(server, deleted)).status).toBe(200);
+        const next = await createToken(server);
+        if (server === faulty) expect(next).toBe(deleted);
+        else expect(next).not.toBe(deleted);
+        // Once in use again it is not handed out twice.
+        const after = await createToken(server);
+        expect([kept, deleted, next]).not.toContain(after);
+      }
+    }
+  },
+
+  async 'create-lost-in-race'() {
+    // With throttling on, handlers start after a setImmediate; with it off, as they are parsed.
+    for (const rate of [100, 0]) await createLostInRace(rate);
+  },
 };
+
+/** create-lost-in-race at one rate (see the case above). */
+async function createLostInRace(rate: number): Promise<void> {
+  const { faulty, normal } = await withFault('create-lost-in-race', { rate });
+  for (const server of [faulty, normal]) {
+    const id = await createToken(server);
+    // Pipelined on one connection: the create is parsed, and so handled, while the delete is
+    // in its yield, however fast or slow the machine is.
+    const [deleted, created] = await pipelined(server, [
+      { method: 'DELETE', path: `/v1/accessTokens/${id}` },
+      { method: 'PUT', path: '/v1/accessTokens', body: '{"name":"created during the delete"}' },
+    ]);
+    expect(deleted!.status).toBe(200);
+    expect(created!.status).toBe(201);
+    const newId = (created!.json as { accessTokenId: string }).accessTokenId;
+    expect(await listAll(server)).toEqual(server === faulty ? [] : [newId]);
+    expect((await del(server, newId)).status).toBe(server === faulty ? 404 : 200);
+    // A create outside any delete is kept.
+    const later = await createToken(server);
+    expect(await listAll(server)).toEqual([later]);
+  }
+}
 
 describe('named faults', () => {
   it('every fault in faults.ts has a test here, with a one-line description', async () => {

@@ -15,6 +15,7 @@ export interface ServeArgs {
   rate: number;
   burst: number;
   'max-in-flight': number;
+  'retry-after': string;
   'page-size': number;
   'max-tokens': number;
   'conflict-window': number;
@@ -22,6 +23,8 @@ export interface ServeArgs {
   'delete-body': string;
   'errortype-style': string;
   'id-style': string;
+  'duplicate-names': string;
+  'last-page-token': string;
   seed: number | undefined;
   users: string | undefined;
   fault: string[];
@@ -79,6 +82,7 @@ function builder(y: Argv): Argv<ServeArgs> {
     .option('host', { type: 'string', default: d.host, describe: 'Interface to listen on' })
     .option('rate', { type: 'number', default: d.rate, describe: 'Throttling: requests per second per identity; 0 disables throttling' })
     .option('burst', { type: 'number', default: d.burst, describe: 'Throttling: bucket capacity, the burst an idle identity may send' })
+    .option('retry-after', { type: 'string', default: d.retryAfter, describe: 'Throttling: a 429 carries Retry-After in whole seconds (seconds) or none, as many AWS services (none)' })
     .option('max-in-flight', { type: 'number', default: d.maxInFlight, describe: 'Throttling: requests of one identity worked on at once; one more answers 429 (0: no limit)' })
     .option('page-size', { type: 'number', default: d.pageSize, describe: 'ListAccessTokens items per page, 1 to 10 (maxResults may lower it)' })
     .option('max-tokens', { type: 'number', default: d.maxTokens, describe: 'Tokens one identity may hold; one more answers 402 ServiceQuotaExceededException' })
@@ -94,7 +98,13 @@ function builder(y: Argv): Argv<ServeArgs> {
       default: d.errortypeStyle,
       describe: 'x-amzn-errortype spelling: plain (ConflictException), suffixed (ConflictException:http://internal.amazon.com/...), namespaced (com.amazonaws.codecatalyst#ConflictException)',
     })
-    .option('id-style', { type: 'string', default: d.idStyle, describe: 'Token IDs: uuid (36 chars), short (8 chars [a-z0-9]), long (36 chars, not a UUID) or sequential (1, 2, 3, ...)' })
+    .option('id-style', {
+      type: 'string',
+      default: d.idStyle,
+      describe: "Token IDs: uuid (36 chars), short (8 chars [a-z0-9]), long (36 chars, not a UUID), sequential (1, 2, 3, ...) or per-identity (1, 2, 3, ... per identity; an ID names a token only among its owner's, so another identity's ID answers 404)",
+    })
+    .option('duplicate-names', { type: 'string', default: d.duplicateNames, describe: 'CreateAccessToken with a name the caller already holds: allow, or reject with 409 ConflictException' })
+    .option('last-page-token', { type: 'string', default: d.lastPageToken, describe: 'nextToken on the last ListAccessTokens page: absent (no member), null, or empty ("")' })
     .option('seed', { type: 'number', describe: 'Integer seed for reproducible IDs, secrets and nextTokens (default: random)' })
     .option('users', { type: 'string', describe: 'Comma-separated bearer tokens that are the only users (others get 401); prefer PAT_CONFORMANCE_USERS' })
     .option('fault', {
@@ -112,6 +122,7 @@ function builder(y: Argv): Argv<ServeArgs> {
     .example('$0 serve --fault success-204 --fault no-owner-check', 'A deliberately non-conformant target')
     .example('PAT_CONFORMANCE_USERS=alice,bob $0 serve --port 8080', 'Only the bearer tokens alice and bob are users')
     .example('$0 serve --seed 7 --id-style short --rate 0 --quiet', 'A reproducible, unthrottled, silent fake')
+    .example('$0 serve --id-style per-identity --duplicate-names reject --last-page-token empty', 'A conformant target that differs from the defaults in IDs, names and pagination')
     .epilogue(epilogue(Math.min(110, process.stdout.columns || 100))) as unknown as Argv<ServeArgs>;
 }
 
@@ -124,6 +135,7 @@ export function toReferenceOptions(args: ServeArgs, log: ((line: string) => void
     rate: args.rate,
     burst: args.burst,
     maxInFlight: args['max-in-flight'],
+    retryAfter: args['retry-after'] as ReferenceOptions['retryAfter'],
     pageSize: args['page-size'],
     maxTokens: args['max-tokens'],
     conflictWindowMs: args['conflict-window'],
@@ -131,6 +143,8 @@ export function toReferenceOptions(args: ServeArgs, log: ((line: string) => void
     deleteBody: args['delete-body'] as ReferenceOptions['deleteBody'],
     errortypeStyle: args['errortype-style'] as ReferenceOptions['errortypeStyle'],
     idStyle: args['id-style'] as ReferenceOptions['idStyle'],
+    duplicateNames: args['duplicate-names'] as ReferenceOptions['duplicateNames'],
+    lastPageToken: args['last-page-token'] as ReferenceOptions['lastPageToken'],
     seed: args.seed,
     users,
     faults: splitList(args.fault ?? []) as FaultName[],

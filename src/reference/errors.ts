@@ -13,7 +13,7 @@ export const errorStatus = {
   ResourceNotFoundException: 404,
   ConflictException: 409,
   ThrottlingException: 429,
-  // Not modelled, but what gateways in front of the service answer (SPEC.md accepts them there).
+  // Not modelled, but what gateways in front of the service answer (the contract accepts them there: docs/contract.md §3.3, §3.4).
   UnauthorizedException: 401,
   UnknownOperationException: 404,
   RequestEntityTooLargeException: 413,

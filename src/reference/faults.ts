@@ -59,6 +59,32 @@ export const faults = [
     description: 'ListAccessTokens ignores nextToken and always answers the first page (pagination never ends)',
   },
   { name: 'list-hides-last-page', description: 'ListAccessTokens never answers tokens beyond the first page (no nextToken)' },
+  { name: 'id-case-insensitive', description: "IDs are compared ignoring letter case (the owner's ID in upper case deletes it)" },
+  {
+    name: 'id-unanchored-match',
+    description: "an unknown ID containing exactly one of the caller's token IDs deletes it (x<id>, <id>x)",
+  },
+  { name: 'id-numeric-match', description: 'IDs that parse as numbers are compared as numbers (07, +7 and 7.0 delete token 7)' },
+  { name: 'id-double-decode', description: 'the ID is percent-decoded twice (%2537 deletes token 7)' },
+  { name: 'id-strip-trailing-slash', description: 'a trailing / of the decoded ID is dropped (<id>%2F deletes <id>)' },
+  {
+    name: 'refused-delete-expires',
+    description: "a wrong owner gets the correct 403/404, but the token's expiresTime becomes now",
+  },
+  {
+    name: 'delete-across-identities',
+    description: "a delete also removes other identities' tokens with that ID (seen with --id-style per-identity)",
+  },
+  { name: 'delete-by-name', description: "a delete also removes the owner's other tokens with the same name" },
+  {
+    name: 'lost-delete-under-load',
+    description: "an owner's delete while 4+ of its other requests are in flight answers 200, deletes nothing",
+  },
+  { name: 'reuse-deleted-ids', description: "CreateAccessToken hands out the ID of the caller's last deleted token again" },
+  {
+    name: 'create-lost-in-race',
+    description: 'creates during a delete (~5 ms) of the same identity answer 201 but the token is lost',
+  },
 ] as const;
 
 export type FaultName = (typeof faults)[number]['name'];

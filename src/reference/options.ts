@@ -7,8 +7,10 @@ import { UsageError } from '../exit-codes.js';
 import { faultNames, isFaultName, type FaultName } from './faults.js';
 
 export type ErrortypeStyle = 'plain' | 'suffixed' | 'namespaced';
-export type IdStyle = 'uuid' | 'short' | 'long' | 'sequential';
+export type IdStyle = 'uuid' | 'short' | 'long' | 'sequential' | 'per-identity';
 export type DeleteBody = 'empty' | '{}';
+export type DuplicateNames = 'allow' | 'reject';
+export type LastPageToken = 'absent' | 'null' | 'empty';
 
 export interface ReferenceOptions {
   /** Interface to listen on. */
@@ -19,6 +21,11 @@ export interface ReferenceOptions {
   rate: number;
   /** Throttling bucket capacity per identity (the burst a fresh identity may send). */
   burst: number;
+  /**
+   * Whether a 429 carries `Retry-After` (whole seconds, as the bucket computes it) or none, as
+   * many AWS services answer; a client then backs off on its own. Both are conformant.
+   */
+  retryAfter: 'seconds' | 'none';
   /**
    * Requests of one identity the server works on at once; one more is throttled. Unlike the
    * bucket this does not depend on how fast the machine is: a burst at concurrency 50 is
@@ -37,8 +44,19 @@ export interface ReferenceOptions {
   deleteBody: DeleteBody;
   /** Spelling of x-amzn-errortype: `X`, `X:http://internal.amazon.com/...`, `com.amazonaws.codecatalyst#X`. */
   errortypeStyle: ErrortypeStyle;
-  /** Token ID format: 36-char UUID, 8 chars [a-z0-9], or 36 chars that are not a UUID. */
+  /**
+   * Token ID format: 36-char UUID, 8 chars [a-z0-9], 36 chars that are not a UUID, 1, 2, 3, ...
+   * across the server, or `per-identity`: 1, 2, 3, ... per identity, IDs scoped to their owner.
+   * Under per-identity two identities can both hold "7", and every lookup by ID searches the
+   * caller's tokens only, so another identity's ID is simply unknown (404, never 403); the
+   * faults that act on another identity's token (no-owner-check, owner-check-after-delete,
+   * refused-delete-expires, no-auth's deleting) then have nothing to act on.
+   */
   idStyle: IdStyle;
+  /** Whether CreateAccessToken may reuse a name the caller holds; reject answers 409 ConflictException. */
+  duplicateNames: DuplicateNames;
+  /** nextToken on ListAccessTokens' last page: no member, JSON null, or "" (all three end pagination). */
+  lastPageToken: LastPageToken;
   /** Makes IDs, secrets and nextTokens reproducible from run to run; undefined: random. */
   seed: number | undefined;
   /** When set, only these bearer tokens are users; any other bearer answers 401. */
@@ -62,6 +80,7 @@ export const referenceDefaults: ReferenceOptions = Object.freeze({
   burst: 100,
   // 16: the race of 16 identical deletes still goes through whole; a burst at concurrency 50
   // (measured: 50-65 of 200 throttled with the bucket out of the way) does not.
+  retryAfter: 'seconds',
   maxInFlight: 16,
   pageSize: 10,
   maxTokens: 1000,
@@ -70,6 +89,8 @@ export const referenceDefaults: ReferenceOptions = Object.freeze({
   deleteBody: 'empty',
   errortypeStyle: 'plain',
   idStyle: 'uuid',
+  duplicateNames: 'allow',
+  lastPageToken: 'absent',
   seed: undefined,
   users: undefined,
   faults: Object.freeze([]) as readonly FaultName[],
@@ -114,13 +135,16 @@ export function resolveReferenceOptions(partial: Partial<ReferenceOptions> = {})
   }
   integerIn(o.burst, '--burst', 1, 1e9);
   integerIn(o.maxInFlight, '--max-in-flight', 0, 1e6);
+  oneOf(o.retryAfter, '--retry-after', ['seconds', 'none'] as const);
   integerIn(o.pageSize, '--page-size', 1, 10);
   integerIn(o.maxTokens, '--max-tokens', 1, 1_000_000);
   integerIn(o.conflictWindowMs, '--conflict-window', 0, 60_000);
   oneOf(o.wrongOwnerStatus, '--wrong-owner-status', [403, 404] as const);
   oneOf(o.deleteBody, '--delete-body', ['empty', '{}'] as const);
   oneOf(o.errortypeStyle, '--errortype-style', ['plain', 'suffixed', 'namespaced'] as const);
-  oneOf(o.idStyle, '--id-style', ['uuid', 'short', 'long', 'sequential'] as const);
+  oneOf(o.idStyle, '--id-style', ['uuid', 'short', 'long', 'sequential', 'per-identity'] as const);
+  oneOf(o.duplicateNames, '--duplicate-names', ['allow', 'reject'] as const);
+  oneOf(o.lastPageToken, '--last-page-token', ['absent', 'null', 'empty'] as const);
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isSafeInteger(o.seed))) {
     fail(`--seed must be an integer (got ${describe(o.seed)})`);
   }

@@ -29,8 +29,11 @@ export class RandomSource {
   }
 
   private sequence = 0;
+  /** per-identity: owner -> the last number handed out to it (never reused, even after deletes). */
+  private readonly ownerSequences = new Map<string, number>();
 
-  id(style: IdStyle): string {
+  /** A new ID of the style; `owner` numbers per-identity IDs and is ignored by the others. */
+  id(style: IdStyle, owner: string): string {
     switch (style) {
       case 'uuid':
         return this.uuid();
@@ -40,6 +43,13 @@ export class RandomSource {
         // 1, 2, 3, ...: short, guessable and prefixes of one another (1 of 12): a runner that
         // invents "unknown" IDs must make sure they really are unknown.
         return String(++this.sequence);
+      case 'per-identity': {
+        // The same numbers as sequential, but counted per owner: two identities both get "1",
+        // so an ID alone does not name a token and a lookup must stay within the caller's.
+        const next = (this.ownerSequences.get(owner) ?? 0) + 1;
+        this.ownerSequences.set(owner, next);
+        return String(next);
+      }
       case 'long':
         // Exactly at the 36-character bound, and without dashes so it can never parse as a UUID:
         // proves a client does not assume the UUID format.

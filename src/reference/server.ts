@@ -118,9 +118,10 @@ async function dispatch(
     });
   }
   identify(auth.identity.name);
-  const ctx: RequestContext = { req, res, state, identity: auth.identity };
-  if (answerIfThrottled(ctx, route)) return;
   const key = auth.identity.key;
+  const othersInFlight = state.inFlight.get(key) ?? 0;
+  const ctx: RequestContext = { req, res, state, identity: auth.identity, othersInFlight };
+  if (answerIfThrottled(ctx, route)) return;
   state.inFlight.set(key, (state.inFlight.get(key) ?? 0) + 1);
   try {
     // Yield one turn of the event loop: requests that arrived together are then in flight

@@ -18,14 +18,19 @@ export interface Identity {
   readonly anonymous: boolean;
 }
 
-/** Bookkeeping of deletes in flight, for the conflict window and the race faults. */
+/**
+ * Bookkeeping of deletes in flight, for the conflict window and the race faults. Tokens are
+ * named by the store's slotKey, so that under per-identity IDs alice's "7" is not bob's "7".
+ */
 export interface DeleteBookkeeping {
-  /** IDs whose delete is inside its conflict window. */
+  /** Slots whose delete is inside its conflict window. */
   readonly inProgress: Set<string>;
-  /** ID -> when it was removed (ms, monotonic); kept only while race-500 needs it. */
+  /** Slot -> when it was removed (ms, monotonic); kept only while race-500 needs it. */
   readonly recentlyRemoved: Map<string, number>;
   /** global-delete-lock: a delete of any token is in progress. */
   globalBusy: boolean;
+  /** reuse-deleted-ids: owner -> ID of its most recently deleted token. */
+  readonly lastDeletedId: Map<string, string>;
 }
 
 export interface ReferenceState {
@@ -49,6 +54,11 @@ export interface RequestContext {
   readonly res: ServerResponse;
   readonly state: ReferenceState;
   readonly identity: Identity;
+  /**
+   * Requests of the same identity being worked on when this one arrived, itself not counted:
+   * the number the in-flight limit compares (throttle.ts), taken once so every use agrees.
+   */
+  readonly othersInFlight: number;
 }
 
 export function createState(options: ReferenceOptions): ReferenceState {
@@ -56,12 +66,12 @@ export function createState(options: ReferenceOptions): ReferenceState {
   const enabled = new Set(options.faults);
   return {
     options,
-    store: new TokenStore(),
+    store: new TokenStore(options.idStyle === 'per-identity' ? 'per-owner' : 'global'),
     buckets: new TokenBuckets(options.rate, options.burst),
     random,
     // Drawn from the seeded source, so a seeded server's nextTokens are reproducible too.
     pageTokens: new PageTokens(random.bytes(32)),
-    deletes: { inProgress: new Set(), recentlyRemoved: new Map(), globalBusy: false },
+    deletes: { inProgress: new Set(), recentlyRemoved: new Map(), globalBusy: false, lastDeletedId: new Map() },
     throttledForever: new Set(),
     inFlight: new Map(),
     timers: new Set(),

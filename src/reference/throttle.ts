@@ -16,7 +16,7 @@ export function answerIfThrottled(ctx: RequestContext, route: Route): boolean {
   if ((state.fault('no-recovery') && state.throttledForever.has(identity.key)) || deleteStuck) {
     retryAfterSeconds = 1;
   } else {
-    const busy = state.options.rate > 0 && state.options.maxInFlight > 0 && (state.inFlight.get(identity.key) ?? 0) >= state.options.maxInFlight;
+    const busy = state.options.rate > 0 && state.options.maxInFlight > 0 && ctx.othersInFlight >= state.options.maxInFlight;
     const taken = busy ? { allowed: false as const, retryAfterSeconds: 1 } : state.buckets.take(identity.key);
     if (taken.allowed) return false;
     retryAfterSeconds = taken.retryAfterSeconds;
@@ -30,7 +30,7 @@ export function answerIfThrottled(ctx: RequestContext, route: Route): boolean {
     req.socket.destroy();
     return true;
   }
-  const headers = { 'retry-after': String(retryAfterSeconds) };
+  const headers: Record<string, string> = state.options.retryAfter === 'none' ? {} : { 'retry-after': String(retryAfterSeconds) };
   if (state.fault('burst-503')) {
     writeError(res, state.options, 'ServiceUnavailableException', 'Service unavailable', { headers });
   } else {

@@ -3,6 +3,7 @@
 // Servers are started per test (a start costs about a millisecond) and always closed in
 // afterEach through `serverPool`, so a failing assertion never leaves a listener behind.
 import { CodeCatalystClient } from '@aws-sdk/client-codecatalyst';
+import { connect, type Socket } from 'node:net';
 import { Client, getGlobalDispatcher, type Dispatcher } from 'undici';
 import { afterEach } from 'vitest';
 import type { ReferenceOptions } from '../../src/reference/options.js';
@@ -134,3 +135,135 @@ export function statuses(responses: RawResponse[]): number[] {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface WireRequest {
+  method: string;
+  path: string;
+  bearer?: string;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export type WireResponse = Pick<RawResponse, 'status' | 'text' | 'json'>;
+
+/** The head of one HTTP/1.1 request, its body framed by content-length. */
+function requestHead(server: ReferenceServer, r: WireRequest): string {
+  const lines = [
+    `${r.method} ${r.path} HTTP/1.1`,
+    `host: ${new URL(server.url).host}`,
+    `authorization: Bearer ${r.bearer ?? alice}`,
+    ...(r.body === undefined ? [] : ['content-type: application/json']),
+    `content-length: ${Buffer.byteLength(r.body ?? '')}`,
+    ...Object.entries(r.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+function openSocket(server: ReferenceServer): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port, server.host, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+function write(socket: Socket, data: string): Promise<void> {
+  return new Promise((resolve, reject) => socket.write(data, (error) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * The responses arriving on a socket, one per next(), in order (a 100 Continue counts as one).
+ * Enough HTTP for this server, which frames every body by content-length (a 204 has none).
+ */
+function responseReader(socket: Socket): { next(): Promise<WireResponse> } {
+  let buffer = Buffer.alloc(0);
+  const ready: WireResponse[] = [];
+  const waiting: { resolve(r: WireResponse): void; reject(e: Error): void }[] = [];
+  let ended: Error | undefined;
+  const parse = (): void => {
+    for (;;) {
+      const end = buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = buffer.subarray(0, end).toString('latin1');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]);
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (buffer.length < end + 4 + length) return;
+      const text = buffer.subarray(end + 4, end + 4 + length).toString('utf8');
+      buffer = buffer.subarray(end + 4 + length);
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      const response = { status, text, json };
+      const waiter = waiting.shift();
+      if (waiter) waiter.resolve(response);
+      else ready.push(response);
+    }
+  };
+  const fail = (error: Error): void => {
+    ended ??= error;
+    for (const w of waiting.splice(0)) w.reject(ended);
+  };
+  socket.on('data', (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    parse();
+  });
+  socket.once('error', fail);
+  socket.once('close', () => fail(new Error('connection closed before the response')));
+  return {
+    next() {
+      const response = ready.shift();
+      if (response) return Promise.resolve(response);
+      if (ended) return Promise.reject(ended);
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+  };
+}
+
+/**
+ * Sends the head of a request and resolves once the server is working on it: the head says
+ * `expect: 100-continue`, and Node's server writes "100 Continue" in the same synchronous step
+ * in which it hands the request to the handler, so by the time the 100 arrives the request
+ * has passed authentication and throttling and counts as in flight. Its handler then waits for
+ * the body, which release() sends. How a test holds requests open without depending on timing.
+ */
+export async function holdRequest(server: ReferenceServer, r: WireRequest): Promise<{ release(): Promise<WireResponse> }> {
+  if (!r.body) throw new Error('a held request needs a body to hold back');
+  const socket = await openSocket(server);
+  const responses = responseReader(socket);
+  await write(socket, requestHead(server, { ...r, headers: { ...r.headers, expect: '100-continue' } }));
+  const interim = await responses.next();
+  if (interim.status !== 100) throw new Error(`expected 100 Continue, got ${interim.status}: ${interim.text}`);
+  return {
+    async release() {
+      await write(socket, r.body!);
+      try {
+        return await responses.next();
+      } finally {
+        socket.destroy();
+      }
+    },
+  };
+}
+
+/**
+ * Sends every request in one write on one connection (HTTP/1.1 pipelining). The server parses
+ * them in order and starts each handler as it is parsed, so request N+1 reaches its handler
+ * right after request N has run to its first yield: an ordering that no timing can change.
+ */
+export async function pipelined(server: ReferenceServer, requests: WireRequest[]): Promise<WireResponse[]> {
+  const socket = await openSocket(server);
+  try {
+    const responses = responseReader(socket);
+    await write(socket, requests.map((r) => requestHead(server, r) + (r.body ?? '')).join(''));
+    const out: WireResponse[] = [];
+    for (let i = 0; i < requests.length; i++) out.push(await responses.next());
+    return out;
+  } finally {
+    socket.destroy();
+  }
+}

@@ -2,7 +2,7 @@
 import { readJsonObject, member } from '../body.js';
 import { writeError } from '../errors.js';
 import { writeJson } from '../responses.js';
-import type { RequestContext } from '../state.js';
+import type { ReferenceState, RequestContext } from '../state.js';
 import { formatRfc3339, parseRfc3339 } from '../timestamps.js';
 import { writeBodyError } from './common.js';
 
@@ -38,7 +38,11 @@ export async function createAccessToken({ req, res, state, identity }: RequestCo
     expires = parsed;
   }
 
-  // Quota after validation: a malformed request is a 400 whatever the caller holds.
+  // Name clash and quota after validation: a malformed request is a 400 whatever the caller
+  // holds. The clash first: it is about this request, the quota about the account.
+  if (state.options.duplicateNames === 'reject' && state.store.hasName(identity.key, name)) {
+    return writeError(res, state.options, 'ConflictException', 'The name is already in use by one of your access tokens');
+  }
   if (state.store.countFor(identity.key) >= state.options.maxTokens) {
     return writeError(
       res,
@@ -48,8 +52,7 @@ export async function createAccessToken({ req, res, state, identity }: RequestCo
     );
   }
 
-  let id = state.random.id(state.options.idStyle);
-  while (state.store.has(id)) id = state.random.id(state.options.idStyle);
+  const id = newId(state, identity.key);
   const token = state.store.add({ id, owner: identity.key, name, expiresTime: formatRfc3339(expires) });
   writeJson(res, 201, {
     secret: state.random.secret(), // handed out once and never stored: nothing can leak it later
@@ -57,4 +60,17 @@ export async function createAccessToken({ req, res, state, identity }: RequestCo
     expiresTime: token.expiresTime,
     accessTokenId: token.id,
   });
+}
+
+/** A fresh ID in the owner's scope (under reuse-deleted-ids, its last deleted one if free). */
+function newId(state: ReferenceState, owner: string): string {
+  if (state.fault('reuse-deleted-ids')) {
+    // What an allocator that recycles freed IDs does: the last one freed goes out first.
+    const recycled = state.deletes.lastDeletedId.get(owner);
+    if (recycled !== undefined && !state.store.inUse(owner, recycled)) return recycled;
+  }
+  const style = state.options.idStyle;
+  let id = state.random.id(style, owner);
+  while (state.store.inUse(owner, id)) id = state.random.id(style, owner);
+  return id;
 }

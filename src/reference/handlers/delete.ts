@@ -1,77 +1,69 @@
 // DeleteAccessToken: DELETE /v1/accessTokens/{id} -> 200 with an empty body.
 //
 // The operation the suite exists for, so most faults live here. The conformant path is:
-// decode the label, bound its length in code points, find the token, check the owner, remove it
-// without yielding (atomic on Node's one thread), answer 200. Every `await` below is a
-// deliberate yield: the conflict window, or a fault that needs interleaving to show its defect.
+// decode the label, bound its length in code points, find the token (both in delete-lookup.ts),
+// check the owner, remove it without yielding (atomic on Node's one thread), answer 200. Every
+// `await` below is a deliberate yield: the conflict window, or a fault that needs interleaving
+// to show its defect.
 import { writeError } from '../errors.js';
 import { writeEmpty, writeJson } from '../responses.js';
 import { sleep, type Identity, type ReferenceState, type RequestContext } from '../state.js';
+import { formatRfc3339 } from '../timestamps.js';
+import type { StoredToken } from '../token-store.js';
+import { lookUp, maxIdLength, resolveId } from './delete-lookup.js';
 
-const maxIdLength = 36;
 /** race-500 treats a delete that arrives this soon after the removal as a racing loser. */
 const raceMemoryMs = 1000;
 /** How long global-delete-lock holds its lock: long enough for concurrent deletes to overlap. */
 const globalLockMs = 20;
-/** race-double-success yields this long between its existence check and the removal. */
+/** race-double-success and create-lost-in-race yield this long between reading and writing. */
 const raceYieldMs = 5;
-
-type IdResult = { ok: true; id: string } | { ok: false; empty: true } | { ok: false; empty: false; message: string };
-
-/** Decodes the label and applies the length rule (and the ID faults); no side effects. */
-function resolveId(label: string, state: ReferenceState): IdResult {
-  let id: string;
-  try {
-    id = decodeURIComponent(label);
-  } catch {
-    return { ok: false, empty: false, message: 'The token ID is not valid percent-encoded UTF-8' };
-  }
-  if (state.fault('trim-id')) {
-    id = id.trim();
-    if (id === '') return { ok: false, empty: true };
-  }
-  if (state.fault('id-path-normalize')) {
-    // What a handler does that rebuilds a URL or a file path from the ID.
-    const cut = id.search(/[?#]/);
-    if (cut >= 0) id = id.slice(0, cut);
-    id = id.slice(id.lastIndexOf('/') + 1);
-  }
-  const codePoints = [...id];
-  if (state.fault('truncate-long-id') && codePoints.length > maxIdLength) {
-    id = codePoints.slice(0, maxIdLength).join('');
-  }
-  if (!state.fault('no-length-check')) {
-    // Smithy counts code points; utf16-length counts what JavaScript's .length counts.
-    const length = state.fault('utf16-length') ? id.length : [...id].length;
-    if (length < 1 || length > maxIdLength) {
-      return { ok: false, empty: false, message: `The token ID must be 1 to ${maxIdLength} characters long` };
-    }
-  }
-  return { ok: true, id };
-}
+/** lost-delete-under-load drops a delete when this many other requests of its identity are in flight. */
+const lostDeleteLoad = 4;
 
 function mayDelete(state: ReferenceState, identity: Identity, owner: string): boolean {
   if (owner === identity.key || state.fault('no-owner-check')) return true;
   return identity.anonymous && state.fault('no-auth');
 }
 
-/** Removes the token (and, under delete-siblings, the owner's others); records it for race-500. */
-function remove(state: ReferenceState, id: string): void {
-  const token = state.store.get(id);
-  if (!token || state.fault('delete-not-persisted')) return;
-  const victims = state.fault('delete-siblings') ? state.store.ownedBy(token.owner).map((t) => t.id) : [id];
+/**
+ * Removes the token, and what the removal faults take with it; records what was removed for
+ * race-500 and reuse-deleted-ids. Nothing more goes when the token itself is already gone.
+ */
+function remove(state: ReferenceState, token: StoredToken): void {
+  if (state.fault('delete-not-persisted') || !state.store.remove(token)) return;
+  const victims = [token];
+  if (state.fault('delete-siblings')) victims.push(...state.store.ownedBy(token.owner));
+  if (state.fault('delete-by-name')) victims.push(...state.store.ownedBy(token.owner).filter((t) => t.name === token.name));
+  // Only per-identity IDs are shared: in global scope the token was the only one with its ID.
+  if (state.fault('delete-across-identities')) victims.push(...state.store.allWithId(token.id));
   for (const victim of victims) {
-    state.store.remove(victim);
-    if (state.fault('race-500')) state.deletes.recentlyRemoved.set(victim, performance.now());
+    if (victim !== token && !state.store.remove(victim)) continue;
+    if (state.fault('race-500')) state.deletes.recentlyRemoved.set(state.store.slotKey(victim.owner, victim.id), performance.now());
+    if (state.fault('reuse-deleted-ids')) state.deletes.lastDeletedId.set(victim.owner, victim.id);
   }
 }
 
-function removedRecently(state: ReferenceState, id: string): boolean {
+/**
+ * create-lost-in-race: the delete rewrites the owner's token set from a copy taken before a
+ * yield (read, modify, yield, write), so a token the owner creates meanwhile is not in the copy
+ * and is gone once it is written. The token itself goes at once, and writing the copy only
+ * drops what the copy lacks (it does not bring back tokens deleted meanwhile): the lost create
+ * is then the only defect, not also a double-success race or resurrected tokens.
+ */
+async function removeViaCopy(state: ReferenceState, token: StoredToken): Promise<void> {
+  remove(state, token);
+  const copy = new Set(state.store.ownedBy(token.owner).map((t) => t.seq));
+  await sleep(state, raceYieldMs);
+  for (const t of state.store.ownedBy(token.owner)) if (!copy.has(t.seq)) state.store.remove(t);
+}
+
+function removedRecently(state: ReferenceState, slot: string): boolean {
   const now = performance.now();
   for (const [key, at] of state.deletes.recentlyRemoved) {
     if (now - at > raceMemoryMs) state.deletes.recentlyRemoved.delete(key);
   }
-  return state.deletes.recentlyRemoved.has(id);
+  return state.deletes.recentlyRemoved.has(slot);
 }
 
 function writeSuccess({ res, state }: RequestContext): void {
@@ -92,38 +84,40 @@ export async function deleteAccessToken(ctx: RequestContext, label: string): Pro
     if (resolved.empty) return writeSuccess(ctx); // trim-id: "deleted" nothing, and says so
     return writeError(res, state.options, 'ValidationException', resolved.message);
   }
-  let { id } = resolved;
+  const { id } = resolved;
   // What a handler that hands IDs to an ASCII-only store does.
   if (state.fault('non-ascii-500') && /[^\x00-\x7f]/.test(id)) return writeInternal(ctx, 'Invalid character in key');
 
-  let token = state.store.get(id);
-  if (!token && state.fault('id-prefix-match')) {
-    // What a lookup with LIKE 'id%' or startsWith does.
-    const matches = state.store.ownedBy(identity.key).filter((t) => t.id.startsWith(id));
-    if (matches.length === 1) {
-      token = matches[0];
-      id = token!.id;
-    }
-  }
+  const token = lookUp(state, identity, id);
   if (!token) {
-    if (state.fault('race-500') && removedRecently(state, id)) return writeInternal(ctx, 'Token state is inconsistent');
+    if (state.fault('race-500') && removedRecently(state, state.store.slotKey(identity.key, id))) {
+      return writeInternal(ctx, 'Token state is inconsistent');
+    }
     if (state.fault('missing-token-200')) return writeSuccess(ctx);
     return writeError(res, state.options, 'ResourceNotFoundException', 'No access token with this ID exists');
   }
 
   // Ownership before the in-progress check: a stranger must not learn that a delete is running.
+  // Under per-identity IDs the lookup only finds the caller's own tokens, so this always passes
+  // and the wrong-owner faults here (owner-check-after-delete, refused-delete-expires) never act.
   if (!mayDelete(state, identity, token.owner)) {
-    if (state.fault('owner-check-after-delete')) remove(state, id);
+    if (state.fault('owner-check-after-delete')) remove(state, token);
+    // What a handler does that "touches" the record (an update) before checking who asks.
+    if (state.fault('refused-delete-expires')) state.store.setExpiresTime(token, formatRfc3339(new Date()));
     if (state.options.wrongOwnerStatus === 404) {
       return writeError(res, state.options, 'ResourceNotFoundException', 'No access token with this ID exists');
     }
     return writeError(res, state.options, 'AccessDeniedException', 'You may not delete an access token you did not create');
   }
 
-  if (state.deletes.inProgress.has(id)) {
+  const slot = state.store.slotKey(token.owner, token.id);
+  if (state.deletes.inProgress.has(slot)) {
     if (state.fault('race-500')) return writeInternal(ctx, 'Token state is inconsistent');
     return writeError(res, state.options, 'ConflictException', 'A delete of this access token is already in progress');
   }
+
+  // What a write queue that sheds load silently does: acknowledged, never applied.
+  if (state.fault('lost-delete-under-load') && ctx.othersInFlight >= lostDeleteLoad) return writeSuccess(ctx);
 
   if (state.fault('global-delete-lock')) {
     if (state.deletes.globalBusy) {
@@ -132,33 +126,34 @@ export async function deleteAccessToken(ctx: RequestContext, label: string): Pro
     state.deletes.globalBusy = true;
     try {
       await sleep(state, globalLockMs);
-      await finishDelete(ctx, id);
+      await finishDelete(ctx, token, slot);
     } finally {
       state.deletes.globalBusy = false;
     }
     return;
   }
-  await finishDelete(ctx, id);
+  await finishDelete(ctx, token, slot);
 }
 
-async function finishDelete(ctx: RequestContext, id: string): Promise<void> {
+async function finishDelete(ctx: RequestContext, token: StoredToken, slot: string): Promise<void> {
   const { state } = ctx;
   if (state.fault('race-double-success')) {
     // Check-then-act with a yield in between: every racer that passed the check "wins".
     await sleep(state, Math.max(raceYieldMs, state.options.conflictWindowMs));
-    remove(state, id);
+    remove(state, token);
     return writeSuccess(ctx);
   }
   const window = state.options.conflictWindowMs;
   if (window > 0) {
-    state.deletes.inProgress.add(id);
+    state.deletes.inProgress.add(slot);
     try {
       await sleep(state, window);
     } finally {
-      state.deletes.inProgress.delete(id);
+      state.deletes.inProgress.delete(slot);
     }
   }
-  remove(state, id);
+  if (state.fault('create-lost-in-race')) await removeViaCopy(state, token);
+  else remove(state, token);
   writeSuccess(ctx);
 }
 
@@ -166,8 +161,8 @@ async function finishDelete(ctx: RequestContext, id: string): Promise<void> {
 export function deleteDespiteThrottle(state: ReferenceState, identity: Identity, label: string): void {
   const resolved = resolveId(label, state);
   if (!resolved.ok) return;
-  const token = state.store.get(resolved.id);
-  if (token && mayDelete(state, identity, token.owner)) remove(state, resolved.id);
+  const token = state.store.find(identity.key, resolved.id);
+  if (token && mayDelete(state, identity, token.owner)) remove(state, token);
 }
 
 /** DELETE /v1/accessTokens/ (empty label) and DELETE /v1/accessTokens (no label). */
@@ -175,7 +170,7 @@ export function deleteWithoutId(ctx: RequestContext, kind: 'empty-label' | 'no-l
   const { res, state } = ctx;
   if (state.fault('missing-id-500')) return writeInternal(ctx, 'Cannot read property id of undefined');
   if (kind === 'empty-label') {
-    return writeError(res, state.options, 'ValidationException', 'The token ID must be 1 to 36 characters long');
+    return writeError(res, state.options, 'ValidationException', `The token ID must be 1 to ${maxIdLength} characters long`);
   }
   writeError(res, state.options, 'UnknownOperationException', 'DELETE /v1/accessTokens needs a token ID: DELETE /v1/accessTokens/{id}', {
     status: 405,

@@ -1,6 +1,7 @@
 // ListAccessTokens: POST /v1/accessTokens -> 200 {items, nextToken?}, the caller's tokens only.
 import { member, readJsonObject } from '../body.js';
 import { writeError } from '../errors.js';
+import type { LastPageToken } from '../options.js';
 import { writeJson } from '../responses.js';
 import type { RequestContext } from '../state.js';
 import { writeBodyError } from './common.js';
@@ -38,6 +39,17 @@ export async function listAccessTokens({ req, res, state, identity }: RequestCon
   const more = page.more && last !== undefined && !state.fault('list-hides-last-page');
   writeJson(res, 200, {
     items: page.items.map((t) => ({ id: t.id, name: t.name, expiresTime: t.expiresTime })),
-    ...(more ? { nextToken: state.pageTokens.encode(identity.key, last.seq) } : {}),
+    ...(more ? { nextToken: state.pageTokens.encode(identity.key, last.seq) } : lastPageMarker[state.options.lastPageToken]),
   });
 }
+
+/**
+ * What the last page says about nextToken. Services differ here and all three end pagination
+ * for the SDK's paginator, which stops on any falsy token; a client that tests `!== undefined`
+ * loops on the other two.
+ */
+const lastPageMarker: Record<LastPageToken, { nextToken?: null | '' }> = {
+  absent: {},
+  null: { nextToken: null },
+  empty: { nextToken: '' },
+};
