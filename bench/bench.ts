@@ -82,7 +82,7 @@ const fmt = (n: number, digits = 0): string => (Number.isFinite(n) ? round(n, di
 
 const baseKind: ClientKind = 'autocannon';
 const throughputTargets: Partial<Record<ClientKind, { min: number; source: string }>> = {
-  driver: { min: 0.8, source: 'DESIGN.md: the burst driver reaches at least 0.8 of autocannon' },
+  driver: { min: 0.8, source: 'goal: the burst driver reaches at least 0.8 of autocannon' },
 };
 
 async function startBareServer(): Promise<{ url: string; stop(): void }> {

@@ -25,7 +25,7 @@ export interface RunVariant {
   innerMs?(ctx: RunVariantContext, stdout: string): number | undefined;
   /** A problem that makes the measurement invalid (wrong exit code, failed verdict), or undefined. */
   check?(ctx: RunVariantContext, exitCode: number | null, stdout: string): string | undefined;
-  /** A bound on "this variant / live run" from DESIGN.md, if there is one. */
+  /** A bound on "this variant / live run" from the project's goals, if there is one. */
   target?: { max?: number; min?: number; source: string };
 }
 
@@ -67,7 +67,7 @@ export const runVariants: RunVariant[] = [
     args: (ctx) => [join(ctx.distDir, 'src/cli.js'), 'run', '--quiet', '--out', ctx.workDir, '--record', join(ctx.workDir, 'recording')],
     innerMs: (ctx) => conformanceReport(ctx)?.durationMs,
     check: (ctx, exitCode) => checkConformantRun(ctx, exitCode),
-    target: { max: 1.5, source: 'DESIGN.md: recording a full run costs at most 1.5x a live run' },
+    target: { max: 1.5, source: 'goal: recording a full run costs at most 1.5x a live run' },
   },
 ];
 

@@ -1,5 +1,5 @@
-// What a scenario is: a family of data-driven cases, each stating its level and the rule of
-// SPEC.md it checks, and one function that runs a case against the fixtures it is handed.
+// What a scenario is: a family of data-driven cases, each stating its level and the rule it
+// checks and the section of docs/contract.md it comes from, and one function that runs a case against the fixtures it is handed.
 // Scenarios never print, never read options and reach the network only through their actors.
 import type { CaseChecks } from './checks/case-checks.js';
 import type { Actor } from './fixtures/actor.js';
@@ -12,7 +12,7 @@ export interface CaseDefinition {
   level: Level;
   /** The rule the case checks, in one sentence. */
   rule: string;
-  /** Where the rule comes from, e.g. "SPEC.md, scenario 4". */
+  /** Where the rule comes from, cited with cite(): "contract §5.4 ID over 36 characters". */
   source: string;
 }
 

@@ -36,7 +36,7 @@ export interface Evidence {
 export interface CheckResult {
   /** What was checked, stated as the rule: "second delete answers 404 ResourceNotFoundException". */
   rule: string;
-  /** Where the rule comes from, e.g. "SPEC.md, scenario 1". */
+  /** Where the rule comes from, e.g. "contract §5.1 Valid delete" (docs/contract.md). */
   source: string;
   level: Level;
   passed: boolean;
@@ -72,7 +72,7 @@ export interface CaseResult {
   /** The scenario's one-line title. */
   title: string;
   level: Level;
-  /** The rule the case checks and its source in SPEC.md. */
+  /** The rule the case checks and its section of docs/contract.md. */
   rule: string;
   source: string;
   status: CaseStatus;

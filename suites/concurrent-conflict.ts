@@ -1,5 +1,8 @@
-// SPEC.md, scenario 5: identical deletes released together; different deletes at once.
+// docs/contract.md §5.8: identical deletes released together; different deletes at once; and
+// §6.7: creates released together with deletes of other tokens are not lost.
 import { defineScenario, InconclusiveCase, type ScenarioContext } from '../src/scenario.js';
+import { cite } from '../src/contract/sections.js';
+import type { CreatedToken } from '../src/fixtures/actor.js';
 import * as ops from '../src/api/operations.js';
 import type { Exchange } from '../src/client/exchange.js';
 import type { Rule } from '../src/checks/case-checks.js';
@@ -8,7 +11,7 @@ import { readResponse, retryAfterMs } from '../src/checks/response-reading.js';
 import { sleep } from '../src/fixtures/throttle-wait.js';
 import type { Pool } from 'undici';
 
-const source = 'SPEC.md, scenario 5 (concurrent conflict)';
+const source = cite('5.8');
 
 const rules = {
   oneWinner: { rule: 'exactly one of the racing deletes answers 200', source },
@@ -17,6 +20,8 @@ const rules = {
   gone: { rule: 'the token is gone after the race', source },
   allSucceed: { rule: 'concurrent deletes of different tokens all answer 200 (no false conflicts)', source },
   allGone: { rule: 'every one of the different tokens is gone', source },
+  createsKept: { rule: 'every token whose create answered 201 during the race is listed afterwards', source: cite('6.7') },
+  deletesDone: { rule: 'every token whose delete answered 200 during the race is gone afterwards', source: cite('6.7') },
 } satisfies Record<string, Rule>;
 
 /** Races whose racers were nearly all throttled prove nothing and are run again, this often. */
@@ -46,13 +51,17 @@ export default defineScenario({
   cases: [
     { name: 'identical deletes of one token', level: 'must', rule: 'exactly one 200; every other answer 404 or 409; no 5xx; the token is gone', source, kind: 'same' as const },
     { name: 'deletes of different tokens', level: 'must', rule: rules.allSucceed.rule, source, kind: 'different' as const },
+    // A delete that rewrites the identity's whole token set (read, modify, write back) loses the
+    // creates that landed in between: only creates and deletes released together show it.
+    { name: 'creates racing deletes', level: 'must', rule: 'creates released with deletes of other tokens: every 201 is listed, every 200 is gone', source: cite('6.7'), kind: 'creates' as const },
   ],
   async run(context, testCase) {
     const width = context.settings.concurrency;
     const pool = context.http.createPool(width);
     try {
       if (testCase.kind === 'same') await raceOneToken(context, pool, width);
-      else await raceDifferentTokens(context, pool, width);
+      else if (testCase.kind === 'different') await raceDifferentTokens(context, pool, width);
+      else await raceCreatesWithDeletes(context, pool, width);
     } finally {
       await pool.destroy();
     }
@@ -114,6 +123,34 @@ async function raceDifferentTokens(context: ScenarioContext, pool: Pool, width: 
   const ids = new Set(listed.map((t) => t.id));
   const remaining = tokens.filter((t) => ids.has(t.id));
   check.record(rules.allGone, remaining.length === 0, remaining.length === 0 ? `all ${width} tokens gone` : `${remaining.length} tokens still listed`, lastPage);
+}
+
+async function raceCreatesWithDeletes(context: ScenarioContext, pool: Pool, width: number): Promise<void> {
+  const { owner, check } = context;
+  // Half the racers delete, half create; at least one of each.
+  const deletes = Math.max(1, Math.floor(width / 2));
+  const creates = Math.max(1, width - deletes);
+  const doomed: CreatedToken[] = [];
+  for (let i = 0; i < deletes; i++) doomed.push(await owner.createToken());
+  await openConnections(context, pool, width);
+  const [deleteAnswers, createOutcomes] = await Promise.all([
+    Promise.all(doomed.map((t) => owner.sendOnce(ops.deleteRequest(t.id), pool))),
+    Promise.all(Array.from({ length: creates }, () => owner.createOnce(pool))),
+  ]);
+  deleteAnswers.forEach((a, i) => owner.noteDelete(doomed[i]!.id, a));
+  // Throttled racers had no effect (contract §4) and are not judged; the case's cleanup deletes what remains.
+  const created = createOutcomes.filter((o) => o.token).map((o) => o.token!);
+  const deletedIds = doomed.filter((_, i) => deleteAnswers[i]!.response?.status === 200).map((t) => t.id);
+  if (created.length === 0 || deletedIds.length === 0) {
+    throw new InconclusiveCase(`${created.length} creates answered 201 and ${deletedIds.length} deletes answered 200: nothing raced`);
+  }
+  const { tokens, lastPage } = await owner.listAll();
+  const listed = new Set(tokens.map((t) => t.id));
+  const lost = created.filter((t) => !listed.has(t.id));
+  const kept = deletedIds.filter((id) => listed.has(id));
+  const lostEvidence = createOutcomes.find((o) => o.token && lost.includes(o.token))?.exchange;
+  check.record(rules.createsKept, lost.length === 0, lost.length === 0 ? `all ${created.length} created tokens listed` : `${lost.length} of ${created.length} tokens answered 201 are not listed: ${lost.map((t) => t.id).join(', ')}`, lostEvidence ?? lastPage);
+  check.record(rules.deletesDone, kept.length === 0, kept.length === 0 ? `all ${deletedIds.length} deleted tokens gone` : `${kept.length} of ${deletedIds.length} tokens answered 200 are still listed: ${kept.join(', ')}`, lastPage);
 }
 
 /** "1×200, 15×404" */

@@ -1,5 +1,7 @@
-// SPEC.md, scenario 6: a burst of requests. Throttling is allowed; anything else is not.
+// docs/contract.md §5.9: a burst of requests. Throttling is allowed; anything else is not. And
+// §6.5: a delete answered 200 under load has removed its token.
 import { defineScenario } from '../src/scenario.js';
+import { cite } from '../src/contract/sections.js';
 import * as ops from '../src/api/operations.js';
 import type { Rule } from '../src/checks/case-checks.js';
 import { describe } from '../src/checks/case-checks.js';
@@ -8,7 +10,7 @@ import type { Exchange } from '../src/client/exchange.js';
 import type { CreatedToken } from '../src/fixtures/actor.js';
 import { StepError } from '../src/fixtures/step-error.js';
 
-const source = 'SPEC.md, scenario 6 (throttle burst)';
+const source = cite('5.9');
 
 const rules = {
   normalOrThrottled: { rule: 'every answer in the burst is the normal one or a 429 ThrottlingException', source },
@@ -16,6 +18,7 @@ const rules = {
   throttledNoEffect: { rule: 'a throttled delete has no effect (its token still exists)', source },
   recovers: { rule: 'after the burst, with backoff, the target answers normally again', source },
   deletesRecover: { rule: 'after the burst, with backoff, a throttled delete succeeds when repeated', source },
+  answeredDeletesGone: { rule: 'every token whose delete was answered 200 in the burst is gone', source: cite('6.5') },
   sawThrottle: { rule: 'the burst is throttled at least once (--expect-throttle)', source },
 } satisfies Record<string, Rule>;
 
@@ -27,23 +30,25 @@ export default defineScenario({
     { name: 'burst of lists and deletes', level: 'must', rule: 'every answer normal or 429 ThrottlingException; no 5xx; throttled deletes do nothing; recovery', source },
   ],
   async run({ owner, check, http, settings }, _testCase) {
-    // Deletes go last, when a throttling target has run out of budget, so that some of them
-    // are throttled and their having no effect can be seen.
+    // Deletes are spread through the burst: the early ones usually get through (a 200 must
+    // have removed its token, §6.5), the late ones meet a target out of budget (a 429 must have
+    // had no effect). Lists make up the rest.
     const deletes = Math.max(1, Math.min(20, Math.floor(settings.burst / 10)));
     const tokens: CreatedToken[] = [];
     for (let i = 0; i < deletes; i++) tokens.push(await owner.createToken());
-    const lists = settings.burst - deletes;
+    const deleteAt = new Map(tokens.map((token, j) => [Math.min(settings.burst - 1, Math.floor(((j + 0.5) * settings.burst) / deletes)), token]));
     const pool = http.createPool(settings.burstConcurrency);
     let answers: Exchange[];
     try {
-      answers = await runBurst(settings.burst, settings.burstConcurrency, (i) =>
-        owner.sendOnce(i < lists ? ops.listRequest(1, undefined) : ops.deleteRequest(tokens[i - lists]!.id), pool),
-      );
+      answers = await runBurst(settings.burst, settings.burstConcurrency, (i) => {
+        const token = deleteAt.get(i);
+        return owner.sendOnce(token ? ops.deleteRequest(token.id) : ops.listRequest(1, undefined), pool);
+      });
     } finally {
       await pool.destroy();
     }
     check.timeline(answers);
-    const deleteAnswers = answers.slice(lists);
+    const deleteAnswers = [...deleteAt.keys()].map((i) => answers[i]!);
     deleteAnswers.forEach((a, i) => owner.noteDelete(tokens[i]!.id, a));
 
     const throttled = answers.filter((a) => a.response?.status === 429);
@@ -72,10 +77,16 @@ export default defineScenario({
     const ok = recovered.response?.status === 200;
     check.record(rules.recovers, ok, ok ? 'answers 200 again' : `after the burst: ${describe(recovered)}`, recovered);
 
+    const { tokens: listed, lastPage } = await owner.listAll();
+    const ids = new Set(listed.map((t) => t.id));
+    const answered = deleteAnswers.map((a, i) => ({ a, token: tokens[i]! })).filter(({ a }) => a.response?.status === 200);
+    if (answered.length > 0) {
+      const kept = answered.filter(({ token }) => ids.has(token.id));
+      check.record(rules.answeredDeletesGone, kept.length === 0, kept.length === 0 ? `${answered.length} deletes answered 200, every token gone` : `${kept.length} of ${answered.length} deletes answered 200 left their token listed: ${kept.map(({ token }) => token.id).join(', ')}`, kept[0]?.a ?? lastPage);
+    }
+
     const throttledDeletes = deleteAnswers.map((a, i) => ({ a, token: tokens[i]! })).filter(({ a }) => a.response?.status === 429);
     if (throttledDeletes.length > 0) {
-      const { tokens: listed, lastPage } = await owner.listAll();
-      const ids = new Set(listed.map((t) => t.id));
       const vanished = throttledDeletes.filter(({ token }) => !ids.has(token.id));
       check.record(rules.throttledNoEffect, vanished.length === 0, vanished.length === 0 ? `${throttledDeletes.length} throttled deletes, every token still listed` : `${vanished.length} of ${throttledDeletes.length} throttled deletes deleted their token anyway`, vanished[0]?.a ?? lastPage);
 

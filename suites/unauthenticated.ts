@@ -1,13 +1,14 @@
-// SPEC.md, "Beyond the six": deletes without valid credentials, and a bearer the target does
-// not know. Identity comes only from the bearer token (SPEC.md, The three operations).
+// docs/contract.md §5.7: deletes without valid credentials, and a bearer the target does not
+// know. Identity comes only from the bearer token (contract §1, §3.4).
 import { defineScenario } from '../src/scenario.js';
+import { cite } from '../src/contract/sections.js';
 import { expectCanariesSurvive, plantCanaries } from '../src/fixtures/canaries.js';
 import type { Rule } from '../src/checks/case-checks.js';
 
-const source = 'SPEC.md, Beyond the six (unauthenticated deletes; a bearer the target does not know)';
+const source = cite('5.7', '3.4');
 
 const rules = {
-  unchanged: { rule: 'nothing changes', source },
+  unchanged: { rule: 'nothing changes: every token of either identity still listed with the same name and expiresTime', source: cite('5.7', '6.2') },
 } satisfies Record<string, Rule>;
 
 export default defineScenario({

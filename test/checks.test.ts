@@ -58,9 +58,11 @@ describe('shape rules', () => {
   it('accepts names outside the table with any status (scenario rules decide those)', () => {
     expect(judgeShape(exchange('DELETE', del, 401, { 'x-amzn-errortype': 'UnauthorizedException' }, '{"message":"x"}'), 'DeleteAccessToken')).toEqual([]);
   });
-  it('reads a null nextToken as the last page, as the SDKs do', () => {
+  it('accepts a missing, null or empty nextToken on the last page, as the SDKs do (contract §2.2)', () => {
     const list = (body: unknown) => judgeShape(exchange('POST', '/v1/accessTokens', 200, {}, JSON.stringify(body)), 'ListAccessTokens');
+    expect(list({ items: [] })).toEqual([]);
     expect(list({ items: [], nextToken: null })).toEqual([]);
+    expect(list({ items: [], nextToken: '' })).toEqual([]);
     expect(list({ items: [], nextToken: 7 }).map((f) => f.rule)).toEqual(["every success body matches its operation's schema"]);
   });
 

@@ -41,7 +41,7 @@ const OUTCOMES = ['200', '200', '429', '200', '404', '200', '503', '429', 'reset
 const timeline: TimelineEntry[] = OUTCOMES.map((outcome, i) => ({ atMs: i * 5, durationMs: 10 + (i % 4), outcome }));
 
 function makeCase(overrides: Partial<CaseResult> & Pick<CaseResult, 'scenario' | 'case' | 'status'>): CaseResult {
-  return { title: 'title', level: 'must', rule: 'the rule', source: 'SPEC.md, scenario 1', checks: [], durationMs: 42, ...overrides };
+  return { title: 'title', level: 'must', rule: 'the rule', source: 'contract §5.1 Valid delete', checks: [], durationMs: 42, ...overrides };
 }
 
 const burstCase = makeCase({
@@ -52,7 +52,7 @@ const burstCase = makeCase({
   checks: [
     {
       rule: 'no 5xx and no dropped connection during the burst',
-      source: 'SPEC.md, scenario 6 (throttle burst)',
+      source: 'contract §5.9 Throttle burst',
       level: 'must',
       passed: false,
       message: '2 of 16 answers were 503 <InternalFailure>',
@@ -71,7 +71,7 @@ const hostileNameCase = makeCase({
   level: 'should',
   rule: 'rule with <b>markup</b> & an "attribute"',
   checks: [
-    { rule: 'answers 404', source: 'SPEC.md', level: 'should', passed: false, message: 'got <400>\nsecond line' },
+    { rule: 'answers 404', source: 'contract §5.4 ID over 36 characters', level: 'should', passed: false, message: 'got <400>\nsecond line' },
   ],
 });
 

@@ -51,7 +51,7 @@ function makeCase(overrides: Partial<CaseResult> & Pick<CaseResult, 'scenario' |
     title: 'a scenario title',
     level: 'must',
     rule: 'the rule',
-    source: 'SPEC.md, scenario 1',
+    source: 'contract §5.1 Valid delete',
     checks: [],
     durationMs: 42,
     ...overrides,
@@ -63,7 +63,7 @@ const passedCase = makeCase({
   case: 'owner deletes own token',
   status: 'passed',
   rule: 'owner delete answers 200 with an empty body',
-  checks: [{ rule: 'answers 200', source: 'SPEC.md, scenario 1', level: 'must', passed: true, message: 'ok' }],
+  checks: [{ rule: 'answers 200', source: 'contract §5.1 Valid delete', level: 'must', passed: true, message: 'ok' }],
 });
 
 const failedCase = makeCase({
@@ -75,7 +75,7 @@ const failedCase = makeCase({
   checks: [
     {
       rule: 'second delete answers 404 ResourceNotFoundException',
-      source: 'SPEC.md, scenario 1',
+      source: 'contract §5.1 Valid delete',
       level: 'must',
       passed: false,
       message: 'expected 404, got 200',
@@ -83,7 +83,7 @@ const failedCase = makeCase({
     },
     {
       rule: 'error body is JSON with a string message',
-      source: 'SPEC.md, Errors',
+      source: 'contract §3.3 Errors',
       level: 'should',
       passed: false,
       message: 'body is not JSON',
@@ -97,11 +97,11 @@ const warnedCase = makeCase({
   status: 'warned',
   level: 'should',
   rule: 'a 36-code-point ID is within the bound',
-  source: 'SPEC.md, scenario 4',
+  source: 'contract §5.4 ID over 36 characters',
   checks: [
     {
       rule: 'a 36-code-point ID answers 404, not 400',
-      source: 'SPEC.md, scenario 4',
+      source: 'contract §5.4 ID over 36 characters',
       level: 'should',
       passed: false,
       message: 'got 400 ValidationException: the target counts UTF-16 units',
@@ -140,7 +140,7 @@ const erroredCase = makeCase({
   checks: [
     {
       rule: 'the target answers normally after the burst',
-      source: 'SPEC.md, scenario 6',
+      source: 'contract §5.9 Throttle burst',
       level: 'must',
       passed: false,
       message: 'no answer',
@@ -444,7 +444,7 @@ describe('markdown reporter', () => {
     expect(md).toContain('### ✖ valid-delete › second delete (failed)');
     expect(md).toContain('### ⚠ id-length › 36 astral code points (warned)');
     expect(md).toContain(
-      '- **must** second delete answers 404 ResourceNotFoundException (SPEC.md, scenario 1)\\\n  expected 404, got 200\n',
+      '- **must** second delete answers 404 ResourceNotFoundException (contract §5.1 Valid delete)\\\n  expected 404, got 200\n',
     );
     // Evidence in a fenced block that the body's backticks cannot close.
     expect(md).toMatch(/```text\nDELETE \/v1\/accessTokens\/abc\n[\s\S]*?schema path: #\/properties\/message\/type\n[\s\S]*?```/);
@@ -538,7 +538,7 @@ describe('console reporter', () => {
 
     const failedAt = lines.indexOf('✖ valid-delete › second delete (1.2 s)');
     expect(lines.slice(failedAt + 1, failedAt + 14)).toEqual([
-      '    must second delete answers 404 ResourceNotFoundException (SPEC.md, scenario 1)',
+      '    must second delete answers 404 ResourceNotFoundException (contract §5.1 Valid delete)',
       '      expected 404, got 200',
       '        DELETE /v1/accessTokens/abc',
       '          authorization: Bearer [redacted]',
@@ -552,7 +552,7 @@ describe('console reporter', () => {
       '        schema path: #/properties/message/type',
       '        instance path: /message',
     ]);
-    expect(output).toContain('    should a 36-code-point ID answers 404, not 400 (SPEC.md, scenario 4)');
+    expect(output).toContain('    should a 36-code-point ID answers 404, not 400 (contract §5.4 ID over 36 characters)');
 
     expect(output).toContain('7 cases: 2 passed, 1 failed, 1 warned, 1 skipped, 1 inconclusive, 1 errored');
     expect(output).toContain('Duration: 12.3 s');

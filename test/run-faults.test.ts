@@ -5,6 +5,8 @@ import type { FaultName } from '../src/reference/faults.js';
 import { faults } from '../src/reference/faults.js';
 import type { ReferenceOptions } from '../src/reference/options.js';
 import { readReport, runCli, targetArgs, tempDirs, withReference } from './helpers/cli.js';
+import { citedSections } from './helpers/contract.js';
+import type { ContractSection } from '../src/contract/sections.js';
 
 const tempDir = tempDirs();
 
@@ -15,8 +17,17 @@ const tempDir = tempDirs();
  */
 const smallBucket: Partial<ReferenceOptions> = { rate: 20, burst: 30 };
 
-/** fault -> the scenario run against it and the cases that must fail. */
-const catches: Record<FaultName, { scenario: string; cases: string[]; extra?: string[]; server?: Partial<ReferenceOptions> }> = {
+/** fault -> the scenarios run against it (comma-separated) and the cases that must fail. */
+type Catch = {
+  scenario: string;
+  cases: string[];
+  /** A section of the contract that a failed check of those cases must cite: the rule meant for the fault. */
+  section?: ContractSection;
+  extra?: string[];
+  server?: Partial<ReferenceOptions>;
+};
+
+const catches: Record<FaultName, Catch> = {
   'success-204': { scenario: 'valid-delete', cases: ['fresh token'] },
   'body-on-success': { scenario: 'valid-delete', cases: ['fresh token', 'token among more than a page of tokens'] },
   'no-owner-check': { scenario: 'wrong-owner', cases: ["other identity deletes owner's token"] },
@@ -25,7 +36,7 @@ const catches: Record<FaultName, { scenario: string; cases: string[]; extra?: st
   'no-length-check': { scenario: 'id-length', cases: ['37 characters', '100 characters', '4096 characters'] },
   'utf16-length': { scenario: 'id-length', cases: ['36 emoji (astral code points)'], extra: ['--strict'] },
   'missing-id-500': { scenario: 'missing-id', cases: ['trailing slash, empty label', 'collection path'] },
-  'trim-id': { scenario: 'missing-id', cases: ['space-only ID (%20)', 'tab-only ID (%09)'] },
+  'trim-id': { scenario: 'missing-id,exact-match', cases: ['space-only ID (%20)', 'tab-only ID (%09)', 'a character added before', 'a character added after'] },
   'id-path-normalize': { scenario: 'id-injection', cases: ['x%2F<id>', '%2E%2E%2F<id>', '<id>%3Fx', '<id>%23x'] },
   'race-double-success': { scenario: 'concurrent-conflict', cases: ['identical deletes of one token'] },
   'race-500': { scenario: 'concurrent-conflict', cases: ['identical deletes of one token'] },
@@ -48,6 +59,21 @@ const catches: Record<FaultName, { scenario: string; cases: string[]; extra?: st
   'error-not-json': { scenario: 'unknown-id', cases: ['UUID-shaped'] },
   'list-ignores-next-token': { scenario: 'valid-delete', cases: ['token among more than a page of tokens'] },
   'list-hides-last-page': { scenario: 'valid-delete', cases: ['token among more than a page of tokens'] },
+  // contract §6.1: each class of probe, against a lookup that normalises in that one way. A
+  // 36-character ID with a character added is past the length bound, so the probes that add
+  // one are shown against 8-character IDs; the numeric ones need IDs that look numeric.
+  'id-case-insensitive': { scenario: 'exact-match', section: '6.1', cases: ['another letter case'] },
+  'id-unanchored-match': { scenario: 'exact-match', section: '6.1', cases: ['a character added before', 'a character added after'], server: { idStyle: 'short' } },
+  'id-numeric-match': { scenario: 'exact-match', section: '6.1', cases: ['the same number spelled another way'], server: { idStyle: 'sequential' } },
+  'id-double-decode': { scenario: 'exact-match', section: '6.1', cases: ['the ID percent-encoded twice'] },
+  'id-strip-trailing-slash': { scenario: 'exact-match', section: '6.1', cases: ['the ID followed by an encoded slash'] },
+  // contract §6.2 to §6.7
+  'refused-delete-expires': { scenario: 'wrong-owner', section: '6.2', cases: ["other identity deletes owner's token", 'other identity tries twice'] },
+  'delete-across-identities': { scenario: 'identity-isolation', section: '6.3', cases: ["the owner deletes; the other identity's tokens stay", "the other identity deletes; the owner's tokens stay"], server: { idStyle: 'per-identity' } },
+  'delete-by-name': { scenario: 'valid-delete', section: '6.4', cases: ['token with a same-name sibling'] },
+  'lost-delete-under-load': { scenario: 'throttle-burst', section: '6.5', cases: ['burst of lists and deletes'], server: { rate: 1000, burst: 100 } },
+  'reuse-deleted-ids': { scenario: 'valid-delete', section: '6.6', cases: ['a token created after a delete gets a new ID'] },
+  'create-lost-in-race': { scenario: 'concurrent-conflict', section: '6.7', cases: ['creates racing deletes'] },
 };
 
 describe('each named fault is caught by the scenario meant for it', { timeout: 180_000 }, () => {
@@ -66,6 +92,13 @@ describe('each named fault is caught by the scenario meant for it', { timeout: 1
     expect(report.verdict).toBe('non-conformant');
     const failed = report.cases.filter((c) => c.status === 'failed').map((c) => c.case);
     for (const name of expected.cases) expect(failed, `case "${name}" must fail`).toContain(name);
+    if (expected.section) {
+      // Failed for the rule meant for this fault, in every one of those cases.
+      for (const name of expected.cases) {
+        const sections = report.cases.find((c) => c.case === name)!.checks.filter((k) => !k.passed).flatMap((k) => citedSections(k.source));
+        expect(sections, `case "${name}" must fail a check of contract §${expected.section}`).toContain(expected.section);
+      }
+    }
     // Every failed check that saw an exchange carries evidence of it.
     const failedChecks = report.cases.flatMap((c) => c.checks).filter((c) => !c.passed);
     expect(failedChecks.length).toBeGreaterThan(0);
@@ -90,7 +123,7 @@ describe('each named fault is caught by the scenario meant for it', { timeout: 1
     expect(result.code).toBe(1);
     const report = await readReport(out);
     const check = report.cases[0]!.checks.find((c) => !c.passed)!;
-    expect(check.source).toMatch(/SPEC\.md/);
+    expect(check.source).toMatch(/^contract §\d/);
     expect(check.evidence?.request.method).toBe('DELETE');
     expect(check.evidence?.request.path).toMatch(/^\/v1\/accessTokens\/.+/);
     expect(check.evidence?.request.headers.authorization).toBe('Bearer <identity-1>');

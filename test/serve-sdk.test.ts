@@ -362,7 +362,7 @@ describe('legitimate variations', () => {
       expect(await sdkIds(client)).toEqual([id]);
       expect((await client.send(new DeleteAccessTokenCommand({ id }))).$metadata.httpStatusCode).toBe(200);
       if (idStyle === 'long') {
-        // The boundary case of SPEC.md scenario 4: the implementation's own 36-char ID plus one.
+        // The boundary case of contract §5.4: the implementation's own 36-char ID plus one.
         const again = await createToken(server);
         expect(await sdkError(client.send(new DeleteAccessTokenCommand({ id: `${again}x` })))).toMatchObject({ status: 400 });
       }

@@ -1,4 +1,4 @@
-// The three operations of the access-token API (SPEC.md, "The three operations") and
+// The three operations of the access-token API (docs/contract.md §2) and
 // VerifySession, as requests on the wire.
 import type { HttpRequest } from '../client/exchange.js';
 

@@ -3,6 +3,7 @@
 // exchange the case saw, whatever the scenario asked for.
 import type { Exchange } from '../client/exchange.js';
 import { operationOf } from '../api/operations.js';
+import { cite } from '../contract/sections.js';
 import type { SecretRedactor } from '../redact.js';
 import type { CheckResult, Level, TimelineEntry } from '../verdict.js';
 import { toEvidence } from './evidence.js';
@@ -92,7 +93,7 @@ export class CaseChecks {
     if (this.exchangesSeen === 0) return;
     if (this.shapeFailures.size === 0) {
       this.record(
-        { rule: 'every response of the case is well-formed', source: 'SPEC.md, Errors (restJson1); Success body', level: 'must' },
+        { rule: 'every response of the case is well-formed', source: cite('7'), level: 'must' },
         true,
         `${this.exchangesSeen} responses checked`,
       );

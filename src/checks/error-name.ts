@@ -1,4 +1,4 @@
-// Reading an error's name as AWS clients do (SPEC.md, "Errors (restJson1)").
+// Reading an error's name as AWS clients do (docs/contract.md §3.3).
 
 /** The six errors of the service and the status each must come with. */
 export const errorStatus = {

@@ -32,7 +32,7 @@ export function readResponse(exchange: Exchange): ResponseReading {
   return { status: response.status, empty, json, isJson, errorName: name.name, errorNameFrom: name.from };
 }
 
-/** A 429 as SPEC.md describes throttling; any 429 is waited out, only these are well-formed. */
+/** A 429 as the contract describes throttling (§4); any 429 is waited out, only these are well-formed. */
 export function isThrottled(exchange: Exchange): boolean {
   return exchange.response?.status === 429;
 }

@@ -1,7 +1,8 @@
-// The shape rules that hold for every response of every scenario (SPEC.md, "Success body" and
-// "Errors (restJson1)"). A scenario judges behaviour; this judges form, on every exchange.
+// The shape rules that hold for every response of every scenario (docs/contract.md §3.1 to §3.3,
+// judged on every exchange as §7 says). A scenario judges behaviour; this judges form, on every exchange.
 import type { Exchange } from '../client/exchange.js';
 import type { OperationName } from '../api/operations.js';
+import { cite } from '../contract/sections.js';
 import { errorStatus, isModeledError } from './error-name.js';
 import { readResponse } from './response-reading.js';
 import { validateBody, type SchemaFailure } from './schemas.js';
@@ -13,7 +14,7 @@ export interface ShapeFinding {
   schemaFailure?: SchemaFailure;
 }
 
-const errorsSource = 'SPEC.md, Errors (restJson1)';
+const errorsSource = cite('3.3');
 
 export const shapeRules = {
   errorHeader: 'every error names itself in the x-amzn-errortype header',
@@ -75,7 +76,7 @@ export function judgeShape(exchange: Exchange, operation: OperationName | undefi
       if (!reading.isJson || failure) {
         findings.push({
           rule: shapeRules.deleteBody,
-          source: 'SPEC.md, Success body',
+          source: cite('3.1'),
           message: `the delete answered ${response.status} with a body of ${response.bodyBytes} bytes that is not {}`,
           schemaFailure: failure,
         });
@@ -83,12 +84,12 @@ export function judgeShape(exchange: Exchange, operation: OperationName | undefi
       return findings;
     }
     if (!reading.isJson) {
-      findings.push({ rule: shapeRules.successBody, source: 'SPEC.md, The three operations', message: `${operation} answered ${response.status} with a body that is not JSON` });
+      findings.push({ rule: shapeRules.successBody, source: cite('3.2'), message: `${operation} answered ${response.status} with a body that is not JSON` });
       return findings;
     }
     const failure = validateBody(operation, reading.json);
     if (failure) {
-      findings.push({ rule: shapeRules.successBody, source: 'SPEC.md, The three operations', message: `${operation}: ${failure.message}`, schemaFailure: failure });
+      findings.push({ rule: shapeRules.successBody, source: cite('3.2'), message: `${operation}: ${failure.message}`, schemaFailure: failure });
     }
   }
   return findings;

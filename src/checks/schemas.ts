@@ -1,4 +1,4 @@
-// JSON Schemas of every response kind (SPEC.md, "The three operations" and "Errors"),
+// JSON Schemas of every response kind (docs/contract.md §2 and §3),
 // compiled once at start-up. ajv counts string lengths in code points, as Smithy does.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -40,8 +40,9 @@ export const responseSchemas = {
           },
         },
       },
-      // Absent on the last page; null is read as absent by the AWS SDKs, so it is accepted too.
-      nextToken: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'null' }] },
+      // Absent, null or "" on the last page (contract §2.2): the model leaves the member
+      // unconstrained and the AWS SDKs' paginators stop on all three.
+      nextToken: { anyOf: [{ type: 'string' }, { type: 'null' }] },
     },
   },
   /** The success body of DeleteAccessToken when it is not zero bytes: only `{}` is allowed. */

@@ -1,5 +1,5 @@
 // `pat-conformance check DIR`: judge a recording's exchanges against the schema rules of
-// SPEC.md, offline, and report like `run` (same reporters, same exit codes).
+// docs/contract.md, offline, and report like `run` (same reporters, same exit codes).
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
 import { cliReporterContext, createReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
@@ -16,7 +16,7 @@ export interface CheckArgs {
   strict: boolean;
 }
 
-const epilogue = `What is judged, for every recorded exchange (SPEC.md):
+const epilogue = `What is judged, for every recorded exchange (docs/contract.md §2, §3):
   - an error names itself in x-amzn-errortype, and a name from the table comes with its status
   - an error body is JSON with a string message; a 429 is a ThrottlingException
   - a success body matches its operation; a successful delete has a zero-byte body or {}
@@ -34,7 +34,7 @@ Exit codes:
 
 function builder(y: Argv): Argv<CheckArgs> {
   return y
-    .usage('$0 check <recording> [options]\n\nJudge every exchange of a recording against the schema rules of SPEC.md (nothing is sent).')
+    .usage('$0 check <recording> [options]\n\nJudge every exchange of a recording against the schema rules of the contract (nothing is sent).')
     .positional('recording', { type: 'string', describe: 'Recording directory, directory of .har files, or a .har file', demandOption: true })
     .option('reporter', { type: 'array', string: true, describe: `Report formats (repeatable): ${reporterNames.join(', ')}. Default: console, json` })
     .option('out', { type: 'string', default: runDefaults.outDir, describe: 'Directory for report files' })
@@ -70,7 +70,7 @@ export function offlineReport(fields: { targetUrl: string; input: string; starte
 
 export const checkCommand: CommandModule<object, CheckArgs> = {
   command: 'check <recording>',
-  describe: 'Judge the exchanges of a recording against the schema rules of SPEC.md',
+  describe: 'Judge the exchanges of a recording against the schema rules of the contract',
   builder,
   handler: async (argv) => {
     const startedAt = new Date();

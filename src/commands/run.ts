@@ -1,4 +1,4 @@
-// `pat-conformance run`: aim the scenarios of SPEC.md at a target and give a verdict.
+// `pat-conformance run`: aim the scenarios of docs/contract.md at a target and give a verdict.
 // This module maps flags onto a RunConfig, wires reporters and signals, and sets the exit code.
 import type { Argv, CommandModule } from 'yargs';
 import pc from 'picocolors';

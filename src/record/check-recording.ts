@@ -1,5 +1,5 @@
 // `check DIR`: judge every exchange of any recording (a `run` or `proxy` recording, or plain
-// HAR) against the schema rules of SPEC.md, without sending anything:
+// HAR) against the schema rules of docs/contract.md, without sending anything:
 //   - the shape rules every response of every scenario is held to (judgeShape): an error names
 //     itself in x-amzn-errortype, its name agrees with its status, its body is JSON with a
 //     string message; a success body matches its operation (a delete: zero bytes or {});
@@ -11,6 +11,7 @@
 // first exchange as evidence.
 import { collectionPath, operationOf, successStatus, type OperationName } from '../api/operations.js';
 import { CaseChecks } from '../checks/case-checks.js';
+import { cite } from '../contract/sections.js';
 import { errorStatus } from '../checks/error-name.js';
 import type { Exchange } from '../client/exchange.js';
 import { SecretRedactor } from '../redact.js';
@@ -18,7 +19,7 @@ import { statusOf } from '../run/run-case.js';
 import type { CaseResult } from '../verdict.js';
 import { entryToExchange, loadTraffic, type LoadedTraffic, type TrafficSource } from './recording-store.js';
 
-const statusSource = 'SPEC.md, The three operations; Errors (restJson1)';
+const statusSource = cite('2.3', '3.3');
 const modelledErrorStatuses = Object.values(errorStatus) as number[];
 
 export const checkRules = {
@@ -26,12 +27,12 @@ export const checkRules = {
   answered: 'every request gets an HTTP answer',
 } as const;
 
-/** The statuses an operation may answer with (SPEC.md). */
+/** The statuses an operation may answer with (docs/contract.md §2, §3). */
 export function documentedStatuses(operation: OperationName, path: string): number[] {
   const bare = path.split('?')[0] ?? path;
-  // SPEC.md scenario 3: a delete without an ID may also be a 405 (no operation matches).
+  // contract §5.3: a delete without an ID may also be a 405 (no operation matches).
   if (operation === 'DeleteAccessToken' && (bare === collectionPath || bare === `${collectionPath}/`)) return [400, 401, 403, 404, 405, 429];
-  // 401: missing or invalid credentials (SPEC.md accepts 401 or 403 for them).
+  // 401: missing or invalid credentials (contract §3.4 accepts 401 or 403 for them).
   return [successStatus[operation], ...modelledErrorStatuses, 401].sort((a, b) => a - b);
 }
 
@@ -80,7 +81,7 @@ export function checkSource(
   }
   for (const failure of transportErrors) {
     const exchange: Exchange = { request: { method: failure.method as Exchange['request']['method'], path: failure.path, headers: {} }, transportError: { kind: 'other', message: failure.error.message }, startedAt: 0, durationMs: 0 };
-    checks.record({ rule: checkRules.answered, source: 'SPEC.md, scenarios 5 and 6 (no dropped connection)', level: 'must' }, false, `${failure.method} ${failure.path} got no answer (${failure.error.code ?? failure.error.name}: ${failure.error.message})`, exchange);
+    checks.record({ rule: checkRules.answered, source: cite('5.8', '5.9'), level: 'must' }, false, `${failure.method} ${failure.path} got no answer (${failure.error.code ?? failure.error.name}: ${failure.error.message})`, exchange);
   }
   if (source.entries.length > 0 && statusFindings.size === 0) {
     checks.record({ rule: checkRules.documentedStatus, source: statusSource, level: 'must' }, true, `${source.entries.length} answers with documented statuses`);
@@ -90,10 +91,10 @@ export function checkSource(
   return {
     scenario,
     case: name,
-    title: 'Recorded exchanges follow the schema rules of SPEC.md',
+    title: 'Recorded exchanges follow the schema rules of the contract',
     level: 'must',
     rule: 'status and error name agree, errors carry a string message, success bodies match their operation, statuses are documented',
-    source: 'SPEC.md, Success body; Errors (restJson1)',
+    source: cite('7'),
     status: statusOf(checks.results, strict),
     checks: checks.results,
     durationMs: Date.now() - started,

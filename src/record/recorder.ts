@@ -1,7 +1,7 @@
 // Records (or replays) the traffic of a run or a proxy with @pollyjs/core and the project's
 // undici adapter. One Polly instance per segment (a scenario case, pre-flight, cleanup, a
 // stretch of proxied traffic): Polly's request numbering and entry lookup are linear scans, so
-// small instances keep record and replay fast (DESIGN.md, Recording).
+// small instances keep record and replay fast (recordings/README.md, Cost).
 //
 // Recording is written into a hidden temporary directory next to DIR and moved into place in
 // `finish`, after every written byte was searched for every secret the redactor knows: an

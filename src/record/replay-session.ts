@@ -15,7 +15,7 @@
 // time: the concurrency of a race or burst is not reproduced, so the winner of a recorded race
 // may move (reported as a difference). A 429 from the new target is waited out (Retry-After) and
 // the request sent again, within --throttle-budget. Tokens the replay created and did not see
-// deleted are deleted at the end, by ID, by the identity that created them (SPEC.md, Safety).
+// deleted are deleted at the end, by ID, by the identity that created them (docs/contract.md §9).
 import { collectionPath, deleteRequest, encodeLabel, listRequest, operationOf } from '../api/operations.js';
 import { CaseChecks, describe as describeAnswer } from '../checks/case-checks.js';
 import { readResponse } from '../checks/response-reading.js';

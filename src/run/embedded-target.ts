@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { startReferenceServer, type ReferenceServer } from '../reference/server.js';
 
+export const embeddedThrottling = { rate: 1000, burst: 20, retryAfter: 'none' } as const;
+
 export interface EmbeddedTarget {
   server: ReferenceServer;
   ownerToken: string;
@@ -12,6 +14,10 @@ export interface EmbeddedTarget {
 export async function startEmbeddedTarget(): Promise<EmbeddedTarget> {
   const ownerToken = `patc-owner-${randomBytes(24).toString('base64url')}`;
   const otherToken = `patc-other-${randomBytes(24).toString('base64url')}`;
-  const server = await startReferenceServer({ host: '127.0.0.1', port: 0, users: [ownerToken, otherToken] });
+  // Throttling that a burst always meets and a sequential run never waits long for: a small
+  // bucket (20) that refills fast (1000/s) is emptied by 50 requests sent at once however slow
+  // the machine, and is full again for the next sequential step; a 429 carries no Retry-After
+  // (as many AWS services), so the run backs off 100 ms rather than a whole second.
+  const server = await startReferenceServer({ host: '127.0.0.1', port: 0, users: [ownerToken, otherToken], ...embeddedThrottling });
   return { server, ownerToken, otherToken };
 }

@@ -42,6 +42,8 @@ export async function runCase(scenario: Scenario, testCase: CaseDefinition, env:
       checks.observe(exchange);
       env.onExchange?.(exchange);
     },
+    // Run-wide rules (contract §6.6) are judged where they are broken, in whichever case that is.
+    ruleBroken: (rule, message, exchange) => checks.record({ ...rule, level: 'must' }, false, message, exchange),
   };
   const actor = (label: string, authorization: string | undefined) => new Actor(label, authorization, actorEnv, env.nameCounter);
   const context = {

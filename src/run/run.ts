@@ -123,7 +123,7 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   const finishedAt = new Date();
   const interrupted = hooks.interruptedBy();
   const summary = summarize(results);
-  // A target that did not let the run delete its own tokens fails the gate too (SPEC.md, Safety rules).
+  // A target that did not let the run delete its own tokens fails the gate too (docs/contract.md §9).
   const nonConformant = summary.failed > 0 || summary.errored > 0 || leftovers.length > 0;
   const exitCode = interrupted ? (interrupted === 'SIGTERM' ? ExitCode.Sigterm : ExitCode.Sigint) : nonConformant ? ExitCode.NonConformant : ExitCode.Conformant;
   return {

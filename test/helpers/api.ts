@@ -32,3 +32,31 @@ export async function listIds(url: string, bearer: string): Promise<string[]> {
   } while (nextToken);
   return ids;
 }
+
+export interface ListedToken {
+  id: string;
+  name: string;
+  expiresTime?: string;
+}
+
+/** Every token of the bearer (all pages), with name and expiresTime: to prove nothing changed. */
+export async function listTokens(url: string, bearer: string): Promise<ListedToken[]> {
+  const tokens: ListedToken[] = [];
+  let nextToken: string | undefined;
+  do {
+    const res = await request(`${url}/v1/accessTokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      body: JSON.stringify(nextToken ? { nextToken } : {}),
+    });
+    if (res.statusCode === 429) {
+      await res.body.dump();
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    const body = (await res.body.json()) as { items: ListedToken[]; nextToken?: string | null };
+    tokens.push(...body.items);
+    nextToken = body.nextToken || undefined;
+  } while (nextToken);
+  return tokens;
+}

@@ -1,0 +1,118 @@
+// docs/contract.md §6.1: the ID is the label after one percent-decoding, compared code point for
+// code point. A delete by the owner naming a string that is not its token's ID (but that a
+// normalising, fuzzy or twice-decoding lookup would take for it) deletes nothing and answers a
+// well-formed 4xx. Probes are built from the owner's own token and adapted to its ID.
+import { defineScenario, SkipCase } from '../src/scenario.js';
+import type { Rule } from '../src/checks/case-checks.js';
+import { collectionPath, encodeLabel } from '../src/api/operations.js';
+import { cite } from '../src/contract/sections.js';
+import { namesLiveToken } from '../src/fixtures/probe-guard.js';
+import { expectUnchanged, takeListing } from '../src/fixtures/unchanged.js';
+
+const source = cite('6.1');
+
+const rules = {
+  unchanged: { rule: 'the token is still listed with the same name and expiresTime after every probe', source: cite('6.1', '6.2') },
+} satisfies Record<string, Rule>;
+
+/** One probe: the label as sent on the wire, and what it is, for the evidence. */
+interface Probe {
+  label: string;
+  what: string;
+}
+
+/** The probes for an ID; an empty list means the class does not apply, for the reason given. */
+type ProbesFor = (id: string) => Probe[] | { notApplicable: string };
+
+const encoded = (value: string, what: string): Probe => ({ label: encodeLabel(value), what });
+
+/** Upper case to lower and lower to upper, letter by letter. */
+function flipCase(id: string): string {
+  return [...id].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
+}
+
+/** The first character's UTF-8 bytes as %XX, with each % encoded again as %25. */
+function encodedTwice(id: string): string {
+  const [first = '', ...rest] = [...id];
+  const once = [...Buffer.from(first, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  return once.replaceAll('%', '%25') + encodeLabel(rest.join(''));
+}
+
+const looksNumeric = (id: string): boolean => /^[0-9]+$/.test(id);
+
+const cases: Array<{ name: string; level: 'must'; rule: string; source: string; probes: ProbesFor }> = [
+  {
+    name: 'another letter case',
+    level: 'must',
+    rule: 'the ID in another letter case answers a 4xx and deletes nothing',
+    source,
+    probes: (id) => (flipCase(id) === id ? { notApplicable: `the ID ${id} has no letters with a case` } : [encoded(flipCase(id), 'the ID in another letter case')]),
+  },
+  {
+    // Also past 36 code points when the ID is 36 long: then the expected 4xx is the length rule's 400.
+    name: 'a character added before',
+    level: 'must',
+    rule: 'the ID after an added letter, space or tab answers a 4xx and deletes nothing',
+    source,
+    probes: (id) => [encoded(`x${id}`, 'a letter, then the ID'), encoded(` ${id}`, 'a space, then the ID'), encoded(`\t${id}`, 'a tab, then the ID')],
+  },
+  {
+    name: 'a character added after',
+    level: 'must',
+    rule: 'the ID followed by a letter, a space or a newline answers a 4xx and deletes nothing',
+    source,
+    probes: (id) => [encoded(`${id}x`, 'the ID, then a letter'), encoded(`${id} `, 'the ID, then a space'), encoded(`${id}\n`, 'the ID, then a newline')],
+  },
+  {
+    name: 'the same number spelled another way',
+    level: 'must',
+    rule: 'a numeric ID with a leading zero, a leading + or a trailing .0 answers a 4xx and deletes nothing',
+    source,
+    probes: (id) =>
+      looksNumeric(id)
+        ? [encoded(`0${id}`, 'a leading zero'), encoded(`+${id}`, 'a leading +'), encoded(`${id}.0`, 'a trailing .0')]
+        : { notApplicable: `the ID ${id} does not look numeric` },
+  },
+  {
+    name: 'the ID percent-encoded twice',
+    level: 'must',
+    rule: 'the ID with its first character percent-encoded twice answers a 4xx and deletes nothing',
+    source,
+    probes: (id) => [{ label: encodedTwice(id), what: 'the ID percent-encoded twice (decoded once, it is not the ID)' }],
+  },
+  {
+    name: 'the ID followed by an encoded slash',
+    level: 'must',
+    rule: 'the ID followed by %2F answers a 4xx and deletes nothing',
+    source,
+    probes: (id) => [{ label: `${encodeLabel(id)}%2F`, what: 'the ID followed by an encoded /' }],
+  },
+];
+
+export default defineScenario({
+  name: 'exact-match',
+  title: 'A delete finds a token only by its exact ID: no case folding, trimming, number parsing or second decoding',
+  source,
+  cases,
+  async run({ owner, check }, testCase) {
+    const token = await owner.createToken();
+    const probes = testCase.probes(token.id);
+    if (!Array.isArray(probes)) throw new SkipCase(`${probes.notApplicable}; this class of probe does not apply`);
+    const before = await takeListing(owner);
+    // A probe that names a live token of the owner would delete it on a conformant target (§9).
+    const safe = probes.filter((p) => !namesLiveToken(p.label, [before]));
+    if (safe.length === 0) throw new SkipCase('every probe of this class names a live token of the owner; none was sent');
+    for (const probe of safe) {
+      const answer = await owner.deletePath(`${collectionPath}/${probe.label}`);
+      const status = answer.response?.status;
+      const ok = status !== undefined && status >= 400 && status < 500;
+      check.record(
+        { rule: `a delete of ${probe.what} answers a 4xx`, source },
+        ok,
+        ok ? `${probe.label} answered ${status}` : `${probe.label} (${probe.what}) answered ${status ?? `nothing (${answer.transportError?.message})`}, not a 4xx`,
+        answer,
+      );
+    }
+    await expectUnchanged(check, rules.unchanged, before, [token.id]);
+  },
+});
