@@ -130,27 +130,37 @@ async function raceCreatesWithDeletes(context: ScenarioContext, pool: Pool, widt
   // Half the racers delete, half create; at least one of each.
   const deletes = Math.max(1, Math.floor(width / 2));
   const creates = Math.max(1, width - deletes);
-  const doomed: CreatedToken[] = [];
-  for (let i = 0; i < deletes; i++) doomed.push(await owner.createToken());
-  await openConnections(context, pool, width);
-  const [deleteAnswers, createOutcomes] = await Promise.all([
-    Promise.all(doomed.map((t) => owner.sendOnce(ops.deleteRequest(t.id), pool))),
-    Promise.all(Array.from({ length: creates }, () => owner.createOnce(pool))),
-  ]);
-  deleteAnswers.forEach((a, i) => owner.noteDelete(doomed[i]!.id, a));
-  // Throttled racers had no effect (contract §4) and are not judged; the case's cleanup deletes what remains.
-  const created = createOutcomes.filter((o) => o.token).map((o) => o.token!);
-  const deletedIds = doomed.filter((_, i) => deleteAnswers[i]!.response?.status === 200).map((t) => t.id);
-  if (created.length === 0 || deletedIds.length === 0) {
-    throw new InconclusiveCase(`${created.length} creates answered 201 and ${deletedIds.length} deletes answered 200: nothing raced`);
+  for (let attempt = 1; attempt <= maxRaceAttempts; attempt++) {
+    const doomed: CreatedToken[] = [];
+    for (let i = 0; i < deletes; i++) doomed.push(await owner.createToken());
+    await openConnections(context, pool, width);
+    // Sent alternately, so that a target that lets only a few requests through lets both kinds.
+    const racers = Array.from({ length: Math.max(deletes, creates) }, (_, i) => ({
+      delete: i < deletes ? owner.sendOnce(ops.deleteRequest(doomed[i]!.id), pool) : undefined,
+      create: i < creates ? owner.createOnce(pool) : undefined,
+    }));
+    const deleteAnswers = await Promise.all(racers.flatMap((r) => (r.delete ? [r.delete] : [])));
+    const createOutcomes = await Promise.all(racers.flatMap((r) => (r.create ? [r.create] : [])));
+    deleteAnswers.forEach((a, i) => owner.noteDelete(doomed[i]!.id, a));
+    // Throttled racers had no effect (contract §4) and are not judged; the case's cleanup deletes what remains.
+    const created = createOutcomes.filter((o) => o.token).map((o) => o.token!);
+    const deletedIds = doomed.filter((_, i) => deleteAnswers[i]!.response?.status === 200).map((t) => t.id);
+    if (created.length === 0 || deletedIds.length === 0) {
+      if (attempt === maxRaceAttempts) {
+        throw new InconclusiveCase(`in ${maxRaceAttempts} races, creates and deletes never both got through (last: ${created.length} creates answered 201, ${deletedIds.length} deletes 200)`);
+      }
+      await waitAfterThrottledRace(context, [...deleteAnswers, ...createOutcomes.map((o) => o.exchange)]);
+      continue;
+    }
+    const { tokens, lastPage } = await owner.listAll();
+    const listed = new Set(tokens.map((t) => t.id));
+    const lost = created.filter((t) => !listed.has(t.id));
+    const kept = deletedIds.filter((id) => listed.has(id));
+    const lostEvidence = createOutcomes.find((o) => o.token && lost.includes(o.token))?.exchange;
+    check.record(rules.createsKept, lost.length === 0, lost.length === 0 ? `all ${created.length} created tokens listed` : `${lost.length} of ${created.length} tokens answered 201 are not listed: ${lost.map((t) => t.id).join(', ')}`, lostEvidence ?? lastPage);
+    check.record(rules.deletesDone, kept.length === 0, kept.length === 0 ? `all ${deletedIds.length} deleted tokens gone` : `${kept.length} of ${deletedIds.length} tokens answered 200 are still listed: ${kept.join(', ')}`, lastPage);
+    return;
   }
-  const { tokens, lastPage } = await owner.listAll();
-  const listed = new Set(tokens.map((t) => t.id));
-  const lost = created.filter((t) => !listed.has(t.id));
-  const kept = deletedIds.filter((id) => listed.has(id));
-  const lostEvidence = createOutcomes.find((o) => o.token && lost.includes(o.token))?.exchange;
-  check.record(rules.createsKept, lost.length === 0, lost.length === 0 ? `all ${created.length} created tokens listed` : `${lost.length} of ${created.length} tokens answered 201 are not listed: ${lost.map((t) => t.id).join(', ')}`, lostEvidence ?? lastPage);
-  check.record(rules.deletesDone, kept.length === 0, kept.length === 0 ? `all ${deletedIds.length} deleted tokens gone` : `${kept.length} of ${deletedIds.length} tokens answered 200 are still listed: ${kept.join(', ')}`, lastPage);
 }
 
 /** "1×200, 15×404" */
