@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The command-line entry point: parses argv with yargs and hands off to one command module.
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ExitCode } from './exit-codes.js';
 import { listCommand } from './commands/list.js';
@@ -10,9 +10,12 @@ import { checkCommand } from './commands/check.js';
 import { proxyCommand } from './commands/proxy.js';
 import { replayCommand } from './commands/replay.js';
 import { toolVersion } from './tool-info.js';
+import { dropForeignEnvironment, environmentPrefix, type DeclaredOptions } from './cli-environment.js';
 
 async function main(argv: string[]): Promise<void> {
-  await yargs(argv)
+  // getOptions() is yargs' own (the declared options of the command being run), untyped in @types/yargs.
+  const cli = yargs(argv) as Argv & { getOptions(): DeclaredOptions };
+  await cli
     .scriptName('pat-conformance')
     .usage('$0 <command> [options]\n\nConformance suite and traffic recorder for the CodeCatalyst access-token API.')
     .command(runCommand)
@@ -28,7 +31,9 @@ async function main(argv: string[]): Promise<void> {
     .example('$0 serve --port 8080', 'A local fake of the API for other tests')
     .epilogue('Exit codes: 0 conformant, 1 not conformant, 2 usage or configuration error, 3 the run could not be carried out, 130/143 interrupted.\nEach command has its own --help.')
     .strict()
-    .env('PAT_CONFORMANCE')
+    .env(environmentPrefix)
+    // Before validation: a variable meant for another command must not be an unknown argument here.
+    .middleware((parsed) => dropForeignEnvironment(parsed, cli.getOptions(), argv), true)
     .version(toolVersion)
     .help()
     .alias('h', 'help')

@@ -1,10 +1,12 @@
 // The run and list commands as a user meets them: the zero-configuration run, help, usage
 // errors (exit 2, one line), and the pre-flight that refuses runs that cannot be carried out.
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { scenarios } from '../suites/index.js';
 import { readReport, runCli, targetArgs, tempDirs, withReference } from './helpers/cli.js';
+import { citedSections } from './helpers/contract.js';
 
 const tempDir = tempDirs();
 
@@ -25,8 +27,14 @@ describe('run with no options', () => {
     expect(report.complete).toBe(true);
     const expectedCases = scenarios.reduce((n, s) => n + s.cases.length, 0);
     expect(report.summary.total).toBe(expectedCases);
-    expect(report.cases.filter((c) => c.status !== 'passed').map((c) => `${c.scenario} > ${c.case}: ${c.status}`)).toEqual([]);
+    // The reference's IDs are UUIDs: the probes for numeric IDs do not apply, and say so.
+    expect(report.cases.filter((c) => c.status !== 'passed').map((c) => `${c.scenario} > ${c.case}: ${c.status}`)).toEqual([
+      'exact-match > the same number spelled another way: skipped',
+    ]);
     expect(report.leftovers).toEqual([]);
+    // Every check of the run cites a section that the contract document has.
+    const sources = new Set(report.cases.flatMap((c) => [c.source, ...c.checks.map((k) => k.source)]));
+    for (const source of sources) expect(citedSections(source), source).not.toEqual([]);
   });
 });
 
@@ -41,7 +49,12 @@ describe('list', () => {
     const json = await runCli(['list', '--json']);
     const parsed = JSON.parse(json.stdout) as Array<{ name: string; cases: Array<{ level: string; source: string }> }>;
     expect(parsed.map((s) => s.name)).toEqual(scenarios.map((s) => s.name));
-    expect(parsed.every((s) => s.cases.every((c) => /SPEC\.md/.test(c.source) && /^(must|should)$/.test(c.level)))).toBe(true);
+    expect(parsed.every((s) => s.cases.every((c) => /^contract §\d/.test(c.source) && /^(must|should)$/.test(c.level)))).toBe(true);
+    // Text output says where the contract is, and --contract prints it.
+    expect(text.stdout).toMatch(/The rules: docs\/contract\.md \(\/.*docs\/contract\.md\)/);
+    const contract = await runCli(['list', '--contract']);
+    expect(contract.code).toBe(0);
+    expect(contract.stdout).toBe(await readFile(new URL('../docs/contract.md', import.meta.url), 'utf8'));
   });
 });
 
@@ -57,7 +70,7 @@ describe('help', () => {
 
 describe('usage errors: exit 2 with a one-line reason', () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ['unknown scenario', ['run', '--scenario', 'nope'], /unknown scenario "nope"; valid names: valid-delete/],
+    ['unknown scenario', ['run', '--scenario', 'nope'], /unknown scenario "nope"; valid names: identity-isolation, valid-delete/],
     ['malformed URL', ['run', '--target', 'not a url', '--token', 'abcd'], /--target must be an http/],
     ['non-HTTP URL', ['run', '--target', 'ftp://example.test', '--token', 'abcd'], /--target must be an http/],
     ['zero concurrency', ['run', '--concurrency', '0'], /--concurrency must be a whole number/],
@@ -100,6 +113,34 @@ describe('usage errors: exit 2 with a one-line reason', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--concurrency must be a whole number/);
   });
+
+  it('applies a good PAT_CONFORMANCE_* value to the command that has the option', { timeout: 60_000 }, async () => {
+    const out = await tempDir();
+    const result = await runCli(['run', '--quiet', '--out', out], { env: { PAT_CONFORMANCE_SCENARIO: 'unknown-id', PAT_CONFORMANCE_SEED: '4242' } });
+    expect(result.code).toBe(0);
+    const report = await readReport(out);
+    expect(new Set(report.cases.map((c) => c.scenario))).toEqual(new Set(['unknown-id']));
+    expect(report.options.seed).toBe(4242);
+    // The command line wins over the environment.
+    const flag = await runCli(['run', '--quiet', '--out', out, '--scenario', 'missing-id'], { env: { PAT_CONFORMANCE_SCENARIO: 'unknown-id' } });
+    expect(flag.code).toBe(0);
+    expect(new Set((await readReport(out)).cases.map((c) => c.scenario))).toEqual(new Set(['missing-id']));
+  });
+
+  it('ignores PAT_CONFORMANCE_* variables meant for another command (serve --users) and PAT_CONFORMANCE_DEBUG', { timeout: 60_000 }, async () => {
+    const env = { PAT_CONFORMANCE_USERS: 'alice', PAT_CONFORMANCE_DEBUG: '1', PAT_CONFORMANCE_WRONG_OWNER_STATUS: '404' };
+    const list = await runCli(['list'], { env });
+    expect(list.stderr).toBe('');
+    expect(list.code).toBe(0);
+    const out = await tempDir();
+    const run = await runCli(['run', '--scenario', 'unknown-id', '--quiet', '--out', out], { env });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    // A mistyped flag on the command line is still refused.
+    const typo = await runCli(['list', '--users', 'alice'], { env });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/Unknown argument: users/);
+  });
 });
 
 describe('a remote target without --other-token', () => {
@@ -108,10 +149,12 @@ describe('a remote target without --other-token', () => {
     const result = await withReference({}, (server) => runCli(['run', '--target', server.url, '--token', 'only-one-identity-token', '--quiet', '--out', out]));
     expect(result.code).toBe(0);
     const report = await readReport(out);
-    const skipped = report.cases.filter((c) => c.status === 'skipped');
-    expect(skipped.map((c) => c.scenario)).toEqual(['wrong-owner', 'wrong-owner']);
-    expect(skipped.every((c) => /--other-token/.test(c.reason ?? ''))).toBe(true);
-    expect(report.summary.passed).toBe(report.summary.total - skipped.length);
+    const skipped = report.cases.filter((c) => c.status === 'skipped' && /--other-token/.test(c.reason ?? ''));
+    expect(skipped.map((c) => c.scenario)).toEqual(['identity-isolation', 'identity-isolation', 'wrong-owner', 'wrong-owner']);
+    // The one other skip: UUIDs do not look numeric (contract §6.1).
+    const notApplicable = report.cases.filter((c) => c.status === 'skipped' && !skipped.includes(c));
+    expect(notApplicable.map((c) => c.case)).toEqual(['the same number spelled another way']);
+    expect(report.summary.passed).toBe(report.summary.total - skipped.length - notApplicable.length);
   });
 });
 
