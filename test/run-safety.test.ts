@@ -1,4 +1,4 @@
-// A run must never harm the account it runs against (SPEC.md, Safety rules): tokens that
+// A run must never harm the account it runs against (docs/contract.md §9): tokens that
 // existed before survive, nothing the run created is left behind, and no bearer token or token
 // secret reaches any file or line the tool writes.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -98,6 +98,24 @@ describe('secrets', () => {
       } finally {
         proxy.close();
       }
+    });
+  });
+});
+
+describe('leftovers', () => {
+  it('a target whose deletes answer 200 but keep the token: every token still there is a leftover, and the run fails', { timeout: 120_000 }, async () => {
+    await withReference({ faults: ['delete-not-persisted'] }, async (server) => {
+      const out = await tempDir();
+      const result = await runCli(['run', ...targetArgs(server.url), '--scenario', 'unknown-id', '--quiet', '--out', out]);
+      expect(result.code).toBe(1);
+      const report = await readReport(out);
+      // unknown-id's cases pass on their own: the failure is the leftovers alone.
+      expect(report.cases.every((c) => c.status === 'passed')).toBe(true);
+      const stillThere = await listIds(server.url, ownerToken);
+      expect(stillThere.length).toBe(report.cases.length);
+      expect(report.leftovers.map((l) => l.id).sort()).toEqual([...stillThere].sort());
+      expect(report.leftovers.every((l) => /still listed after its delete answered 200/.test(l.reason))).toBe(true);
+      expect(report.verdict).toBe('non-conformant');
     });
   });
 });

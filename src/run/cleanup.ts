@@ -1,6 +1,6 @@
 // At the end of every run, also a failed or interrupted one: delete every token the run
-// created, by the ID it was given, and nothing else (SPEC.md, Safety rules). Then look again:
-// a target that answered 200 without deleting is retried once, and what remains is reported.
+// created, by the ID it was given, and nothing else (docs/contract.md §9). Then look again:
+// a token still listed is deleted once more and looked for again; what remains is reported.
 import type { Exchange } from '../client/exchange.js';
 import type { Actor } from '../fixtures/actor.js';
 import type { LedgerEntry, TokenLedger } from '../fixtures/token-ledger.js';
@@ -45,12 +45,26 @@ export async function deleteCreatedTokens(ledger: TokenLedger, actors: Map<strin
       }
       continue;
     }
+    // Still listed: deleted again, and then looked for once more. A 2xx is not proof: a target
+    // that answers 200 and keeps the token must show up as a leftover, not pass unnoticed.
+    const answered = new Map<string, string>();
     for (const entry of entries.filter((e) => listed.has(e.id))) {
       const answer = await tryDelete(entry);
       const status = answer?.response?.status ?? 0;
       if (status < 200 || status >= 300) {
         leftovers.push({ id: entry.id, identity, reason: `still listed; delete answered ${status || answer?.transportError?.message || givenUp || 'nothing'}` });
+      } else {
+        answered.set(entry.id, String(status));
       }
+    }
+    if (answered.size === 0) continue;
+    try {
+      const still = new Set((await actor.listAll()).tokens.map((t) => t.id));
+      for (const [id, status] of answered) {
+        if (still.has(id)) leftovers.push({ id, identity, reason: `still listed after its delete answered ${status}` });
+      }
+    } catch (error) {
+      for (const id of answered.keys()) leftovers.push({ id, identity, reason: `delete answered, but the listing to verify it failed: ${(error as Error).message}` });
     }
   }
   return leftovers;
