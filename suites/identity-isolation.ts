@@ -15,7 +15,7 @@ const pairs = 3;
 
 const rules = {
   deleted: { rule: 'each identity\'s delete of its own token answers 200', source: cite('6.3', '5.1') },
-  isolated: { rule: 'the other identity\'s tokens (held before the run too) are all still listed, with the same name and expiresTime', source },
+  isolated: { rule: 'the identity that did not delete still has every token it held (before the run too), with the same name and expiresTime', source },
 } satisfies Record<string, Rule>;
 
 export default defineScenario({

@@ -41,21 +41,31 @@ describe('example recordings', () => {
   });
 
   it('hold no credential or secret: every Authorization is a pseudonym, every secret a placeholder', async () => {
+    // Counted, so that the scan cannot pass by finding nothing to look at.
+    const seen = { hars: 0, bearers: 0, secrets: 0 };
     for (const dir of [conformant, broken]) {
       for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
         if (!entry.isFile() || !entry.name.endsWith('.har')) continue;
         const har = JSON.parse(await readFile(join(entry.parentPath, entry.name), 'utf8')) as {
           log: { entries: Array<{ request: { headers: Array<{ name: string; value: string }> }; response: { content: { text?: string } } }> };
         };
+        seen.hars++;
         for (const e of har.log.entries) {
           for (const h of e.request.headers.filter((x) => x.name.toLowerCase() === 'authorization')) {
             expect(h.value).toMatch(/^(Bearer <identity-[12]>|Bearer <redacted>|Basic <redacted>|Bearer ?)$/);
+            if (/<identity-[12]>/.test(h.value)) seen.bearers++;
           }
           const secret = /"secret"\s*:\s*"([^"]*)"/.exec(e.response.content.text ?? '')?.[1];
-          if (secret !== undefined) expect(secret).toBe('<token-secret>');
+          if (secret !== undefined) {
+            expect(secret).toBe('<token-secret>');
+            seen.secrets++;
+          }
         }
       }
     }
+    expect(seen.hars).toBeGreaterThan(40);
+    expect(seen.bearers).toBeGreaterThan(500);
+    expect(seen.secrets).toBeGreaterThan(100);
   });
 });
 

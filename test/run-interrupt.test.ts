@@ -3,6 +3,9 @@
 // SIGINT exits at once.
 import { readdir } from 'node:fs/promises';
 import type { ChildProcess } from 'node:child_process';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { listIds } from './helpers/api.js';
 import { otherToken, ownerToken, readReport, runCli, targetArgs, tempDirs, withReference } from './helpers/cli.js';
@@ -22,6 +25,38 @@ function signalAfterCases(signal: NodeJS.Signals, afterCases: number, again = fa
         if (again) setTimeout(() => child.kill(signal), 300);
       }
     });
+  };
+}
+
+/**
+ * A pass-through proxy in front of the target that calls `onCreated` when the n-th create has
+ * been answered 201, before that answer reaches the runner: the test then knows that tokens of
+ * the run are alive at that moment (the one just created at least), whatever the machine's speed.
+ */
+async function proxyThatWatchesCreates(targetUrl: string, n: number, onCreated: () => Promise<void>): Promise<{ url: string; close: () => void }> {
+  let creates = 0;
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const upstream = await request(`${targetUrl}${req.url}`, {
+      method: req.method as 'GET',
+      headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'connection')) as Record<string, string>,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
+    const body = Buffer.from(await upstream.body.arrayBuffer());
+    if (req.method === 'PUT' && upstream.statusCode === 201 && ++creates === n) await onCreated();
+    const headers = { ...upstream.headers };
+    for (const h of ['transfer-encoding', 'connection', 'keep-alive']) delete headers[h];
+    res.writeHead(upstream.statusCode, headers as Record<string, string>);
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
   };
 }
 
@@ -52,6 +87,33 @@ describe('interruption', () => {
       expect(await listIds(server.url, otherToken)).toEqual([]);
       // Whole files only: no temp file left behind.
       expect((await readdir(out)).sort()).toEqual(['junit.xml', 'pat-conformance.json', 'summary.md']);
+    });
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s while the run holds tokens: every one of them is deleted before exit %i', { timeout: 120_000 }, async (signal, code) => {
+    await withReference({}, async (server) => {
+      let child: ChildProcess | undefined;
+      let aliveAtSignal: string[] = [];
+      // The 10th create falls inside valid-delete's 12-token case, whose tokens live until it ends.
+      const proxy = await proxyThatWatchesCreates(server.url, 10, async () => {
+        aliveAtSignal = await listIds(server.url, ownerToken);
+        child!.kill(signal);
+      });
+      try {
+        const out = await tempDir();
+        const result = await runCli(['run', ...targetArgs(proxy.url), '--scenario', 'valid-delete', '--out', out, '--quiet'], { onSpawn: (c) => (child = c) });
+        expect(result.code).toBe(code);
+        expect(aliveAtSignal.length).toBeGreaterThan(0);
+        expect(await listIds(server.url, ownerToken)).toEqual([]);
+        const report = await readReport(out);
+        expect(report.interrupted).toBe(signal);
+        expect(report.leftovers).toEqual([]);
+      } finally {
+        proxy.close();
+      }
     });
   });
 
