@@ -3,11 +3,9 @@
 // SIGINT exits at once.
 import { readdir } from 'node:fs/promises';
 import type { ChildProcess } from 'node:child_process';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { listIds } from './helpers/api.js';
+import { passThroughProxy } from './helpers/pass-through-proxy.js';
 import { otherToken, ownerToken, readReport, runCli, targetArgs, tempDirs, withReference } from './helpers/cli.js';
 
 const tempDir = tempDirs();
@@ -28,36 +26,12 @@ function signalAfterCases(signal: NodeJS.Signals, afterCases: number, again = fa
   };
 }
 
-/**
- * A pass-through proxy in front of the target that calls `onCreated` when the n-th create has
- * been answered 201, before that answer reaches the runner: the test then knows that tokens of
- * the run are alive at that moment (the one just created at least), whatever the machine's speed.
- */
-async function proxyThatWatchesCreates(targetUrl: string, n: number, onCreated: () => Promise<void>): Promise<{ url: string; close: () => void }> {
+/** A proxy that calls `onCreated` when the n-th create has been answered 201, before the runner sees it. */
+function proxyThatWatchesCreates(targetUrl: string, n: number, onCreated: () => Promise<void>): ReturnType<typeof passThroughProxy> {
   let creates = 0;
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const upstream = await request(`${targetUrl}${req.url}`, {
-      method: req.method as 'GET',
-      headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'connection')) as Record<string, string>,
-      body: chunks.length ? Buffer.concat(chunks) : undefined,
-    });
-    const body = Buffer.from(await upstream.body.arrayBuffer());
-    if (req.method === 'PUT' && upstream.statusCode === 201 && ++creates === n) await onCreated();
-    const headers = { ...upstream.headers };
-    for (const h of ['transfer-encoding', 'connection', 'keep-alive']) delete headers[h];
-    res.writeHead(upstream.statusCode, headers as Record<string, string>);
-    res.end(body);
+  return passThroughProxy(targetUrl, async ({ method, status }) => {
+    if (method === 'PUT' && status === 201 && ++creates === n) await onCreated();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
 }
 
 describe('interruption', () => {

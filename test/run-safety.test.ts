@@ -1,15 +1,13 @@
 // A run must never harm the account it runs against (docs/contract.md §9): tokens that
 // existed before survive, nothing the run created is left behind, and no bearer token or token
 // secret reaches any file or line the tool writes.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { FaultName } from '../src/reference/faults.js';
 import type { ReferenceOptions } from '../src/reference/options.js';
 import { createToken, listIds } from './helpers/api.js';
+import { passThroughProxy } from './helpers/pass-through-proxy.js';
 import { otherToken, ownerToken, readReport, runCli, targetArgs, tempDirs, withReference } from './helpers/cli.js';
 
 const tempDir = tempDirs();
@@ -46,25 +44,10 @@ describe('tokens that existed before the run', () => {
  */
 async function secretCapturingProxy(targetUrl: string): Promise<{ url: string; secrets: Set<string>; close: () => void }> {
   const secrets = new Set<string>();
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const upstream = await request(`${targetUrl}${req.url}`, {
-      method: req.method as 'GET',
-      headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'connection')) as Record<string, string>,
-      body: chunks.length ? Buffer.concat(chunks) : undefined,
-    });
-    const body = Buffer.from(await upstream.body.arrayBuffer());
+  const proxy = await passThroughProxy(targetUrl, ({ body }) => {
     for (const m of body.toString().matchAll(/"secret"\s*:\s*"([^"]+)"/g)) secrets.add(m[1]!);
-    const headers = { ...upstream.headers };
-    delete headers['transfer-encoding'];
-    delete headers.connection;
-    delete headers['keep-alive'];
-    res.writeHead(upstream.statusCode, headers as Record<string, string>);
-    res.end(body);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, secrets, close: () => server.close() };
+  return { ...proxy, secrets };
 }
 
 async function filesUnder(dir: string): Promise<string[]> {

@@ -11,20 +11,9 @@ import {
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { ReferenceServer } from '../src/reference/server.js';
-import { alice, bob, createToken, errortype, listAll, race, raw, sdk, serverPool, sleep, statuses } from './helpers/reference.js';
+import { alice, bob, createToken, errortype, listAll, race, raw, sdk, sdkError, serverPool, sleep, statuses } from './helpers/reference.js';
 
 const pool = serverPool();
-
-/** The SDK's error as the suite reads it: exception name and HTTP status. */
-async function sdkError(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the SDK call to fail');
-}
 
 async function sdkIds(client: CodeCatalystClient): Promise<string[]> {
   const ids: string[] = [];

@@ -10,24 +10,13 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { LastPageToken } from '../src/reference/options.js';
 import type { ReferenceServer } from '../src/reference/server.js';
-import { alice, bob, createToken, errortype, holdRequest, listAll, pipelined, raw, sdk, serverPool } from './helpers/reference.js';
+import { alice, bob, createToken, errortype, holdRequest, listAll, pipelined, raw, sdk, sdkError, serverPool } from './helpers/reference.js';
 
 const pool = serverPool();
 
 const del = (server: ReferenceServer, id: string, bearer = alice) => raw(server, 'DELETE', `/v1/accessTokens/${id}`, { bearer });
 const list = (server: ReferenceServer, body: object, bearer = alice) =>
   raw(server, 'POST', '/v1/accessTokens', { bearer, body: JSON.stringify(body) });
-
-/** The SDK's error as the suite reads it: exception name and HTTP status. */
-async function sdkError(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected the SDK call to fail');
-}
 
 /** Every page the SDK's own paginator fetches, as item IDs per page. */
 async function sdkPages(client: CodeCatalystClient): Promise<string[][]> {

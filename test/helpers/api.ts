@@ -12,27 +12,6 @@ export async function createToken(url: string, bearer: string, name: string): Pr
   return { id: body.accessTokenId, secret: body.secret };
 }
 
-export async function listIds(url: string, bearer: string): Promise<string[]> {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const res = await request(`${url}/v1/accessTokens`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
-      body: JSON.stringify(nextToken ? { nextToken } : {}),
-    });
-    if (res.statusCode === 429) {
-      await res.body.dump();
-      await new Promise((r) => setTimeout(r, 200));
-      continue;
-    }
-    const body = (await res.body.json()) as { items: Array<{ id: string }>; nextToken?: string };
-    ids.push(...body.items.map((i) => i.id));
-    nextToken = body.nextToken;
-  } while (nextToken);
-  return ids;
-}
-
 export interface ListedToken {
   id: string;
   name: string;
@@ -43,20 +22,27 @@ export interface ListedToken {
 export async function listTokens(url: string, bearer: string): Promise<ListedToken[]> {
   const tokens: ListedToken[] = [];
   let nextToken: string | undefined;
-  do {
+  for (;;) {
     const res = await request(`${url}/v1/accessTokens`, {
       method: 'POST',
       headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
       body: JSON.stringify(nextToken ? { nextToken } : {}),
     });
     if (res.statusCode === 429) {
+      // Waited out and asked again (the same page).
       await res.body.dump();
       await new Promise((r) => setTimeout(r, 200));
       continue;
     }
     const body = (await res.body.json()) as { items: ListedToken[]; nextToken?: string | null };
     tokens.push(...body.items);
-    nextToken = body.nextToken || undefined;
-  } while (nextToken);
+    // A missing, null or empty nextToken ends the listing (contract §2.2).
+    if (!body.nextToken) break;
+    nextToken = body.nextToken;
+  }
   return tokens;
+}
+
+export async function listIds(url: string, bearer: string): Promise<string[]> {
+  return (await listTokens(url, bearer)).map((t) => t.id);
 }

@@ -27,6 +27,17 @@ export function serverPool(): { start(options?: Partial<ReferenceOptions>): Prom
   };
 }
 
+/** The SDK's error as the suite reads it: exception name and HTTP status. */
+export async function sdkError(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the SDK call to fail');
+}
+
 /** An SDK client as a user of the fake would build it; one attempt, so retries hide nothing. */
 export function sdk(server: ReferenceServer, bearer: string): CodeCatalystClient {
   return new CodeCatalystClient({
