@@ -517,6 +517,130 @@ const cases: Record<FaultName, () => Promise<void>> = {
     // With throttling on, handlers start after a setImmediate; with it off, as they are parsed.
     for (const rate of [100, 0]) await createLostInRace(rate);
   },
+
+  async 'id-like-wildcards'() {
+    // 8-character IDs: <id>% is within the length rule, so the lookup sees it.
+    const { faulty, normal } = await withFault('id-like-wildcards', { idStyle: 'short' });
+    for (const probe of [(id: string) => `${id}%25`, (id: string) => `${id.slice(0, 4)}%25`, (id: string) => `_${id.slice(1)}`]) {
+      const id = await createToken(faulty);
+      expect((await del(faulty, probe(id))).status).toBe(200);
+      expect(await listAll(faulty)).toEqual([]);
+    }
+    // Only when exactly one of the caller's tokens matches, and never another identity's.
+    const [a, b] = [await createToken(faulty), await createToken(faulty)];
+    expect((await del(faulty, '%25')).status).toBe(404);
+    expect((await del(faulty, `${a}%25`, bob)).status).toBe(404);
+    expect(await listAll(faulty)).toEqual([a, b]);
+    // The length rule still comes first: a 36-character ID plus % answers 400.
+    const long = await pool.start({ faults: ['id-like-wildcards'] });
+    const longId = await createToken(long);
+    expect((await del(long, `${longId}%25`)).status).toBe(400);
+    expect(await listAll(long)).toEqual([longId]);
+    const kept = await createToken(normal);
+    expect((await del(normal, `${kept}%25`)).status).toBe(404);
+    expect((await del(normal, `_${kept.slice(1)}`)).status).toBe(404);
+    expect(await listAll(normal)).toEqual([kept]);
+  },
+
+  async 'id-nul-terminated'() {
+    const { faulty, normal } = await withFault('id-nul-terminated');
+    const id = await createToken(faulty);
+    expect((await del(faulty, `${id}%00`)).status).toBe(200);
+    expect(await listAll(faulty)).toEqual([]);
+    // Whatever follows the NUL is lost, before the length rule; a NUL first leaves nothing.
+    const next = await createToken(faulty);
+    expect((await del(faulty, `${next}%00${'x'.repeat(100)}`)).status).toBe(200);
+    expect(await listAll(faulty)).toEqual([]);
+    expect((await del(faulty, '%00abc')).status).toBe(400);
+    const kept = await createToken(normal);
+    expect((await del(normal, `${kept}%00`)).status).toBe(400);
+    expect(await listAll(normal)).toEqual([kept]);
+  },
+
+  async 'id-dot-segments'() {
+    const { faulty, normal } = await withFault('id-dot-segments');
+    const bobs = await createToken(faulty, bob);
+    for (const label of ['%2E%2E', '..', '%2E']) {
+      await createToken(faulty);
+      await createToken(faulty);
+      expect((await del(faulty, label)).status).toBe(200);
+      expect(await listAll(faulty)).toEqual([]);
+    }
+    // The caller's folder only; and other IDs of dots are ordinary unknown IDs.
+    expect(await listAll(faulty, bob)).toEqual([bobs]);
+    const kept = await createToken(faulty);
+    expect((await del(faulty, '...')).status).toBe(404);
+    expect(await listAll(faulty)).toEqual([kept]);
+    const normalKept = await createToken(normal);
+    for (const label of ['%2E%2E', '%2E']) expect((await del(normal, label)).status).toBe(404);
+    expect(await listAll(normal)).toEqual([normalKept]);
+  },
+
+  async 'id-strict-pattern'() {
+    const { faulty, normal } = await withFault('id-strict-pattern');
+    for (const label of ['abcdef-._~ghijkl', encodeURIComponent('é'.repeat(3)), 'a%20b']) {
+      const res = await del(faulty, label);
+      expect([res.status, errortype(res)]).toEqual([400, 'ValidationException']);
+      expect((await del(normal, label)).status).toBe(404);
+    }
+    // What the pattern allows is looked up as ever.
+    expect((await del(faulty, 'abc-._def')).status).toBe(404);
+    const id = await createToken(faulty);
+    expect((await del(faulty, id)).status).toBe(200);
+    expect(await listAll(faulty)).toEqual([]);
+  },
+
+  async 'blank-id-500'() {
+    const { faulty, normal } = await withFault('blank-id-500');
+    for (const label of ['%20%20', '%20%20%20', '%09%20']) {
+      const res = await del(faulty, label);
+      expect([res.status, errortype(res)]).toEqual([500, 'InternalServerException']);
+      expect((await del(normal, label)).status).toBe(404);
+    }
+    // One blank character is handled, and so is an ID with blanks inside.
+    for (const label of ['%20', '%09', 'a%20%20b']) expect((await del(faulty, label)).status).toBe(404);
+  },
+
+  async 'unknown-bearer-first-user'() {
+    const { faulty, normal } = await withFault('unknown-bearer-first-user', { users: [alice, bob] });
+    const stranger = 'stranger-bearer-token';
+    const aliceSession = await raw(faulty, 'GET', '/session');
+    expect((await raw(faulty, 'GET', '/session', { bearer: stranger })).json).toEqual(aliceSession.json);
+    const id = await createToken(faulty, alice);
+    expect((await del(faulty, id, stranger)).status).toBe(200);
+    expect(await listAll(faulty)).toEqual([]);
+    // Listed users are themselves, and a missing bearer is still refused.
+    expect((await raw(faulty, 'GET', '/session', { bearer: bob })).json).not.toEqual(aliceSession.json);
+    expect((await raw(faulty, 'GET', '/session', { bearer: null })).status).toBe(401);
+    const kept = await createToken(normal, alice);
+    expect((await del(normal, kept, stranger)).status).toBe(401);
+    expect(await listAll(normal)).toEqual([kept]);
+    // Without --users every bearer is a user of its own: there is no one to fall back to.
+    const open = await pool.start({ faults: ['unknown-bearer-first-user'] });
+    const mine = await createToken(open, alice);
+    expect((await del(open, mine, stranger)).status).toBe(403);
+    expect(await listAll(open)).toEqual([mine]);
+  },
+
+  async 'retry-skips-owner-check'() {
+    for (const wrongOwnerStatus of [403, 404] as const) {
+      const { faulty, normal } = await withFault('retry-skips-owner-check', { wrongOwnerStatus });
+      for (const server of [faulty, normal]) {
+        const id = await createToken(server, alice);
+        expect((await del(server, id, bob)).status).toBe(wrongOwnerStatus);
+        expect(await listAll(server)).toEqual([id]);
+        expect((await del(server, id, bob)).status).toBe(server === faulty ? 200 : wrongOwnerStatus);
+        expect(await listAll(server)).toEqual(server === faulty ? [] : [id]);
+      }
+    }
+    // Remembered per identity and token: each one's first attempt is refused.
+    const { faulty } = await withFault('retry-skips-owner-check');
+    const [a, b] = [await createToken(faulty), await createToken(faulty)];
+    expect((await del(faulty, a, bob)).status).toBe(403);
+    expect((await del(faulty, b, bob)).status).toBe(403);
+    expect((await del(faulty, a, 'carol-bearer-token')).status).toBe(403);
+    expect(await listAll(faulty)).toEqual([a, b]);
+  },
 };
 
 /** create-lost-in-race at one rate (see the case above). */

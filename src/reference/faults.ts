@@ -85,6 +85,16 @@ export const faults = [
     name: 'create-lost-in-race',
     description: 'creates during a delete (~5 ms) of the same identity answer 201 but the token is lost',
   },
+  { name: 'id-like-wildcards', description: 'IDs are matched with SQL LIKE unescaped: % and _ are wildcards (<id>%25 deletes <id>)' },
+  { name: 'id-nul-terminated', description: 'the decoded ID ends at its first NUL, as a C string does (<id>%00 deletes <id>)' },
+  { name: 'id-dot-segments', description: "the ID . or .. resolves to the caller's token folder: 200, and all the caller's tokens are deleted" },
+  { name: 'id-strict-pattern', description: 'IDs are checked against [A-Za-z0-9_.-]+: a valid ID with ~ or non-ASCII answers 400, not 404' },
+  { name: 'blank-id-500', description: 'an ID of two or more whitespace characters answers 500 (one space or tab answers 404)' },
+  { name: 'unknown-bearer-first-user', description: 'with --users, a bearer not in the list is served as the first user instead of 401' },
+  {
+    name: 'retry-skips-owner-check',
+    description: "a wrong owner's delete is refused once; the same identity's repeat is let through as a retry",
+  },
 ] as const;
 
 export type FaultName = (typeof faults)[number]['name'];

@@ -31,6 +31,8 @@ export interface DeleteBookkeeping {
   globalBusy: boolean;
   /** reuse-deleted-ids: owner -> ID of its most recently deleted token. */
   readonly lastDeletedId: Map<string, string>;
+  /** retry-skips-owner-check: identity + slot of each delete refused to a wrong owner. */
+  readonly refusedOnce: Set<string>;
 }
 
 export interface ReferenceState {
@@ -71,7 +73,7 @@ export function createState(options: ReferenceOptions): ReferenceState {
     random,
     // Drawn from the seeded source, so a seeded server's nextTokens are reproducible too.
     pageTokens: new PageTokens(random.bytes(32)),
-    deletes: { inProgress: new Set(), recentlyRemoved: new Map(), globalBusy: false, lastDeletedId: new Map() },
+    deletes: { inProgress: new Set(), recentlyRemoved: new Map(), globalBusy: false, lastDeletedId: new Map(), refusedOnce: new Set() },
     throttledForever: new Set(),
     inFlight: new Map(),
     timers: new Set(),

@@ -19,6 +19,9 @@ export function resolveId(label: string, state: ReferenceState): IdResult {
   } catch {
     return { ok: false, empty: false, message: 'The token ID is not valid percent-encoded UTF-8' };
   }
+  // What a handler does whose URL decoder writes into a NUL-terminated (C) string: whatever
+  // follows the first NUL is lost, before any validation sees the ID.
+  if (state.fault('id-nul-terminated') && id.includes('\0')) id = id.slice(0, id.indexOf('\0'));
   if (state.fault('id-double-decode')) {
     // What a handler does that decodes a value its framework already decoded. When the second
     // pass fails (a literal % not followed by hex) the first result stands: one decode too many
@@ -53,6 +56,11 @@ export function resolveId(label: string, state: ReferenceState): IdResult {
       return { ok: false, empty: false, message: `The token ID must be 1 to ${maxIdLength} characters long` };
     }
   }
+  // What a handler does that validates IDs against the characters its own IDs are made of
+  // (RFC 3986's unreserved set without ~, ASCII only): IDs are opaque, any character is valid.
+  if (state.fault('id-strict-pattern') && !/^[A-Za-z0-9_.-]+$/.test(id)) {
+    return { ok: false, empty: false, message: 'The token ID must match the pattern [A-Za-z0-9_.-]+' };
+  }
   return { ok: true, id };
 }
 
@@ -85,7 +93,20 @@ export function lookUp(state: ReferenceState, identity: Identity, id: string): S
     const match = onlyOne(state.store.ownedBy(identity.key).filter((t) => id.includes(t.id)));
     if (match) return match;
   }
+  if (state.fault('id-like-wildcards')) {
+    // What a lookup with `id LIKE ?` does when the ID is not escaped: % is any run, _ any one character.
+    const pattern = likePattern(id);
+    const match = pattern ? onlyOne(state.store.ownedBy(identity.key).filter((t) => pattern.test(t.id))) : undefined;
+    if (match) return match;
+  }
   return undefined;
+}
+
+/** The regular expression an unescaped SQL LIKE pattern amounts to; undefined without a wildcard. */
+function likePattern(id: string): RegExp | undefined {
+  if (!/[%_]/.test(id)) return undefined;
+  const body = [...id].map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&'))).join('');
+  return new RegExp(`^${body}$`, 'su');
 }
 
 /** The value Number() gives, when it is a finite number and the text is not blank ("" is 0). */

@@ -58,6 +58,27 @@ async function removeViaCopy(state: ReferenceState, token: StoredToken): Promise
   for (const t of state.store.ownedBy(token.owner)) if (!copy.has(t.seq)) state.store.remove(t);
 }
 
+/**
+ * retry-skips-owner-check: what a handler does that remembers refused deletes so that a client's
+ * retry is recognised, and takes the repeat for a retry of a request it already checked.
+ */
+function letThroughAsRetry(state: ReferenceState, identity: Identity, token: StoredToken): boolean {
+  if (!state.fault('retry-skips-owner-check')) return false;
+  const attempt = `${identity.key}\n${state.store.slotKey(token.owner, token.id)}`;
+  if (state.deletes.refusedOnce.has(attempt)) return true;
+  state.deletes.refusedOnce.add(attempt);
+  return false;
+}
+
+/**
+ * id-dot-segments: what a store of one folder per token (<owner>/tokens/<id>) does when it
+ * removes the folder the ID names without resolving it first: . and .. name the caller's own
+ * tokens folder or the caller's folder, and every token of the caller goes with it.
+ */
+function isDotSegment(id: string): boolean {
+  return id === '.' || id === '..';
+}
+
 function removedRecently(state: ReferenceState, slot: string): boolean {
   const now = performance.now();
   for (const [key, at] of state.deletes.recentlyRemoved) {
@@ -87,6 +108,13 @@ export async function deleteAccessToken(ctx: RequestContext, label: string): Pro
   const { id } = resolved;
   // What a handler that hands IDs to an ASCII-only store does.
   if (state.fault('non-ascii-500') && /[^\x00-\x7f]/.test(id)) return writeInternal(ctx, 'Invalid character in key');
+  // What a handler does whose guard against blank IDs was written for one character (/^\s$/):
+  // longer blank IDs reach a lookup that reads the trimmed ID's first character and throws.
+  if (state.fault('blank-id-500') && /^\s{2,}$/u.test(id)) return writeInternal(ctx, "Cannot read properties of undefined (reading 'charCodeAt')");
+  if (state.fault('id-dot-segments') && isDotSegment(id)) {
+    for (const t of state.store.ownedBy(identity.key)) remove(state, t);
+    return writeSuccess(ctx);
+  }
 
   const token = lookUp(state, identity, id);
   if (!token) {
@@ -99,8 +127,9 @@ export async function deleteAccessToken(ctx: RequestContext, label: string): Pro
 
   // Ownership before the in-progress check: a stranger must not learn that a delete is running.
   // Under per-identity IDs the lookup only finds the caller's own tokens, so this always passes
-  // and the wrong-owner faults here (owner-check-after-delete, refused-delete-expires) never act.
-  if (!mayDelete(state, identity, token.owner)) {
+  // and the wrong-owner faults here (owner-check-after-delete, refused-delete-expires,
+  // retry-skips-owner-check) never act.
+  if (!mayDelete(state, identity, token.owner) && !letThroughAsRetry(state, identity, token)) {
     if (state.fault('owner-check-after-delete')) remove(state, token);
     // What a handler does that "touches" the record (an update) before checking who asks.
     if (state.fault('refused-delete-expires')) state.store.setExpiresTime(token, formatRfc3339(new Date()));
