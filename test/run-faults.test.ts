@@ -6,6 +6,7 @@ import { faults } from '../src/reference/faults.js';
 import type { ReferenceOptions } from '../src/reference/options.js';
 import { otherToken, ownerToken, readReport, runCli, targetArgs, tempDirs, withReference } from './helpers/cli.js';
 import { citedSections } from './helpers/contract.js';
+import { scenarios } from '../suites/index.js';
 import type { ContractSection } from '../src/contract/sections.js';
 
 const tempDir = tempDirs();
@@ -95,6 +96,20 @@ const rulesWithoutExchange = new Set(['the burst is throttled at least once (--e
 describe('each named fault is caught by the scenario meant for it', { timeout: 180_000 }, () => {
   it('the table covers every fault the reference has', () => {
     expect(Object.keys(catches).sort()).toEqual(faults.map((f) => f.name).sort());
+  });
+
+  it('every case of every scenario is shown failing against some fault (each rule proven to catch its defect)', () => {
+    const shown = new Set<string>();
+    for (const entry of Object.values(catches)) {
+      const families = entry.scenario.split(',');
+      for (const name of entry.cases) {
+        const family = scenarios.find((s) => families.includes(s.name) && s.cases.some((c) => c.name === name));
+        expect(family, `"${name}" is a case of ${entry.scenario}`).toBeDefined();
+        shown.add(`${family!.name} / ${name}`);
+      }
+    }
+    const all = scenarios.flatMap((s) => s.cases.map((c) => `${s.name} / ${c.name}`));
+    expect(all.filter((c) => !shown.has(c))).toEqual([]);
   });
 
   it.concurrent.each(Object.entries(catches))('%s', async (fault, expected) => {
