@@ -43,7 +43,8 @@ export class SecretRedactor {
   headers(headers: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [name, value] of Object.entries(headers)) {
-      out[name] = name.toLowerCase() === 'authorization' ? this.authorization(value) : this.text(value);
+      // Names too: a target may echo a secret anywhere, a header name included.
+      out[this.text(name)] = name.toLowerCase() === 'authorization' ? this.authorization(value) : this.text(value);
     }
     return out;
   }

@@ -2,7 +2,7 @@
 // docs/contract.md, offline, and report like `run` (same reporters, same exit codes).
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
-import { cliReporterContext, createReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
+import { cliReporterContext, createReporters, finishReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
 import { summarize } from '../run/summary.js';
 import { runDefaults } from '../run/run-config.js';
 import { toolName, toolVersion } from '../tool-info.js';
@@ -93,7 +93,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       options: { command: 'check', recording: argv.recording, exchanges: checked.exchanges, strict: argv.strict, reporters: reporterList, outDir: argv.out },
       cases: checked.cases,
     });
-    for (const reporter of reporters) await reporter.finish(report);
+    await finishReporters(reporters, report);
     process.exitCode = report.exitCode;
   },
 };

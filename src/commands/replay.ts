@@ -2,7 +2,7 @@
 // session to another implementation and report where its answers differ from the recorded ones.
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../exit-codes.js';
-import { cliReporterContext, createReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
+import { cliReporterContext, createReporters, finishReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
 import { runDefaults } from '../run/run-config.js';
 import { offlineReport } from './check.js';
 
@@ -100,7 +100,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       }),
       leftovers: result.leftovers,
     };
-    for (const reporter of reporters) await reporter.finish(report);
+    await finishReporters(reporters, report);
     process.exitCode = report.exitCode;
   },
 };

@@ -2,7 +2,7 @@
 // This module maps flags onto a RunConfig, wires reporters and signals, and sets the exit code.
 import type { Argv, CommandModule } from 'yargs';
 import pc from 'picocolors';
-import { cliReporterContext, createReporters, reporterNames } from '../reporters/index.js';
+import { cliReporterContext, createReporters, finishReporters, reporterNames } from '../reporters/index.js';
 import { resolveRunConfig, runDefaults, type RunOptions } from '../run/run-config.js';
 import { executeRun } from '../run/run.js';
 import { watchInterrupts } from '../run/interrupt.js';
@@ -98,7 +98,7 @@ export const runCommand: CommandModule<object, RunOptions> = {
           }
         }
       }
-      for (const reporter of reporters) await reporter.finish(report);
+      await finishReporters(reporters, report);
       if (recordingFailed) throw recordingFailed;
       if (note && !config.quiet) process.stderr.write(`${note}\n`);
       if (replay?.recording.meta.run && replay.recording.meta.run.exitCode !== report.exitCode && !config.quiet) {

@@ -1,4 +1,4 @@
-// What a recording directory holds (docs/recordings.md):
+// What a recording directory holds (recordings/README.md):
 //
 //   DIR/meta.json                        this file's RecordingMeta: what made the recording and
 //                                        what replay needs (seed, clock, options, tool version)

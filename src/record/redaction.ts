@@ -228,7 +228,8 @@ export class TrafficRedactor {
   }
 
   private headers(headers: Header[]): Header[] {
-    return headers.map((h) => ({ ...h, value: this.header(h.name, h.value) }));
+    // Names too: a target may echo a secret anywhere, a header name included.
+    return headers.map((h) => ({ ...h, name: this.text(h.name), value: this.header(h.name, h.value) }));
   }
 }
 

@@ -4,7 +4,8 @@ import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
-import { UsageError } from '../exit-codes.js';
+import { CannotRunError, UsageError } from '../exit-codes.js';
+import type { RunReport } from '../verdict.js';
 import type { Reporter, ReporterContext, ReporterFactory } from './reporter.js';
 
 export const reporterNames = ['console', 'json', 'junit', 'markdown', 'html'] as const;
@@ -54,6 +55,23 @@ export function cliReporterContext(outDir: string): ReporterContext {
     interactive: stdout.isTTY === true && !process.env.CI,
     env: process.env,
   };
+}
+
+/**
+ * Write every report, each on its own: one that cannot be written (an --out that is a file, a
+ * $GITHUB_STEP_SUMMARY that cannot be appended to) does not keep the others from being
+ * written, and ends the command with exit 3 and one line naming what failed, not a crash.
+ */
+export async function finishReporters(reporters: readonly Reporter[], report: RunReport): Promise<void> {
+  const failures: string[] = [];
+  for (const reporter of reporters) {
+    try {
+      await reporter.finish(report);
+    } catch (error) {
+      failures.push(`the ${reporter.name} report could not be written (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  if (failures.length > 0) throw new CannotRunError(failures.join('; '));
 }
 
 export type { Reporter, ReporterContext, ReporterFactory } from './reporter.js';
