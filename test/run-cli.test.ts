@@ -27,8 +27,12 @@ describe('run with no options', () => {
     expect(report.complete).toBe(true);
     const expectedCases = scenarios.reduce((n, s) => n + s.cases.length, 0);
     expect(report.summary.total).toBe(expectedCases);
-    // The reference's IDs are UUIDs: the probes for numeric IDs do not apply, and say so.
-    expect(report.cases.filter((c) => c.status !== 'passed').map((c) => `${c.scenario} > ${c.case}: ${c.status}`)).toEqual([
+    // The reference's IDs are UUIDs: the probes for numeric IDs do not apply, and say so. On a
+    // heavily loaded machine the burst may arrive slowly enough to meet no 429: that should-level
+    // finding (and only that one) is a warning, not a failure of the embedded run.
+    const onlyNoThrottle = (c: (typeof report.cases)[number]) =>
+      c.status === 'warned' && c.checks.filter((k) => !k.passed).every((k) => k.rule === 'the burst is throttled at least once (--expect-throttle)');
+    expect(report.cases.filter((c) => c.status !== 'passed' && !onlyNoThrottle(c)).map((c) => `${c.scenario} > ${c.case}: ${c.status}`)).toEqual([
       'exact-match > the same number spelled another way: skipped',
     ]);
     expect(report.leftovers).toEqual([]);
