@@ -34,6 +34,12 @@ export interface ScenarioContext {
   other?: Actor;
   /** A caller with this Authorization header (undefined: none), for unauthenticated probes. */
   stranger(authorization: string | undefined, label: string): Actor;
+  /**
+   * A caller whose bearer is the owner's with `suffix` appended: not a credential the target
+   * issued, but one a prefix or fuzzy match of bearers would take for the owner's. Its
+   * Authorization is redacted like the owner's (`<identity-1>` plus the suffix).
+   */
+  impostor(suffix: string, label: string): Actor;
   check: CaseChecks;
   random: Random;
   settings: ScenarioSettings;

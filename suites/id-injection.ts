@@ -25,6 +25,12 @@ export default defineScenario({
     { name: '<id>%25', level: 'must', rule: 'an existing ID followed by an encoded % answers 4xx', source, label: (id: string) => `${encodeLabel(id)}%25` },
     { name: '<id>%00', level: 'must', rule: 'an existing ID followed by an encoded NUL answers 4xx', source, label: (id: string) => `${encodeLabel(id)}%00` },
     { name: '%2E%2E', level: 'must', rule: 'an ID of encoded .. answers 4xx', source, label: () => '%2E%2E' },
+    // Dot segments that a path normaliser resolves to the existing ID itself.
+    { name: '.%2F<id>', level: 'must', rule: 'an ID of ./ before an existing ID answers 4xx', source, label: (id: string) => `.%2F${encodeLabel(id)}` },
+    { name: 'x%2F..%2F<id>', level: 'must', rule: 'an ID of x/../ before an existing ID answers 4xx', source, label: (id: string) => `x%2F..%2F${encodeLabel(id)}` },
+    // Sent raw, the slash makes a path of more segments than the operation has: no operation
+    // matches it, and a router that takes the last segment as the ID would reach the token.
+    { name: 'x/<id> (raw slash)', level: 'must', rule: 'a path with an extra raw segment before an existing ID answers 4xx', source, label: (id: string) => `x/${encodeLabel(id)}` },
     // An implementation that trims the ID (contract §5.3 names the risk) would reach the token.
     { name: '%20<id>', level: 'must', rule: 'an existing ID after a space answers 4xx', source, label: (id: string) => `%20${encodeLabel(id)}` },
     { name: '<id>%0A', level: 'must', rule: 'an existing ID followed by a newline answers 4xx', source, label: (id: string) => `${encodeLabel(id)}%0A` },

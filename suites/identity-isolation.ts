@@ -30,32 +30,44 @@ export default defineScenario({
   async run(context, testCase) {
     const { owner, other, check } = context;
     if (!other) return;
-    const created = await createInterleaved(owner, other);
     const [deleter, bystander] = testCase.deleter === 'owner' ? [owner, other] : [other, owner];
-    const own = created.get(deleter)!;
-    // The bystander's whole account as it is now: its tokens from before the run, and the ones
-    // just created, some of which may share an ID with the deleter's.
+    // The bystander's account before anything is created: a create that overwrites another
+    // identity's token with the same ID (one map keyed by ID alone) shows here too.
     const before = await takeListing(bystander);
+    const created = await createInterleaved(deleter, bystander);
+    const own = created.get(deleter)!;
+    const theirs = created.get(bystander)!;
     for (const token of own) {
       const answer = await deleter.deleteToken(token.id);
       check.status(answer, [200], rules.deleted);
     }
     // Said in the result, so that a pass on a target whose IDs never collided is not over-read.
-    const shared = own.filter((t) => before.byId.has(t.id)).map((t) => t.id);
+    const shared = own.filter((t) => before.byId.has(t.id) || theirs.some((b) => b.id === t.id)).map((t) => t.id);
     const note = shared.length ? `IDs both identities held: ${shared.join(', ')}` : 'no ID was held by both identities';
+    // The bystander's new tokens are judged too: still listed, with the names they were given
+    // (their expiresTime was not listed before, so it is not compared).
+    for (const token of theirs) before.byId.set(token.id, { id: token.id, name: token.name });
     await expectUnchanged(check, rules.isolated, before, undefined, note);
   },
 });
 
-/** o, t, o, t, ...: on per-identity numbering both identities get 1, 2, 3 (when they start fresh). */
-async function createInterleaved(owner: Actor, other: Actor): Promise<Map<Actor, CreatedToken[]>> {
+/**
+ * d, b, d, b, ...: on per-identity numbering both identities get 1, 2, 3 (when they start
+ * fresh), and the bystander's tokens take the deleter's names, so that a delete by ID or by
+ * name that is not scoped to its caller reaches them.
+ */
+async function createInterleaved(deleter: Actor, bystander: Actor): Promise<Map<Actor, CreatedToken[]>> {
   const created = new Map<Actor, CreatedToken[]>([
-    [owner, []],
-    [other, []],
+    [deleter, []],
+    [bystander, []],
   ]);
   for (let i = 0; i < pairs; i++) {
-    created.get(owner)!.push(await owner.createToken());
-    created.get(other)!.push(await other.createToken());
+    const mine = await deleter.createToken();
+    created.get(deleter)!.push(mine);
+    // Names are unique per identity at most; a target that refuses the same name across
+    // identities (409) gets a fresh one.
+    const outcome = await bystander.tryCreateToken({ name: mine.name });
+    created.get(bystander)!.push('token' in outcome ? outcome.token : await bystander.createToken());
   }
   return created;
 }

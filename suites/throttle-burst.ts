@@ -9,13 +9,14 @@ import { runBurst } from '../src/client/burst.js';
 import type { Exchange } from '../src/client/exchange.js';
 import type { CreatedToken } from '../src/fixtures/actor.js';
 import { StepError } from '../src/fixtures/step-error.js';
+import { differences, takeListing } from '../src/fixtures/unchanged.js';
 
 const source = cite('5.9');
 
 const rules = {
   normalOrThrottled: { rule: 'every answer in the burst is the normal one or a 429 ThrottlingException', source },
   noServerError: { rule: 'no 5xx and no dropped connection during the burst', source },
-  throttledNoEffect: { rule: 'a throttled delete has no effect (its token still exists)', source },
+  throttledNoEffect: { rule: 'a throttled delete has no effect (its token is still listed, with the same name and expiresTime)', source: cite('5.9', '6.2') },
   recovers: { rule: 'after the burst, with backoff, the target answers normally again', source },
   deletesRecover: { rule: 'after the burst, with backoff, a throttled delete succeeds when repeated', source },
   answeredDeletesGone: { rule: 'every token whose delete was answered 200 in the burst is gone', source: cite('6.5') },
@@ -37,6 +38,8 @@ export default defineScenario({
     const tokens: CreatedToken[] = [];
     for (let i = 0; i < deletes; i++) tokens.push(await owner.createToken());
     const deleteAt = new Map(tokens.map((token, j) => [Math.min(settings.burst - 1, Math.floor(((j + 0.5) * settings.burst) / deletes)), token]));
+    // Listed before the burst: a throttled delete must not have changed its token either (§6.2).
+    const before = await takeListing(owner);
     const pool = http.createPool(settings.burstConcurrency);
     let answers: Exchange[];
     try {
@@ -87,8 +90,14 @@ export default defineScenario({
 
     const throttledDeletes = deleteAnswers.map((a, i) => ({ a, token: tokens[i]! })).filter(({ a }) => a.response?.status === 429);
     if (throttledDeletes.length > 0) {
-      const vanished = throttledDeletes.filter(({ token }) => !ids.has(token.id));
-      check.record(rules.throttledNoEffect, vanished.length === 0, vanished.length === 0 ? `${throttledDeletes.length} throttled deletes, every token still listed` : `${vanished.length} of ${throttledDeletes.length} throttled deletes deleted their token anyway`, vanished[0]?.a ?? lastPage);
+      const after = { ...before, byId: new Map(listed.map((t) => [t.id, t])) };
+      const touched = throttledDeletes.map(({ a, token }) => ({ a, found: differences(before, after, [token.id]) })).filter(({ found }) => found.length > 0);
+      check.record(
+        rules.throttledNoEffect,
+        touched.length === 0,
+        touched.length === 0 ? `${throttledDeletes.length} throttled deletes, every token still listed with the same name and expiresTime` : `${touched.length} of ${throttledDeletes.length} throttled deletes had an effect: ${touched.flatMap(({ found }) => found).slice(0, 3).join('; ')}`,
+        touched[0]?.a ?? lastPage,
+      );
 
       // Recovery is per operation too: a target whose lists recover but whose deletes stay
       // throttled has not recovered. The delete that was throttled is repeated, with backoff.

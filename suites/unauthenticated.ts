@@ -1,6 +1,8 @@
 // docs/contract.md §5.7: deletes without valid credentials, and a bearer the target does not
 // know. Identity comes only from the bearer token (contract §1, §3.4).
-import { defineScenario } from '../src/scenario.js';
+import { defineScenario, type ScenarioContext } from '../src/scenario.js';
+import { listRequest } from '../src/api/operations.js';
+import type { Actor } from '../src/fixtures/actor.js';
 import { cite } from '../src/contract/sections.js';
 import { expectCanariesSurvive, plantCanaries } from '../src/fixtures/canaries.js';
 import type { Rule } from '../src/checks/case-checks.js';
@@ -16,17 +18,37 @@ export default defineScenario({
   title: 'Deletes without valid credentials answer 401 or 403 and change nothing',
   source,
   cases: [
-    { name: 'no Authorization header', level: 'must', rule: 'a delete without Authorization answers 401 or 403', source, authorization: () => undefined, allowed: [401, 403] },
-    { name: 'empty bearer', level: 'must', rule: 'a delete with an empty bearer answers 401 or 403', source, authorization: () => 'Bearer ', allowed: [401, 403] },
-    { name: 'Basic scheme', level: 'must', rule: 'a delete with Basic credentials answers 401 or 403', source, authorization: () => 'Basic cGF0LWNvbmZvcm1hbmNlOnByb2Jl', allowed: [401, 403] },
+    { name: 'no Authorization header', level: 'must', rule: 'a delete without Authorization answers 401 or 403', source, caller: 'none' as Caller, allowed: [401, 403] },
+    { name: 'empty bearer', level: 'must', rule: 'a delete with an empty bearer answers 401 or 403', source, caller: 'empty' as Caller, allowed: [401, 403] },
+    { name: 'Basic scheme', level: 'must', rule: 'a delete with Basic credentials answers 401 or 403', source, caller: 'basic' as Caller, allowed: [401, 403] },
     // A target that treats every bearer as a user answers as for a wrong owner (403 or 404).
-    { name: 'unknown bearer', level: 'must', rule: 'a delete with a bearer the target does not know answers 401, 403 or 404', source, authorization: (random: () => string) => `Bearer patc-unknown-${random()}`, allowed: [401, 403, 404] },
+    // The bearer is the owner's with characters appended: a prefix or fuzzy match of
+    // credentials would take it for the owner's, and nothing else would.
+    { name: 'unknown bearer', level: 'must', rule: 'a delete with a bearer the target does not know answers 401, 403 or 404', source, caller: 'impostor' as Caller, allowed: [401, 403, 404] },
+    // A delete refused with 403 cannot tell "not authenticated" from "a user who is not the
+    // owner"; a listing can: served to an anonymous or shared user, it answers 200.
+    { name: 'no Authorization header, a listing', level: 'must', rule: 'a listing without Authorization answers 401 or 403', source, caller: 'none' as Caller, allowed: [401, 403], list: true },
   ],
   async run(context, testCase) {
     const canaries = await plantCanaries(context);
-    const stranger = context.stranger(testCase.authorization(() => context.random.string(32)), testCase.name);
-    const answer = await stranger.deleteToken(canaries[0]!.token.id);
+    const stranger = strangerFor(context, testCase.caller);
+    const answer = 'list' in testCase ? await stranger.sendOnce(listRequest(10, undefined)) : await stranger.deleteToken(canaries[0]!.token.id);
     context.check.status(answer, testCase.allowed, { rule: testCase.rule, source });
     await expectCanariesSurvive(context, canaries, rules.unchanged);
   },
 });
+
+type Caller = 'none' | 'empty' | 'basic' | 'impostor';
+
+function strangerFor(context: ScenarioContext, caller: Caller): Actor {
+  switch (caller) {
+    case 'none':
+      return context.stranger(undefined, 'no Authorization header');
+    case 'empty':
+      return context.stranger('Bearer ', 'empty bearer');
+    case 'basic':
+      return context.stranger('Basic cGF0LWNvbmZvcm1hbmNlOnByb2Jl', 'Basic scheme');
+    case 'impostor':
+      return context.impostor(`-${context.random.string(8)}`, 'unknown bearer');
+  }
+}

@@ -641,6 +641,58 @@ const cases: Record<FaultName, () => Promise<void>> = {
     expect((await del(faulty, a, 'carol-bearer-token')).status).toBe(403);
     expect(await listAll(faulty)).toEqual([a, b]);
   },
+
+  async 'id-last-segment'() {
+    const { faulty, normal } = await withFault('id-last-segment');
+    for (const server of [faulty, normal]) {
+      const id = await createToken(server);
+      const res = await raw(server, 'DELETE', `/v1/accessTokens/x/${id}`);
+      expect(res.status).toBe(server === faulty ? 200 : 404);
+      expect(await listAll(server)).toEqual(server === faulty ? [] : [id]);
+    }
+  },
+
+  async 'id-ignore-punctuation'() {
+    const { faulty, normal } = await withFault('id-ignore-punctuation');
+    for (const server of [faulty, normal]) {
+      const id = await createToken(server);
+      expect((await del(server, id.replace(/-/g, ''))).status).toBe(server === faulty ? 200 : 404);
+      expect(await listAll(server)).toEqual(server === faulty ? [] : [id]);
+    }
+  },
+
+  async 'id-nfkc'() {
+    const { faulty, normal } = await withFault('id-nfkc');
+    for (const server of [faulty, normal]) {
+      const id = await createToken(server);
+      const at = id.search(/[a-z0-9]/);
+      const wide = `${id.slice(0, at)}${String.fromCodePoint(id.charCodeAt(at) + 0xfee0)}${id.slice(at + 1)}`;
+      expect((await del(server, encodeURIComponent(wide))).status).toBe(server === faulty ? 200 : 404);
+      expect(await listAll(server)).toEqual(server === faulty ? [] : [id]);
+    }
+  },
+
+  async 'throttled-create-takes-effect'() {
+    const { faulty, normal } = await withFault('throttled-create-takes-effect', tinyBucket);
+    for (const server of [faulty, normal]) {
+      await raw(server, 'GET', '/session'); // spends the bucket
+      const res = await raw(server, 'PUT', '/v1/accessTokens', { body: '{"name":"throttled"}' });
+      expect(res.status).toBe(429);
+    }
+    await sleep(1100);
+    expect((await listAll(faulty)).length).toBe(1);
+    expect(await listAll(normal)).toEqual([]);
+  },
+
+  async 'list-ignores-max-results'() {
+    const { faulty, normal } = await withFault('list-ignores-max-results');
+    for (const server of [faulty, normal]) {
+      for (let i = 0; i < 3; i++) await createToken(server);
+      const page = (await raw(server, 'POST', '/v1/accessTokens', { body: '{"maxResults":1}' })).json as { items: unknown[] };
+      expect(page.items.length).toBe(server === faulty ? 3 : 1);
+    }
+  },
+
 };
 
 /** create-lost-in-race at one rate (see the case above). */

@@ -23,7 +23,18 @@ export const shapeRules = {
   throttleName: 'a 429 is a ThrottlingException',
   successBody: 'every success body matches its operation\'s schema',
   deleteBody: 'a successful delete has a zero-byte body or {}',
+  pageSize: 'a page of ListAccessTokens holds at most the maxResults asked for',
 } as const;
+
+/** The maxResults a ListAccessTokens request asked for, if it asked. */
+function askedMaxResults(exchange: Exchange): number | undefined {
+  try {
+    const body = JSON.parse(exchange.request.body ?? '{}') as { maxResults?: unknown };
+    return typeof body.maxResults === 'number' ? body.maxResults : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function judgeShape(exchange: Exchange, operation: OperationName | undefined): ShapeFinding[] {
   const response = exchange.response;
@@ -90,6 +101,12 @@ export function judgeShape(exchange: Exchange, operation: OperationName | undefi
     const failure = validateBody(operation, reading.json);
     if (failure) {
       findings.push({ rule: shapeRules.successBody, source: cite('3.2'), message: `${operation}: ${failure.message}`, schemaFailure: failure });
+    } else if (operation === 'ListAccessTokens') {
+      const asked = askedMaxResults(exchange);
+      const items = (reading.json as { items: unknown[] }).items.length;
+      if (asked !== undefined && items > asked) {
+        findings.push({ rule: shapeRules.pageSize, source: cite('2.2'), message: `a page of ${items} items answered a request for maxResults ${asked}` });
+      }
     }
   }
   return findings;

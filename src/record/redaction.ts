@@ -73,6 +73,11 @@ export class TrafficRedactor {
   bearer(token: string): string {
     const mine = this.bearers.get(token) ?? this.secrets.placeholderOf(token);
     if (mine) return mine;
+    // A known bearer with characters appended (the run's impostor probe) keeps the pseudonym and
+    // the suffix, in a recording and in its replay alike, where bearers are pseudonyms.
+    for (const [bearer, name] of this.bearers) {
+      if (bearer.length >= 4 && token.startsWith(bearer)) return `${name}${token.slice(bearer.length)}`;
+    }
     const known = this.secrets.text(token);
     if (known !== token) return known;
     if (!this.options.pseudonymizeBearers) return redactedValue;

@@ -180,13 +180,19 @@ export class UndiciHub {
     }
     // Registration is synchronous inside handleRequest, so identical requests are numbered in
     // the order they were dispatched (Polly's `order`): what makes replay deterministic.
-    void adapter.handleRequest({
-      url: `${wire.origin}${wire.path}`,
-      method: wire.method,
-      headers: wire.headers,
-      body: wire.body,
-      requestArguments: { call },
-    });
+    // Polly's router decodes every path segment and throws on a `%` that starts no escape
+    // (`%u0061`, `%zz`): such a `%` is written `%25` in the URL Polly sees and records. The
+    // request itself leaves with its own path (the call), byte for byte.
+    adapter
+      .handleRequest({
+        url: `${wire.origin}${pathPollyCanRead(wire.path)}`,
+        method: wire.method,
+        headers: wire.headers,
+        body: wire.body,
+        requestArguments: { call },
+      })
+      // Whatever else Polly throws fails this request, never the process.
+      .catch((error: unknown) => fail(call, error instanceof Error ? error : new Error(String(error))));
     return true;
   };
 
@@ -194,6 +200,20 @@ export class UndiciHub {
   fetch(call: InterceptedCall): Promise<WireResponse> {
     return performRequest(call, this.maxBodyBytes);
   }
+}
+
+/** The path with every `%` that does not start a valid escape written as `%25`. */
+export function pathPollyCanRead(path: string): string {
+  const escaped = path.replace(/%(?![0-9A-Fa-f]{2})/g, '%25');
+  // Valid escapes of bytes that are not UTF-8 also make decodeURIComponent throw.
+  return escaped.split('/').map((segment) => {
+    try {
+      decodeURIComponent(segment);
+      return segment;
+    } catch {
+      return segment.replace(/%/g, '%25');
+    }
+  }).join('/');
 }
 
 export class UndiciAdapter extends Adapter<{ hub?: UndiciHub }> {

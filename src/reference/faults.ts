@@ -95,6 +95,11 @@ export const faults = [
     name: 'retry-skips-owner-check',
     description: "a wrong owner's delete is refused once; the same identity's repeat is let through as a retry",
   },
+  { name: 'id-last-segment', description: 'the router takes the last raw path segment as the ID (DELETE /v1/accessTokens/x/<id> deletes <id>)' },
+  { name: 'id-ignore-punctuation', description: "IDs are compared with - . _ ~ removed (a UUID without its dashes deletes it)" },
+  { name: 'id-nfkc', description: 'IDs are compared after Unicode NFKC normalisation (a fullwidth letter finds the plain one)' },
+  { name: 'throttled-create-takes-effect', description: 'a create answered 429 still creates its token (nobody is told its ID)' },
+  { name: 'list-ignores-max-results', description: 'ListAccessTokens ignores maxResults and answers pages of up to 10' },
 ] as const;
 
 export type FaultName = (typeof faults)[number]['name'];

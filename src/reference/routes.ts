@@ -18,7 +18,11 @@ export type Route =
 
 const collection = '/v1/accessTokens';
 
-export function resolveRoute(method: string | undefined, url: string | undefined): Route {
+/**
+ * @param lastSegment the id-last-segment fault: extra raw segments are dropped and the last one
+ *   taken as the label, as a router matching `/v1/accessTokens/*` and splitting on `/` does.
+ */
+export function resolveRoute(method: string | undefined, url: string | undefined, lastSegment = false): Route {
   const raw = url ?? '/';
   // Query strings select nothing here; `#` never reaches a server, but cut it like a URL parser.
   const cut = raw.search(/[?#]/);
@@ -31,9 +35,12 @@ export function resolveRoute(method: string | undefined, url: string | undefined
     return { kind: 'method-not-allowed', allow: 'PUT, POST' };
   }
   if (path.startsWith(`${collection}/`)) {
-    const label = path.slice(collection.length + 1);
+    let label = path.slice(collection.length + 1);
     // A raw `/` means more segments than the template has: no operation matches.
-    if (label.includes('/')) return { kind: 'unknown' };
+    if (label.includes('/')) {
+      if (!lastSegment || method !== 'DELETE') return { kind: 'unknown' };
+      label = label.slice(label.lastIndexOf('/') + 1);
+    }
     if (method !== 'DELETE') return { kind: 'method-not-allowed', allow: 'DELETE' };
     return label === '' ? { kind: 'empty-label' } : { kind: 'delete', label };
   }

@@ -110,7 +110,7 @@ async function dispatch(
   state: ReferenceState,
   identify: (name: string) => void,
 ): Promise<void> {
-  const route = resolveRoute(req.method, req.url);
+  const route = resolveRoute(req.method, req.url, state.fault('id-last-segment'));
   const auth = authenticate(req.headers.authorization, state);
   if (!auth.ok) {
     return writeError(res, state.options, 'UnauthorizedException', auth.message, {

@@ -4,6 +4,7 @@
 // throttled request never reaches code that could change state; the throttle faults below are
 // the deliberate exceptions.
 import { writeError } from './errors.js';
+import { createDespiteThrottle } from './handlers/create.js';
 import { deleteDespiteThrottle } from './handlers/delete.js';
 import type { Route } from './routes.js';
 import type { RequestContext } from './state.js';
@@ -25,6 +26,9 @@ export function answerIfThrottled(ctx: RequestContext, route: Route): boolean {
 
   if (state.fault('throttle-deletes-anyway') && route.kind === 'delete') {
     deleteDespiteThrottle(state, identity, route.label);
+  }
+  if (state.fault('throttled-create-takes-effect') && route.kind === 'create') {
+    createDespiteThrottle(ctx).catch(() => {});
   }
   if (state.fault('burst-drop-connection')) {
     req.socket.destroy();

@@ -11,7 +11,13 @@ export interface Leftover {
   reason: string;
 }
 
-export async function deleteCreatedTokens(ledger: TokenLedger, actors: Map<string, Actor>): Promise<Leftover[]> {
+/**
+ * @param namePrefix the run's token name prefix: a listed token named like the run's tokens that
+ *   the ledger does not know was created by a request whose answer was not a 201 (a throttled
+ *   create that took effect, contract §4). It is reported, never deleted: the runner deletes
+ *   only by an ID it was given.
+ */
+export async function deleteCreatedTokens(ledger: TokenLedger, actors: Map<string, Actor>, namePrefix?: string): Promise<Leftover[]> {
   const leftovers: Leftover[] = [];
   for (const [identity, actor] of actors) {
     // Once an identity's deletes stay throttled (or the deadline passes), every further delete
@@ -38,7 +44,11 @@ export async function deleteCreatedTokens(ledger: TokenLedger, actors: Map<strin
     }
     let listed: Set<string>;
     try {
-      listed = new Set((await actor.listAll()).tokens.map((t) => t.id));
+      const { tokens } = await actor.listAll();
+      listed = new Set(tokens.map((t) => t.id));
+      for (const orphan of tokens.filter((t) => namePrefix !== undefined && t.name?.startsWith(`${namePrefix}-`) && !ledger.has(identity, t.id))) {
+        leftovers.push({ id: orphan.id, identity, reason: `named like this run's tokens (${orphan.name}) but no create of it was answered 201: a refused create took effect; not deleted (its ID was never given)` });
+      }
     } catch (error) {
       for (const entry of entries.filter((e) => !e.deleteAnswered)) {
         leftovers.push({ id: entry.id, identity, reason: `delete did not succeed and listing failed: ${(error as Error).message}` });

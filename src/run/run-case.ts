@@ -50,6 +50,7 @@ export async function runCase(scenario: Scenario, testCase: CaseDefinition, env:
     owner: actor('owner', env.ownerAuthorization),
     other: env.otherAuthorization ? actor('other', env.otherAuthorization) : undefined,
     stranger: (authorization: string | undefined, label: string) => actor(label, authorization),
+    impostor: (suffix: string, label: string) => actor(label, `${env.ownerAuthorization}${suffix}`),
     check: checks,
     random: env.actorEnv.random,
     settings: env.settings,

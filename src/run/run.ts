@@ -170,7 +170,7 @@ async function cleanUp(
   const actors = new Map<string, Actor>([['owner', new Actor('owner', ownerAuthorization, env)]]);
   if (otherAuthorization) actors.set('other', new Actor('other', otherAuthorization, env));
   try {
-    return await deleteCreatedTokens(ledger, actors);
+    return await deleteCreatedTokens(ledger, actors, actorEnv.namePrefix);
   } catch (error) {
     return ledger.all().filter((e) => !e.deleteAnswered).map((e) => ({ id: e.id, identity: e.identity, reason: `cleanup stopped: ${(error as Error).message}` }));
   } finally {

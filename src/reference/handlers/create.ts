@@ -74,3 +74,18 @@ function newId(state: ReferenceState, owner: string): string {
   while (state.store.inUse(owner, id)) id = state.random.id(style, owner);
   return id;
 }
+
+/**
+ * throttled-create-takes-effect: what a throttled create does behind its 429. The body is read
+ * after the answer went out; a valid create adds its token, and nobody is ever told its ID.
+ */
+export async function createDespiteThrottle({ req, state, identity }: RequestContext): Promise<void> {
+  const body = await readJsonObject(req);
+  if (!body.ok) return;
+  const name = member(body.value, 'name');
+  if (typeof name !== 'string' || [...name].length < 1 || [...name].length > 100) return;
+  const rawExpires = member(body.value, 'expiresTime');
+  const parsed = typeof rawExpires === 'string' ? parseRfc3339(rawExpires) : undefined;
+  const expires = parsed ?? new Date(Date.now() + oneYearMs);
+  state.store.add({ id: newId(state, identity.key), owner: identity.key, name, expiresTime: formatRfc3339(expires) });
+}

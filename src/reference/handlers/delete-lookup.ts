@@ -77,6 +77,18 @@ export function lookUp(state: ReferenceState, identity: Identity, id: string): S
     const match = state.store.reachableBy(identity.key).find((t) => t.id.toLowerCase() === folded);
     if (match) return match;
   }
+  if (state.fault('id-ignore-punctuation')) {
+    // What a lookup that canonicalises IDs by stripping separators does.
+    const bare = (value: string): string => value.replace(/[-._~]/g, '');
+    const match = bare(id) === '' ? undefined : state.store.reachableBy(identity.key).find((t) => bare(t.id) === bare(id));
+    if (match) return match;
+  }
+  if (state.fault('id-nfkc')) {
+    // What a lookup that normalises Unicode before comparing does.
+    const folded = id.normalize('NFKC');
+    const match = state.store.reachableBy(identity.key).find((t) => t.id.normalize('NFKC') === folded);
+    if (match) return match;
+  }
   if (state.fault('id-numeric-match')) {
     // What a loosely typed comparison does (PHP's ==, a numeric column): "07" == "7".
     const wanted = asNumber(id);

@@ -33,7 +33,8 @@ export async function listAccessTokens({ req, res, state, identity }: RequestCon
     afterSeq = decoded.afterSeq;
   }
 
-  const limit = Math.min(state.options.pageSize, maxResults ?? maxResultsLimit);
+  const asked = state.fault('list-ignores-max-results') ? undefined : maxResults;
+  const limit = Math.min(state.options.pageSize, asked ?? maxResultsLimit);
   const page = state.store.page(identity.key, afterSeq, limit);
   const last = page.items.at(-1);
   const more = page.more && last !== undefined && !state.fault('list-hides-last-page');
