@@ -1,9 +1,7 @@
 // Recording through the real CLI, where redaction meets targets that carry secrets or sensitive
 // values in unusual places:
-//   - the post-write secret scan: a secret that redaction does not rewrite is caught before
-//     anything is moved into place: exit 2, one line, the previous recording untouched. The way
-//     in: Polly copies the Location header into the HAR's `response.redirectURL`, which redaction
-//     does not visit (it rewrites the header list, URL, query values and bodies);
+//   - a bearer echoed where Polly copies a header to a field of its own (Location ->
+//     response.redirectURL): redacted there too;
 //   - --redact-header / --redact-field from the command line, for `run --record` and `proxy`;
 //   - `replay DIR --target URL --identity-token TOKEN`: the third identity of a recording gets
 //     the bearer given for it, and a bearer the target rejects stops the pre-flight.
@@ -20,11 +18,7 @@ const users = [ownerToken, otherToken];
 /** The bearer of a request, or undefined. */
 const bearerOf = (seen: SeenRequest): string | undefined => /^Bearer (\S+)$/.exec(seen.authorization)?.[1];
 
-/**
- * Echoes the caller's bearer in a Location header on every answer (harmless on a 200). The header
- * itself is redacted in the HAR; its copy in `response.redirectURL` is not, and the scan of the
- * written files finds the bearer there.
- */
+/** Echoes the caller's bearer in a Location header on every answer (harmless on a 200). */
 function echoBearerInLocation(seen: SeenRequest, answer: Answer): Answer {
   const bearer = bearerOf(seen);
   return bearer ? { ...answer, headers: { ...answer.headers, location: `/echo/${bearer}` } } : answer;
@@ -51,42 +45,12 @@ async function leftBehind(parent: string): Promise<string[]> {
   return (await readdir(parent)).filter((f) => f.endsWith('.tmp'));
 }
 
-describe('the secret scan after writing: exit 2, nothing written', () => {
-  it('run --record: a target echoing the bearer in a Location header; the previous recording stays as it was', async () => {
-    const dir = await tempDir();
-    const recording = join(dir, 'rec');
-    await withReference({ users, rate: 0 }, async (server) => {
-      // A good recording first, to be kept.
-      const first = await runCli(['run', ...targetArgs(server.url), '--scenario', 'unknown-id', '--record', recording, '--quiet', '--out', join(dir, 'first')]);
-      expect(first.code).toBe(0);
-      const before = await allText(recording);
-
-      const leaking = await withForwarder(server.url, echoBearerInLocation, async (forwarder) => {
-        const result = await runCli(['run', ...targetArgs(forwarder.url), '--scenario', 'unknown-id', '--record', recording, '--quiet', '--reporter', 'json', '--out', join(dir, 'second')]);
-        // The target really did echo it: the run itself went through.
-        expect(forwarder.seen.length).toBeGreaterThan(3);
-        return result;
-      });
-      expect(leaking.code).toBe(2);
-      const line = oneLine(leaking);
-      expect(line).toMatch(
-        /^pat-conformance: the recording was not written: a secret \(the bearer token of <identity-[12]>\) still appears in \S+recording\.har after redaction; name the field or header that carries it with --redact-field\/--redact-header \(see --help\)$/,
-      );
-      expect(leaking.stderr + leaking.stdout).not.toContain(ownerToken);
-      expect(leaking.stderr + leaking.stdout).not.toContain(otherToken);
-
-      // The previous recording, byte for byte; nothing else next to it.
-      expect(await allText(recording)).toBe(before);
-      expect(await leftBehind(dir)).toEqual([]);
-      // Reports are written as usual (README: "Reports are written as usual").
-      // and say the run's own verdict: exit 2 is the only sign of the failed recording.
-      const report = await readReport(join(dir, 'second'));
-      expect(report.complete).toBe(true);
-      expect(report.exitCode).toBe(0);
-    });
-  });
-
-  it('run --record with no previous recording: the directory is not created', async () => {
+// The post-write secret scan (exit 2, nothing written) is the last line of defence for a place
+// redaction does not know of; none is known any more (a bearer in a header name, in Location,
+// which Polly copies to redirectURL, or in Content-Type are all redacted), so it is held to its
+// contract directly in secret-scan.test.ts. Here: those places, through the CLI.
+describe('a bearer echoed where Polly copies it (Location -> redirectURL): redacted, recorded, exit 0', () => {
+  it('run --record: the recording holds the pseudonym, never the bearer', async () => {
     const dir = await tempDir();
     const recording = join(dir, 'rec');
     const result = await withReference({ users, rate: 0 }, (server) =>
@@ -94,12 +58,16 @@ describe('the secret scan after writing: exit 2, nothing written', () => {
         runCli(['run', ...targetArgs(forwarder.url), '--scenario', 'unknown-id', '--record', recording, '--quiet', '--reporter', 'json', '--out', join(dir, 'out')]),
       ),
     );
-    expect(result.code).toBe(2);
-    expect(oneLine(result)).toMatch(/the recording was not written: a secret \(the bearer token of <identity-[12]>\)/);
-    expect((await readdir(dir)).sort()).toEqual(['out']);
+    expect(result.code).toBe(0);
+    const text = await allText(recording);
+    expect(text).not.toContain(ownerToken);
+    expect(text).not.toContain(otherToken);
+    const entries = await harEntries(recording);
+    const redirects = entries.map((e) => (e.response as { redirectURL?: string }).redirectURL);
+    expect(redirects.some((r) => r === '/echo/<identity-1>')).toBe(true);
   });
 
-  it('the same target without the echo is recorded (the scan is what refused it)', async () => {
+  it('the same target without a secret in Location is recorded as it answered', async () => {
     const dir = await tempDir();
     const recording = join(dir, 'rec');
     const result = await withReference({ users, rate: 0 }, (server) =>
@@ -113,34 +81,25 @@ describe('the secret scan after writing: exit 2, nothing written', () => {
     expect(entries.every((e) => (e.response as { redirectURL?: string }).redirectURL === '/echo/nothing-secret')).toBe(true);
   });
 
-  it('proxy --record: exit 2 on stop, one line, the previous recording stays, the client was served', async () => {
+  it('proxy --record: the client gets the answer as it was; the recording holds the pseudonym', async () => {
     const dir = await tempDir();
     const recording = join(dir, 'rec');
     const bearer = 'proxy-client-bearer-abcdef012345';
     await withReference({ users: [bearer], rate: 0 }, async (server) => {
       const send = (url: string) =>
         fetch(`${url}/v1/accessTokens`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: '{}' });
-      // A good recording first.
-      const good = await startListeningCli(['proxy', '--port', '0', '--target', server.url, '--record', recording, '--quiet']);
-      expect((await send(good.url)).status).toBe(200);
-      expect((await good.stop()).code).toBe(0);
-      const before = await allText(recording);
-      expect(before).toContain('<identity-1>');
-
       await withForwarder(server.url, echoBearerInLocation, async (forwarder) => {
         const proxy = await startListeningCli(['proxy', '--port', '0', '--target', forwarder.url, '--record', recording, '--quiet']);
         const answer = await send(proxy.url);
-        // The client gets the target's answer as it was; only what is written is refused.
         expect(answer.status).toBe(200);
         expect(answer.headers.get('location')).toBe(`/echo/${bearer}`);
         const stopped = await proxy.stop();
-        expect(stopped.code).toBe(2);
-        expect(oneLine(stopped)).toMatch(
-          /^pat-conformance: the recording was not written: a secret \(the bearer token of <identity-1>\) still appears in \S+recording\.har after redaction; name the field or header that carries it with --redact-field\/--redact-header$/,
-        );
+        expect(stopped.code).toBe(0);
         expect(stopped.stderr + stopped.stdout).not.toContain(bearer);
       });
-      expect(await allText(recording)).toBe(before);
+      const text = await allText(recording);
+      expect(text).not.toContain(bearer);
+      expect(text).toContain('/echo/<identity-1>');
       expect(await leftBehind(dir)).toEqual([]);
     });
   });

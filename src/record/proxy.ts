@@ -108,10 +108,12 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
     } catch (error) {
       // The target gave no answer: the client gets the proxy's own 502/504 (not recorded as the
       // target's answer; the recording keeps the transport error apart).
-      const e = error as { name?: string; code?: string; message?: string };
-      const timedOut = e.name === 'TimeoutError' || /TIMEOUT/.test(e.code ?? '');
-      answerOwnError(res, timedOut ? 504 : 502, `no answer from the target: ${e.code ?? e.name ?? 'error'}`);
-      options.log?.(`${req.method} ${loggable(req.url)} ${timedOut ? 504 : 502} (target: ${e.code ?? e.name}) ${who}`);
+      const e = error as { name?: string; code?: unknown; message?: string };
+      // A DOMException (TimeoutError) carries a numeric legacy code (23): its name says more.
+      const reason = typeof e.code === 'string' ? e.code : (e.name ?? 'error');
+      const timedOut = e.name === 'TimeoutError' || /TIMEOUT/.test(reason);
+      answerOwnError(res, timedOut ? 504 : 502, `no answer from the target: ${reason}`);
+      options.log?.(`${req.method} ${loggable(req.url)} ${timedOut ? 504 : 502} (target: ${reason}) ${who}`);
     } finally {
       inFlight--;
       maybeRotate();

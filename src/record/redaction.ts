@@ -203,7 +203,8 @@ export class TrafficRedactor {
     request.url = this.text(request.url);
     request.headers = this.headers(request.headers);
     request.cookies = [];
-    request.queryString = request.queryString.map((q) => ({ ...q, value: this.text(q.value) }));
+    request.queryString = request.queryString.map((q) => ({ ...q, name: this.text(q.name), value: this.text(q.value) }));
+    if (request.postData?.mimeType) request.postData.mimeType = this.text(request.postData.mimeType);
     if (request.postData?.text !== undefined) {
       const text = this.body(request.postData.text);
       if (text !== request.postData.text) {
@@ -214,7 +215,10 @@ export class TrafficRedactor {
     }
     response.headers = this.headers(response.headers);
     response.cookies = [];
+    // Polly copies Location and Content-Type into fields of their own.
+    response.redirectURL = this.text(response.redirectURL);
     const content = response.content;
+    if (content.mimeType) content.mimeType = this.text(content.mimeType);
     if (content.text !== undefined && content.text !== '') {
       const before = content.text;
       if (content.encoding === 'base64') {
