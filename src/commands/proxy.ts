@@ -82,8 +82,12 @@ export const proxyCommand: CommandModule<object, ProxyArgs> = {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
-    // A second signal: leave at once, writing nothing (the previous recording stays).
+    // A second signal: leave at once, writing nothing (the previous recording stays). The
+    // abort owns the exit from then on: the stop it cuts short says nothing more, and the exit
+    // waits for the abort to remove the working directory.
+    let aborting = false;
     const again = (): void => {
+      aborting = true;
       process.stderr.write(`pat-conformance: ${signal} again, recording not written\n`);
       void proxy.abort().finally(() => process.exit(ExitCode.Usage));
     };
@@ -91,9 +95,11 @@ export const proxyCommand: CommandModule<object, ProxyArgs> = {
     process.once('SIGTERM', again);
     try {
       const written = await proxy.stop();
+      if (aborting) return;
       if (!args.quiet) process.stderr.write(`recorded ${written.exchanges} exchanges to ${args.record}\n`);
       process.exit(ExitCode.Conformant);
     } catch (error) {
+      if (aborting) return;
       process.stderr.write(`pat-conformance: ${(error as Error).message}\n`);
       process.exit((error as { exitCode?: number }).exitCode ?? ExitCode.Usage);
     }
