@@ -1,14 +1,19 @@
 // `npm run bench`: the project's performance figures, always measured side by side with a peer
 // in the same run and reported as ratios (the machine is shared and noisy; absolute numbers
-// from another run, or a timing threshold in a unit test, would say nothing).
+// from another run, or a timing threshold in a unit test, would say nothing). Where there is no
+// peer, a plain measured value is printed with its goal.
 //
 //   1. Throughput: the burst driver (runBurst + HttpClient) vs autocannon vs a raw undici Pool,
 //      against a bare node:http server in a child process, same duration, interleaved.
 //   2. A full conformance run vs its peers (run-peers.ts), each a fresh process, interleaved.
+//   3. Hostile targets (hostile.ts): how long the runner takes to give up on a silent, dripping,
+//      vanishing or always-throttling target, its peak RSS against a 4 GiB body, and how long
+//      `serve` takes to stop with connections open; each a fresh process, interleaved.
 //
 // Options (after `npm run bench --`): --rounds N (throughput rounds, default 5), --seconds S
 // (length of one throughput measurement, default 2), --run-rounds N (default 3),
-// --only throughput|run, --out FILE (default reports/bench.json).
+// --hostile-rounds N (default 3), --only throughput|run|hostile, --out FILE
+// (default reports/bench.json).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -17,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { clientKinds, connections, type ClientKind, type LoadResult } from './load-client.js';
+import { benchHostile } from './hostile.js';
 import { baselineId, recordedVsLive, runVariants, type RunVariantContext, type VariantRatio } from './run-peers.js';
 import { median, round, table } from './stats.js';
 
@@ -29,6 +35,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '2' },
     'run-rounds': { type: 'string', default: '3' },
+    'hostile-rounds': { type: 'string', default: '3' },
     only: { type: 'string' },
     out: { type: 'string', default: join(repoDir, 'reports', 'bench.json') },
   },
@@ -36,8 +43,11 @@ const { values: flags } = parseArgs({
 const rounds = positiveInt(flags.rounds, '--rounds');
 const seconds = Number(flags.seconds);
 const runRounds = positiveInt(flags['run-rounds'], '--run-rounds');
+const hostileRounds = positiveInt(flags['hostile-rounds'], '--hostile-rounds');
 if (!(seconds > 0)) fail('--seconds must be a positive number');
-if (flags.only !== undefined && flags.only !== 'throughput' && flags.only !== 'run') fail('--only must be throughput or run');
+const sections = ['throughput', 'run', 'hostile'] as const;
+if (flags.only !== undefined && !(sections as readonly string[]).includes(flags.only)) fail('--only must be throughput, run or hostile');
+const runs = (section: (typeof sections)[number]): boolean => flags.only === undefined || flags.only === section;
 
 function positiveInt(text: string | undefined, flag: string): number {
   const n = Number(text);
@@ -307,12 +317,26 @@ async function benchRun(): Promise<Record<string, unknown>> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 3. Hostile targets (hostile.ts)
+// ---------------------------------------------------------------------------------------------
+
+async function benchHostileSection(): Promise<Record<string, unknown>> {
+  const scratch = mkdtempSync(join(tmpdir(), 'patc-bench-hostile-'));
+  try {
+    return await benchHostile({ rounds: hostileRounds, distDir, benchDir, scratch, log });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const startedAt = new Date();
 const loadBefore = loadavg();
 console.log(`pat-conformance benchmark: node ${process.version}, ${cpus().length} CPUs, load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
-const throughput = flags.only === 'run' ? undefined : await benchThroughput();
-const run = flags.only === 'throughput' ? undefined : await benchRun();
+const throughput = runs('throughput') ? await benchThroughput() : undefined;
+const run = runs('run') ? await benchRun() : undefined;
+const hostile = runs('hostile') ? await benchHostileSection() : undefined;
 const finishedAt = new Date();
 
 const report = {
@@ -324,9 +348,10 @@ const report = {
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model,
   loadAverage: { before: loadBefore, after: loadavg() },
-  settings: { rounds, seconds, runRounds, only: flags.only ?? null },
+  settings: { rounds, seconds, runRounds, hostileRounds, only: flags.only ?? null },
   throughput: throughput ?? null,
   run: run ?? null,
+  hostile: hostile ?? null,
 };
 mkdirSync(dirname(flags.out), { recursive: true });
 writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);

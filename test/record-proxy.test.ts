@@ -2,8 +2,11 @@
 // real CLI's recording proxy; `check` passes it for a conformant target and fails it for one that
 // puts a body on a successful delete. Nothing secret is in the recording.
 import { readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CodeCatalystClient, CreateAccessTokenCommand, DeleteAccessTokenCommand, ListAccessTokensCommand } from '@aws-sdk/client-codecatalyst';
+import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { FaultName } from '../src/reference/faults.js';
 import { readReport, runCli, tempDirs, withReference, type CliResult, startListeningCli } from './helpers/cli.js';
@@ -104,24 +107,82 @@ describe('proxy: the AWS SDK session, recorded and checked', () => {
     const dir = await tempDir();
     const recording = join(dir, 'rec');
     await withReference({ users: [bearer, 'second-user-token-abcdef'], rate: 0 }, async (server) => {
-      const proxy = await startRecordingProxy({ target: server.url, host: '127.0.0.1', port: 0, record: recording, segmentSize: 5 });
-      const send = (who: string, i: number) =>
-        fetch(`${proxy.url}/v1/accessTokens`, { method: 'PUT', headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `t${i}` }) });
-      for (let round = 0; round < 3; round++) {
-        const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => send(i % 2 ? 'second-user-token-abcdef' : bearer, round * 4 + i)));
-        expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+      // Between the proxy and the reference, a barrier that answers nothing until four requests
+      // are waiting: the four of a round are then certainly in flight through the proxy together,
+      // and are answered all at once, in no particular order.
+      const target = await barrier(server.url, 4);
+      try {
+        const proxy = await startRecordingProxy({ target: target.url, host: '127.0.0.1', port: 0, record: recording, segmentSize: 5 });
+        const send = (who: string, i: number) =>
+          fetch(`${proxy.url}/v1/accessTokens`, { method: 'PUT', headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `t${i}` }) });
+        for (let round = 0; round < 3; round++) {
+          const answers: Array<Promise<Response>> = [];
+          for (let i = 0; i < 4; i++) {
+            const n = round * 4 + i;
+            answers.push(send(i % 2 ? 'second-user-token-abcdef' : bearer, n));
+            // The next request leaves only once this one has passed the proxy: a known send order.
+            await target.arrived(n + 1);
+          }
+          expect((await Promise.all(answers)).map((a) => a.status)).toEqual([201, 201, 201, 201]);
+        }
+        const summary = await proxy.stop();
+        expect(summary.exchanges).toBe(12);
+        // A segment ends only when no request is in flight: not inside a round, so after the
+        // second round (8 >= 5), and the third round's 4 stay below the segment size.
+        expect(summary.segments).toBe(2);
+      } finally {
+        await target.close();
       }
-      const summary = await proxy.stop();
-      expect(summary.exchanges).toBe(12);
-      expect(summary.segments).toBeGreaterThanOrEqual(2);
     });
     const traffic = loadTraffic(recording);
     expect(traffic.meta?.identities).toEqual(['<identity-1>', '<identity-2>']);
+    expect(traffic.sources.map((s) => s.entries.length)).toEqual([8, 4]);
     const entries = traffic.sources.flatMap((s) => s.entries);
-    expect(entries).toHaveLength(12);
+    expect(entries.map((e) => (JSON.parse(e.request.postData!.text!) as { name: string }).name)).toEqual(Array.from({ length: 12 }, (_, i) => `t${i}`));
     const seqs = entries.map((e) => e._patConformance!.seq!);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     const check = await runCli(['check', recording, '--quiet', '--out', join(dir, 'out')]);
     expect(check.code).toBe(0);
   });
 });
+
+/**
+ * A forwarding target that holds every request until `size` of them are waiting, then sends
+ * them all on to `upstream` at once. `arrived(n)` resolves once n requests have come in.
+ */
+async function barrier(upstream: string, size: number): Promise<{ url: string; arrived(n: number): Promise<void>; close(): Promise<void> }> {
+  let count = 0;
+  const waiting: Array<() => void> = [];
+  const watchers: Array<{ n: number; resolve: () => void }> = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'keep-alive', 'transfer-encoding'].includes(k))) as Record<string, string>;
+      waiting.push(() => {
+        void request(`${upstream}${req.url}`, { method: req.method as 'PUT', headers, body: Buffer.concat(chunks) })
+          .then(async (answer) => {
+            const body = Buffer.from(await answer.body.arrayBuffer());
+            res.writeHead(answer.statusCode, { 'content-type': String(answer.headers['content-type'] ?? 'application/json') });
+            res.end(body);
+          })
+          .catch(() => res.destroy());
+      });
+      count++;
+      for (const w of watchers.filter((w) => count >= w.n)) {
+        watchers.splice(watchers.indexOf(w), 1);
+        w.resolve();
+      }
+      if (waiting.length === size) for (const go of waiting.splice(0)) go();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrived: (n) => (count >= n ? Promise.resolve() : new Promise<void>((resolve) => watchers.push({ n, resolve }))),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

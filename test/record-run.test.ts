@@ -1,6 +1,7 @@
 // `run --record DIR` and `run --replay DIR` through the real CLI (dist/src/cli.js) against real
 // loopback servers: a replay needs no network and no credentials and gives the same verdicts and
 // exit code; nothing secret is ever written; a bad recording is one line and exit 2.
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,7 +26,7 @@ async function allText(dir: string): Promise<string> {
  * A forwarding spy in front of a target: it collects every token secret the target hands out,
  * so the test can search recordings and reports for them.
  */
-async function withSpy<T>(targetUrl: string, use: (url: string, secrets: string[]) => Promise<T>): Promise<T> {
+async function withSpy<T>(targetUrl: string, use: (url: string, secrets: string[]) => Promise<T>, onAnswer?: (method: string, status: number) => void): Promise<T> {
   const secrets: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -38,6 +39,7 @@ async function withSpy<T>(targetUrl: string, use: (url: string, secrets: string[
           if (secret) secrets.push(secret);
           res.writeHead(answer.statusCode, answer.headers as Record<string, string>);
           res.end(body);
+          onAnswer?.(req.method ?? '', answer.statusCode);
         })
         .catch(() => res.destroy());
     });
@@ -105,19 +107,99 @@ describe('run --record, then run --replay with the target gone', () => {
   it('recorded throttling is replayed without really waiting', async () => {
     const dir = await tempDir();
     const recording = join(dir, 'recording');
-    // A small bucket: many steps of the run wait out 429s with Retry-After.
-    const record = await withReference({ users: [ownerToken, otherToken], rate: 5, burst: 8 }, (server) =>
-      runCli(['run', ...targetArgs(server.url), '--scenario', 'unknown-id', '--record', recording, '--out', join(dir, 'live'), '--quiet']),
+    // Every request is throttled once before it is let through (Retry-After: 0, so the live run
+    // waits only the runner's 50 ms floor each time).
+    const { record, throttled } = await withReference({ users: [ownerToken, otherToken] }, (server) =>
+      withThrottler(server.url, async (url, throttled) => ({
+        record: await runCli(['run', ...targetArgs(url), '--scenario', 'unknown-id', '--record', recording, '--out', join(dir, 'live'), '--quiet']),
+        throttled: throttled(),
+      })),
     );
-    const live = await readReport(join(dir, 'live'));
-    expect(live.durationMs).toBeGreaterThan(1000);
+    expect(record.code).toBe(0);
+    const har = await harEntries(recording);
+    // Every 429 the target sent is in the recording, each followed by the same request again.
+    expect(throttled).toBeGreaterThan(10);
+    expect(har.filter((e) => e.response.status === 429)).toHaveLength(throttled);
+    // Now the recording says "Retry-After: 10" on every 429: waited for real, the replay would
+    // take over 10 s per 429, minutes in all, far beyond this test's timeout. No clock is read:
+    // the replay finishing at all, with the same verdicts, is the check. (How much faster than
+    // the live run a replay is, is measured by `npm run bench`: section 3, throttled-replay.)
+    await rewriteHar(recording, (entry) => {
+      if (entry.response.status !== 429) return;
+      for (const h of entry.response.headers) if (h.name.toLowerCase() === 'retry-after') h.value = '10';
+    });
     const replay = await runCli(['run', '--replay', recording, '--out', join(dir, 'replayed'), '--quiet']);
+    expect(replay.stderr).toBe('');
     expect(replay.code).toBe(record.code);
+    const live = await readReport(join(dir, 'live'));
     const replayed = await readReport(join(dir, 'replayed'));
     expect(verdicts(replayed)).toEqual(verdicts(live));
-    expect(replayed.durationMs).toBeLessThan(live.durationMs / 2);
   });
 });
+
+interface HarEntry {
+  response: { status: number; headers: Array<{ name: string; value: string }> };
+}
+
+/** The HAR files of a recording, as meta.json lists them. */
+async function harFiles(recording: string): Promise<string[]> {
+  const meta = JSON.parse(await readFile(join(recording, 'meta.json'), 'utf8')) as { segments: Array<{ file?: string }> };
+  return meta.segments.flatMap((s) => (s.file ? [join(recording, s.file)] : []));
+}
+
+async function harEntries(recording: string): Promise<HarEntry[]> {
+  const entries: HarEntry[] = [];
+  for (const file of await harFiles(recording)) entries.push(...(JSON.parse(await readFile(file, 'utf8')) as { log: { entries: HarEntry[] } }).log.entries);
+  return entries;
+}
+
+async function rewriteHar(recording: string, edit: (entry: HarEntry) => void): Promise<void> {
+  for (const file of await harFiles(recording)) {
+    const har = JSON.parse(await readFile(file, 'utf8')) as { log: { entries: HarEntry[] } };
+    har.log.entries.forEach(edit);
+    await writeFile(file, JSON.stringify(har, null, 2));
+  }
+}
+
+/**
+ * A target in front of `targetUrl` that answers the first of every two identical requests (same
+ * method, path, bearer and body) with a well-formed 429 and forwards the second: each step of a
+ * sequential run is throttled exactly once. `throttled()` is how many 429s it sent.
+ */
+async function withThrottler<T>(targetUrl: string, use: (url: string, throttled: () => number) => Promise<T>): Promise<T> {
+  const seen = new Map<string, number>();
+  let throttled = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const key = `${req.method} ${req.url} ${req.headers.authorization} ${body.toString('utf8')}`;
+      const n = seen.get(key) ?? 0;
+      seen.set(key, n + 1);
+      if (n % 2 === 0) {
+        throttled++;
+        res.writeHead(429, { 'x-amzn-errortype': 'ThrottlingException', 'retry-after': '0', 'content-type': 'application/json' });
+        return void res.end('{"message":"Rate exceeded"}');
+      }
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'keep-alive', 'transfer-encoding'].includes(k))) as Record<string, string>;
+      void request(`${targetUrl}${req.url}`, { method: req.method as 'GET', headers, body: body.length ? body : undefined })
+        .then(async (answer) => {
+          const data = Buffer.from(await answer.body.arrayBuffer());
+          res.writeHead(answer.statusCode, answer.headers as Record<string, string>);
+          res.end(data);
+        })
+        .catch(() => res.destroy());
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  try {
+    return await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, () => throttled);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
 
 describe('run --replay: what it refuses', () => {
   /** A small valid recording to damage. */
@@ -202,12 +284,23 @@ describe('run --record: written whole or not at all', () => {
       expect(first.code).toBe(0);
     });
     const before = await readFile(join(recording, 'meta.json'), 'utf8');
-    // A slow target (a bucket of 1 token a second): the run is interrupted while recording.
+    // A slow target (a bucket of 1 token a second), so the run is far from its end when the
+    // signal lands; it is interrupted once the target has answered its first create (no timer):
+    // the run is then certainly recording, and has a token to clean up.
     await withReference({ users: [ownerToken, otherToken], rate: 1, burst: 1 }, async (server) => {
-      const second = await runCli(['run', ...targetArgs(server.url), '--record', recording, '--reporter', 'json', '--out', join(dir, 'b')], {
-        // Once the run is under way (its console shows progress), interrupt it.
-        onSpawn: (child) => child.stdout!.once('data', () => setTimeout(() => child.kill('SIGINT'), 300)),
-      });
+      let child: ChildProcess | undefined;
+      let interrupted = false;
+      const second = await withSpy(
+        server.url,
+        (url) => runCli(['run', ...targetArgs(url), '--record', recording, '--reporter', 'json', '--out', join(dir, 'b')], { onSpawn: (c) => (child = c) }),
+        (method, status) => {
+          // One SIGINT only: a second one means "exit at once, without cleanup".
+          if (interrupted || method !== 'PUT' || status !== 201) return;
+          interrupted = true;
+          child!.kill('SIGINT');
+        },
+      );
+      expect(interrupted).toBe(true);
       expect(second.code).toBe(130);
       expect(second.stderr).toMatch(/recording not written/);
     });

@@ -8,7 +8,7 @@ import { UsageError } from '../src/exit-codes.js';
 import { faults } from '../src/reference/faults.js';
 import { referenceDefaults, resolveReferenceOptions, type ReferenceOptions } from '../src/reference/options.js';
 import { startReferenceServer, type ReferenceServer } from '../src/reference/server.js';
-import { alice, bob, raw } from './helpers/reference.js';
+import { alice, bob, holdRequest, raw } from './helpers/reference.js';
 
 const cli = fileURLToPath(new URL('../dist/src/cli.js', import.meta.url));
 
@@ -71,11 +71,13 @@ describe('pat-conformance serve', () => {
     const session = await raw(server, 'GET', '/session');
     expect(session.status).toBe(200);
     await raw(server, 'DELETE', '/v1/accessTokens/nope');
-    const started = Date.now();
+    // Open connections must not hold the process open: the keep-alive one of the requests above,
+    // and one whose request is still in progress (its body held back: Node's server would wait
+    // for it for minutes, far longer than this test may run), so exiting at all is the check.
+    // How long the stop takes is measured by `npm run bench` (section 3), not here.
+    await holdRequest(server, { method: 'POST', path: '/v1/accessTokens', body: '{}' });
     s.child.kill('SIGTERM');
     expect(await s.exit).toEqual({ code: 0, signal: null });
-    // The keep-alive connection of the requests above must not hold the process open.
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(s.stdout()).toBe(`pat-conformance reference listening on ${url}\n`);
     expect(s.stderr()).toMatch(/^GET \/session 200 [\d.]+ms user-[0-9a-f]{8}$/m);
     expect(s.stderr()).toMatch(/^DELETE \/v1\/accessTokens\/nope 404 /m);

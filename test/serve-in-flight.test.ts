@@ -1,61 +1,54 @@
 // The reference's per-identity in-flight limit: what makes "a burst at concurrency 50 is partly
 // throttled, sequential use is not" hold on a fast machine and a loaded one alike.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+//
+// No test here hopes that requests overlap: the requests that must be in flight together are
+// held open (holdRequest: the head is sent with `expect: 100-continue`, the body only on
+// release), so the server is certainly working on all of them when the next one arrives.
 import { describe, expect, it } from 'vitest';
 import { withReference } from './helpers/cli.js';
+import { alice, bob, errortype, holdRequest, raw, type WireRequest } from './helpers/reference.js';
 
-/**
- * The burst comes from another process, as a client's does: in the server's own process the
- * client would take the server's turns of the event loop and no two requests would overlap.
- */
-const burstScript = `
-const { Pool } = require('undici');
-const [url, count, concurrency] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
-const pool = new Pool(url, { connections: concurrency });
-const statuses = [];
-let next = 0;
-const worker = async () => {
-  while (next < count) {
-    next++;
-    const res = await pool.request({ path: '/v1/accessTokens', method: 'POST', headers: { authorization: 'Bearer in-flight-user', 'content-type': 'application/json' }, body: '{}' });
-    await res.body.dump();
-    statuses.push(res.statusCode);
-  }
-};
-Promise.all(Array.from({ length: concurrency }, worker)).then(() => { console.log(JSON.stringify(statuses)); return pool.close(); });
-`;
+/** A ListAccessTokens request: authenticated, throttled, and it reads a body (which can be held back). */
+const list = (bearer: string): WireRequest => ({ method: 'POST', path: '/v1/accessTokens', bearer, body: '{}' });
 
-function burst(url: string, count: number, concurrency: number): Promise<number[]> {
-  const cwd = fileURLToPath(new URL('..', import.meta.url));
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, ['-e', burstScript, url, String(count), String(concurrency)], { cwd }, (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout) as number[]),
-    ),
-  );
+/** `count` requests of one identity, all in flight at once, none answered until released. */
+async function holdMany(server: Parameters<typeof holdRequest>[0], bearer: string, count: number) {
+  const held: Array<Awaited<ReturnType<typeof holdRequest>>> = [];
+  for (let i = 0; i < count; i++) held.push(await holdRequest(server, list(bearer)));
+  return { releaseAll: () => Promise.all(held.map((h) => h.release())) };
 }
 
 describe('in-flight limit', () => {
   // The bucket is taken out of the way so that only the in-flight limit can throttle.
   const noBucket = { rate: 1e6, burst: 1e6 };
 
-  it('throttles part of a burst at concurrency 50', async () => {
+  it('with 16 requests of one identity in flight, the 17th answers 429; once they finish, the next is served', async () => {
     await withReference({ ...noBucket, maxInFlight: 16 }, async (server) => {
-      const statuses = await burst(server.url, 200, 50);
-      expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
-      expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+      const held = await holdMany(server, alice, 16);
+      const seventeenth = await raw(server, 'POST', '/v1/accessTokens', { bearer: alice, body: '{}' });
+      expect([seventeenth.status, errortype(seventeenth)]).toEqual([429, 'ThrottlingException']);
+      expect(seventeenth.headers['retry-after']).toBe('1');
+      // The limit is per identity: another caller is not throttled by alice's requests.
+      expect((await raw(server, 'POST', '/v1/accessTokens', { bearer: bob, body: '{}' })).status).toBe(200);
+      // Every held request was let in (none of the 16 was throttled) and completes.
+      expect((await held.releaseAll()).map((r) => r.status)).toEqual(Array(16).fill(200));
+      expect((await raw(server, 'POST', '/v1/accessTokens', { bearer: alice, body: '{}' })).status).toBe(200);
     });
   });
 
   it('never throttles a sequential client', async () => {
     await withReference({ ...noBucket, maxInFlight: 16 }, async (server) => {
-      expect(new Set(await burst(server.url, 200, 1))).toEqual(new Set([200]));
+      const statuses: number[] = [];
+      for (let i = 0; i < 200; i++) statuses.push((await raw(server, 'POST', '/v1/accessTokens', { bearer: alice, body: '{}' })).status);
+      expect(new Set(statuses)).toEqual(new Set([200]));
     });
   });
 
-  it('is off with --max-in-flight 0', async () => {
+  it('is off with --max-in-flight 0: 50 requests in flight, the 51st is still served', async () => {
     await withReference({ ...noBucket, maxInFlight: 0 }, async (server) => {
-      expect(new Set(await burst(server.url, 200, 50))).toEqual(new Set([200]));
+      const held = await holdMany(server, alice, 50);
+      expect((await raw(server, 'POST', '/v1/accessTokens', { bearer: alice, body: '{}' })).status).toBe(200);
+      expect(new Set((await held.releaseAll()).map((r) => r.status))).toEqual(new Set([200]));
     });
   });
 });
