@@ -157,6 +157,9 @@ async function serve(args: ServeArgs): Promise<void> {
   const log = args.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
   const server = await startReferenceServer(toReferenceOptions(args, log));
   const o = server.options;
+  // The signal handlers are in place before the URL is printed: whoever reads the line and
+  // stops the server at once gets a clean stop.
+  const closed = closeOnSignal(() => server.close());
   process.stdout.write(`pat-conformance reference listening on ${server.url}\n`);
   if (!args.quiet) {
     const throttle = o.rate > 0 ? `${o.rate}/s per identity, burst ${o.burst}` : 'off';
@@ -164,7 +167,7 @@ async function serve(args: ServeArgs): Promise<void> {
   }
 
   // Resolve only when a signal has closed the server: the process then has nothing left to do.
-  await closeOnSignal(() => server.close());
+  await closed;
 }
 
 export const serveCommand: CommandModule<{}, ServeArgs> = {
