@@ -11,7 +11,7 @@ import { otherToken, ownerToken, readReport, runCli, targetArgs, tempDirs, withR
 const tempDir = tempDirs();
 
 /** Send `signal` once the run has finished `afterCases` cases (seen on the console). */
-function signalAfterCases(signal: NodeJS.Signals, afterCases: number, again = false) {
+function signalAfterCases(signal: NodeJS.Signals, afterCases: number) {
   return (child: ChildProcess) => {
     let seen = 0;
     let sent = false;
@@ -20,7 +20,6 @@ function signalAfterCases(signal: NodeJS.Signals, afterCases: number, again = fa
       if (!sent && seen >= afterCases) {
         sent = true;
         child.kill(signal);
-        if (again) setTimeout(() => child.kill(signal), 300);
       }
     });
   };
@@ -92,13 +91,36 @@ describe('interruption', () => {
   });
 
   it('a second SIGINT exits at once', { timeout: 120_000 }, async () => {
-    // Every delete takes 3 s here, so the second signal lands while cleanup is deleting.
+    // Every delete takes 3 s here, and the first signal lands while the run holds tokens (at its
+    // second create): cleanup then has deletes to wait for. The second signal is sent once the
+    // run has said it is cleaning up, so it lands during cleanup whatever the machine's speed.
     await withReference({ conflictWindowMs: 3000 }, async (server) => {
-      const out = await tempDir();
-      const result = await runCli(['run', ...targetArgs(server.url), '--out', out], { onSpawn: signalAfterCases('SIGINT', 1, true) });
-      expect(result.code).toBe(130);
-      expect(result.stderr).toMatch(/again, exiting without cleanup/);
-      expect((await readdir(out)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      let child: ChildProcess | undefined;
+      const proxy = await proxyThatWatchesCreates(server.url, 2, async () => {
+        child!.kill('SIGINT');
+      });
+      try {
+        const out = await tempDir();
+        const result = await runCli(['run', ...targetArgs(proxy.url), '--out', out], {
+          onSpawn: (c) => {
+            child = c;
+            let said = '';
+            let sent = false;
+            c.stderr!.on('data', (d: Buffer) => {
+              said += d.toString();
+              if (!sent && /SIGINT: stopping/.test(said)) {
+                sent = true;
+                c.kill('SIGINT');
+              }
+            });
+          },
+        });
+        expect(result.code).toBe(130);
+        expect(result.stderr).toMatch(/again, exiting without cleanup/);
+        expect((await readdir(out)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      } finally {
+        proxy.close();
+      }
     });
   });
 });
