@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/exit-codes.js';
 import { faults } from '../src/reference/faults.js';
-import { referenceDefaults, resolveReferenceOptions, type ReferenceOptions } from '../src/reference/options.js';
+import { resolveReferenceOptions, type ReferenceOptions } from '../src/reference/options.js';
 import { startReferenceServer, type ReferenceServer } from '../src/reference/server.js';
 import { alice, bob, holdRequest, raw } from './helpers/reference.js';
 
@@ -139,7 +139,7 @@ describe('pat-conformance serve', () => {
     const help = s.stdout().replace(/\s+/g, ' ');
     for (const option of ['--port', '--host', '--rate', '--burst', '--page-size', '--max-tokens', '--conflict-window',
       '--wrong-owner-status', '--delete-body', '--errortype-style', '--id-style', '--duplicate-names', '--last-page-token',
-      '--retry-after', '--max-in-flight', '--seed', '--users', '--fault', '--quiet']) {
+      '--retry-after', '--max-in-flight', '--seed', '--users', '--fault', '--quiet', '--replay']) {
       expect(help).toContain(option);
     }
     expect(help).toContain('per-identity');
@@ -212,10 +212,39 @@ describe('option validation (in-process, the same code the CLI runs)', () => {
   });
 
   it('never echoes a --users value in its reason', () => {
-    expect(() => resolveReferenceOptions({ users: ['secret token'] })).toThrow(/^(?!.*secret)/);
+    let caught: unknown;
+    try {
+      resolveReferenceOptions({ users: ['secret token'] });
+    } catch (error) {
+      caught = error;
+    }
+    // The reason itself, so that an unrelated error cannot pass for it; and not the value.
+    expect(caught).toBeInstanceOf(UsageError);
+    expect((caught as Error).message).toBe('--users entries must be non-empty bearer tokens without whitespace');
+    expect((caught as Error).message).not.toContain('secret');
   });
 
-  it('fills in the defaults', () => {
-    expect(resolveReferenceOptions({ port: undefined })).toMatchObject({ ...referenceDefaults, faults: [] });
+  it('fills in the documented defaults (serve --help, README)', () => {
+    // Written out, not read from referenceDefaults: a changed default must change this test too.
+    expect(resolveReferenceOptions({ port: undefined })).toMatchObject({
+      host: '127.0.0.1',
+      port: 0,
+      rate: 100,
+      burst: 100,
+      retryAfter: 'seconds',
+      maxInFlight: 16,
+      pageSize: 10,
+      maxTokens: 1000,
+      conflictWindowMs: 0,
+      wrongOwnerStatus: 403,
+      deleteBody: 'empty',
+      errortypeStyle: 'plain',
+      idStyle: 'uuid',
+      duplicateNames: 'allow',
+      lastPageToken: 'absent',
+      seed: undefined,
+      users: undefined,
+      faults: [],
+    });
   });
 });
