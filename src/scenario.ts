@@ -40,6 +40,11 @@ export interface ScenarioContext {
    * Authorization is redacted like the owner's (`<identity-1>` plus the suffix).
    */
   impostor(suffix: string, label: string): Actor;
+  /**
+   * A caller that sends the owner's bearer under another scheme: `raw` (`Basic <bearer>`) or as
+   * a Basic `user name` (base64 of `<bearer>:`). Redacted like the owner's Authorization.
+   */
+  ownerCredentialAs(scheme: string, form: 'raw' | 'user name'): Actor;
   check: CaseChecks;
   random: Random;
   settings: ScenarioSettings;

@@ -21,6 +21,9 @@ export default defineScenario({
     { name: 'no Authorization header', level: 'must', rule: 'a delete without Authorization answers 401 or 403', source, caller: 'none' as Caller, allowed: [401, 403] },
     { name: 'empty bearer', level: 'must', rule: 'a delete with an empty bearer answers 401 or 403', source, caller: 'empty' as Caller, allowed: [401, 403] },
     { name: 'Basic scheme', level: 'must', rule: 'a delete with Basic credentials answers 401 or 403', source, caller: 'basic' as Caller, allowed: [401, 403] },
+    // The owner's own bearer under another scheme: a target that ignores the scheme (or reads
+    // a Basic user name as the identity) would take it for the owner.
+    { name: 'the owner\'s bearer under the Basic scheme', level: 'must', rule: 'a delete with the owner\'s bearer sent as Basic credentials (raw, and as a Basic user name) answers 401 or 403', source, caller: 'owner-as-basic' as Caller, allowed: [401, 403] },
     // A target that treats every bearer as a user answers as for a wrong owner (403 or 404).
     // The bearer is the owner's with characters appended: a prefix or fuzzy match of
     // credentials would take it for the owner's, and nothing else would.
@@ -31,24 +34,27 @@ export default defineScenario({
   ],
   async run(context, testCase) {
     const canaries = await plantCanaries(context);
-    const stranger = strangerFor(context, testCase.caller);
-    const answer = 'list' in testCase ? await stranger.sendOnce(listRequest(10, undefined)) : await stranger.deleteToken(canaries[0]!.token.id);
-    context.check.status(answer, testCase.allowed, { rule: testCase.rule, source });
+    for (const stranger of strangersFor(context, testCase.caller)) {
+      const answer = 'list' in testCase ? await stranger.sendOnce(listRequest(10, undefined)) : await stranger.deleteToken(canaries[0]!.token.id);
+      context.check.status(answer, testCase.allowed, { rule: testCase.rule, source });
+    }
     await expectCanariesSurvive(context, canaries, rules.unchanged);
   },
 });
 
-type Caller = 'none' | 'empty' | 'basic' | 'impostor';
+type Caller = 'none' | 'empty' | 'basic' | 'impostor' | 'owner-as-basic';
 
-function strangerFor(context: ScenarioContext, caller: Caller): Actor {
+function strangersFor(context: ScenarioContext, caller: Caller): Actor[] {
   switch (caller) {
     case 'none':
-      return context.stranger(undefined, 'no Authorization header');
+      return [context.stranger(undefined, 'no Authorization header')];
     case 'empty':
-      return context.stranger('Bearer ', 'empty bearer');
+      return [context.stranger('Bearer ', 'empty bearer')];
     case 'basic':
-      return context.stranger('Basic cGF0LWNvbmZvcm1hbmNlOnByb2Jl', 'Basic scheme');
+      return [context.stranger('Basic cGF0LWNvbmZvcm1hbmNlOnByb2Jl', 'Basic scheme')];
     case 'impostor':
-      return context.impostor(`-${context.random.string(8)}`, 'unknown bearer');
+      return [context.impostor(`-${context.random.string(8)}`, 'unknown bearer')];
+    case 'owner-as-basic':
+      return [context.ownerCredentialAs('Basic', 'raw'), context.ownerCredentialAs('Basic', 'user name')];
   }
 }

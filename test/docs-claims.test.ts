@@ -543,7 +543,7 @@ describe('docs/report-format.md: evidence and redaction', () => {
       const evidence = report.cases.flatMap((c) => c.checks.flatMap((k) => (k.evidence ? [k.evidence] : [])));
       // The unknown-bearer probe is the owner's bearer with characters appended: <identity-1>-xxxxxxxx.
       const credentials = new Set(evidence.map((e) => e.request.headers.authorization?.replace(/^(Bearer <identity-1>)-[a-z0-9]+$/, '$1-…')).filter((a) => a !== undefined));
-      expect(credentials).toEqual(new Set(['Bearer <identity-1>', 'Bearer <identity-2>', 'Bearer <identity-1>-…', 'Bearer <redacted>', 'Basic <redacted>']));
+      expect(credentials).toEqual(new Set(['Bearer <identity-1>', 'Bearer <identity-2>', 'Bearer <identity-1>-…', 'Bearer <redacted>', 'Basic <redacted>', 'Basic <identity-1>']));
       const secretMembers = evidence.flatMap((e) => [...(e.response?.body ?? '').matchAll(/"secret"\s*:\s*"[^"]*"/g)].map((m) => m[0]));
       expect(secretMembers.length).toBeGreaterThan(0);
       expect(new Set(secretMembers)).toEqual(new Set(['"secret":"<redacted:secret>"']));

@@ -84,6 +84,7 @@ const catches: Record<FaultName, Catch> = {
   'id-ignore-punctuation': { scenario: 'exact-match', section: '6.1', cases: ['the ID without its punctuation'] },
   'id-nfkc': { scenario: 'exact-match', section: '6.1', cases: ['a Unicode compatibility form of the ID'] },
   'list-ignores-max-results': { scenario: 'throttle-burst', section: '2.2', cases: ['burst of lists and deletes'] },
+  'scheme-ignored': { scenario: 'unauthenticated', section: '5.7', cases: ["the owner's bearer under the Basic scheme"] },
   // No case can see a token nobody was told the ID of: the final cleanup finds it by its name.
   'throttled-create-takes-effect': { scenario: 'valid-delete', cases: [], leftovers: /no create of it was answered 201/, server: { rate: 5, burst: 3 } },
   // contract §5.2 to §5.7: a fault for each case no fault above fails. <id>%25 is past the

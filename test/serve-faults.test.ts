@@ -684,6 +684,16 @@ const cases: Record<FaultName, () => Promise<void>> = {
     expect(await listAll(normal)).toEqual([]);
   },
 
+  async 'scheme-ignored'() {
+    const { faulty, normal } = await withFault('scheme-ignored');
+    for (const server of [faulty, normal]) {
+      const id = await createToken(server, alice);
+      const res = await raw(server, 'DELETE', `/v1/accessTokens/${id}`, { bearer: null, headers: { authorization: `Basic ${alice}` } });
+      expect(res.status).toBe(server === faulty ? 200 : 401);
+      expect(await listAll(server, alice)).toEqual(server === faulty ? [] : [id]);
+    }
+  },
+
   async 'list-ignores-max-results'() {
     const { faulty, normal } = await withFault('list-ignores-max-results');
     for (const server of [faulty, normal]) {

@@ -21,7 +21,9 @@ function check(header: string | undefined, state: ReferenceState): AuthResult {
     return { ok: false, message: 'Missing Authorization header: send Authorization: Bearer <token>' };
   }
   // The scheme is case-insensitive (RFC 9110); anything but Bearer is not ours.
-  const match = /^\s*bearer(?:[ \t]+(.*))?$/i.exec(header);
+  // scheme-ignored: what a handler does that takes whatever follows the first space as the token.
+  const scheme = state.fault('scheme-ignored') ? /^\s*\S+(?:[ \t]+(.*))?$/ : /^\s*bearer(?:[ \t]+(.*))?$/i;
+  const match = scheme.exec(header);
   if (!match) return { ok: false, message: 'Unsupported authorization scheme: use Bearer' };
   let token = (match[1] ?? '').trim();
   if (token === '') return { ok: false, message: 'The bearer token is empty' };

@@ -100,6 +100,7 @@ export const faults = [
   { name: 'id-nfkc', description: 'IDs are compared after Unicode NFKC normalisation (a fullwidth letter finds the plain one)' },
   { name: 'throttled-create-takes-effect', description: 'a create answered 429 still creates its token (nobody is told its ID)' },
   { name: 'list-ignores-max-results', description: 'ListAccessTokens ignores maxResults and answers pages of up to 10' },
+  { name: 'scheme-ignored', description: 'any scheme is read as Bearer (Basic <token> authenticates as the token\'s user)' },
 ] as const;
 
 export type FaultName = (typeof faults)[number]['name'];

@@ -51,6 +51,11 @@ export async function runCase(scenario: Scenario, testCase: CaseDefinition, env:
     other: env.otherAuthorization ? actor('other', env.otherAuthorization) : undefined,
     stranger: (authorization: string | undefined, label: string) => actor(label, authorization),
     impostor: (suffix: string, label: string) => actor(label, `${env.ownerAuthorization}${suffix}`),
+    ownerCredentialAs: (scheme: string, form: 'raw' | 'user name') => {
+      const bearer = env.ownerAuthorization.replace(/^Bearer /, '');
+      const credential = form === 'raw' ? bearer : Buffer.from(`${bearer}:`).toString('base64');
+      return actor(`the owner's bearer as ${scheme} (${form})`, `${scheme} ${credential}`);
+    },
     check: checks,
     random: env.actorEnv.random,
     settings: env.settings,
