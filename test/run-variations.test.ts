@@ -48,7 +48,11 @@ describe('a full run against each legitimate variation passes', { timeout: 180_0
       const out = await tempDir();
       const result = await runCli(['run', ...targetArgs(server.url), '--quiet', '--out', out, ...extra]);
       const report = await readReport(out);
-      const notPassed = report.cases.filter((c) => c.status !== 'passed' && c.status !== 'skipped');
+      // A burst that met no 429 on a loaded machine is a should-level warning (contract §5.9),
+      // not a verdict on the variation.
+      const onlyNoThrottle = (c: (typeof report.cases)[number]) =>
+        c.status === 'warned' && c.checks.filter((k) => !k.passed).every((k) => k.rule === 'the burst is throttled at least once (--expect-throttle)');
+      const notPassed = report.cases.filter((c) => c.status !== 'passed' && c.status !== 'skipped' && !onlyNoThrottle(c));
       expect(notPassed.map((c) => `${c.scenario} > ${c.case}: ${c.status} ${c.reason ?? c.checks.filter((k) => !k.passed).map((k) => k.message).join('; ')}`)).toEqual([]);
       expect(result.code).toBe(0);
       expect(report.verdict).toBe('conformant');

@@ -12,7 +12,7 @@ export interface SeenAnswer {
 }
 
 export async function passThroughProxy(targetUrl: string, onAnswer: (answer: SeenAnswer) => Promise<void> | void): Promise<{ url: string; close: () => void }> {
-  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+  const forward = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const upstream = await request(`${targetUrl}${req.url}`, {
@@ -26,7 +26,9 @@ export async function passThroughProxy(targetUrl: string, onAnswer: (answer: See
     for (const h of ['transfer-encoding', 'connection', 'keep-alive']) delete headers[h];
     res.writeHead(upstream.statusCode, headers as Record<string, string>);
     res.end(body);
-  });
+  };
+  // A client that went away (a killed run) or a target that closed is the end of that request.
+  const server = createServer((req, res) => void forward(req, res).catch(() => res.destroy()));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
