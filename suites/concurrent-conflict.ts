@@ -3,6 +3,7 @@
 import { defineScenario, InconclusiveCase, type ScenarioContext } from '../src/scenario.js';
 import { cite } from '../src/contract/sections.js';
 import type { CreatedToken } from '../src/fixtures/actor.js';
+import { openConnections } from '../src/fixtures/connections.js';
 import * as ops from '../src/api/operations.js';
 import type { Exchange } from '../src/client/exchange.js';
 import type { Rule } from '../src/checks/case-checks.js';
@@ -26,16 +27,6 @@ const rules = {
 
 /** Races whose racers were nearly all throttled prove nothing and are run again, this often. */
 const maxRaceAttempts = 3;
-
-/**
- * Open every connection of the pool before the race, so the deletes leave together. The
- * warm-up requests carry no credentials: they must not spend the owner's throttling budget,
- * which the race itself needs.
- */
-async function openConnections(context: ScenarioContext, pool: Pool, count: number): Promise<void> {
-  const anonymous = context.stranger(undefined, 'connection warm-up');
-  await Promise.all(Array.from({ length: count }, () => anonymous.sendOnce(ops.listRequest(1, undefined), pool)));
-}
 
 /** After a race lost to throttling, wait as the target asked before racing again. */
 function waitAfterThrottledRace(context: ScenarioContext, answers: Exchange[]): Promise<void> {

@@ -9,6 +9,7 @@ import { runBurst } from '../src/client/burst.js';
 import type { Exchange } from '../src/client/exchange.js';
 import type { CreatedToken } from '../src/fixtures/actor.js';
 import { StepError } from '../src/fixtures/step-error.js';
+import { openConnections } from '../src/fixtures/connections.js';
 import { differences, takeListing } from '../src/fixtures/unchanged.js';
 
 const source = cite('5.9');
@@ -30,7 +31,8 @@ export default defineScenario({
   cases: [
     { name: 'burst of lists and deletes', level: 'must', rule: 'every answer normal or 429 ThrottlingException; no 5xx; throttled deletes do nothing; recovery', source },
   ],
-  async run({ owner, check, http, settings }, _testCase) {
+  async run(context, _testCase) {
+    const { owner, check, http, settings } = context;
     // Deletes are spread through the burst: the early ones usually get through (a 200 must
     // have removed its token, §6.5), the late ones meet a target out of budget (a 429 must have
     // had no effect). Lists make up the rest.
@@ -43,6 +45,8 @@ export default defineScenario({
     const pool = http.createPool(settings.burstConcurrency);
     let answers: Exchange[];
     try {
+      // The first wave leaves together, deletes among it: the target is under load at once.
+      await openConnections(context, pool, Math.min(settings.burst, settings.burstConcurrency));
       answers = await runBurst(settings.burst, settings.burstConcurrency, (i) => {
         const token = deleteAt.get(i);
         return owner.sendOnce(token ? ops.deleteRequest(token.id) : ops.listRequest(1, undefined), pool);
