@@ -1,8 +1,8 @@
 // What a scenario is: a family of data-driven cases, each stating its level and the rule it
-// checks and the section of docs/contract.md it comes from, and one function that runs a case against the fixtures it is handed.
+// checks and the section of docs/contract.md it comes from, and one function that runs a case against the actors and checks it is handed.
 // Scenarios never print, never read options and reach the network only through their actors.
 import type { CaseChecks } from './checks/case-checks.js';
-import type { Actor } from './fixtures/actor.js';
+import type { Actor } from './engine/actor.js';
 import type { HttpClient } from './client/http-client.js';
 import type { Random } from './random.js';
 import type { Level } from './verdict.js';

@@ -1,16 +1,21 @@
 // docs/contract.md §5.8: identical deletes released together; different deletes at once; and
 // §6.7: creates released together with deletes of other tokens are not lost.
-import { defineScenario, InconclusiveCase, type ScenarioContext } from '../src/scenario.js';
-import { cite } from '../src/contract/sections.js';
-import type { CreatedToken } from '../src/fixtures/actor.js';
-import { openConnections } from '../src/fixtures/connections.js';
-import * as ops from '../src/api/operations.js';
-import type { Exchange } from '../src/client/exchange.js';
-import type { Rule } from '../src/checks/case-checks.js';
-import { describe } from '../src/checks/case-checks.js';
-import { readResponse, retryAfterMs } from '../src/checks/response-reading.js';
-import { sleep } from '../src/fixtures/throttle-wait.js';
-import type { Pool } from 'undici';
+import {
+  cite,
+  defineScenario,
+  describe,
+  InconclusiveCase,
+  openConnections,
+  ops,
+  readResponse,
+  retryAfterMs,
+  sleep,
+  type ConnectionPool,
+  type CreatedToken,
+  type Exchange,
+  type Rule,
+  type ScenarioContext,
+} from '../src/scenario-api.js';
 
 const source = cite('5.8');
 
@@ -59,7 +64,7 @@ export default defineScenario({
   },
 });
 
-async function raceOneToken(context: ScenarioContext, pool: Pool, width: number): Promise<void> {
+async function raceOneToken(context: ScenarioContext, pool: ConnectionPool, width: number): Promise<void> {
   const { owner, check } = context;
   for (let attempt = 1; attempt <= maxRaceAttempts; attempt++) {
     const token = await owner.createToken();
@@ -94,7 +99,7 @@ async function raceOneToken(context: ScenarioContext, pool: Pool, width: number)
   }
 }
 
-async function raceDifferentTokens(context: ScenarioContext, pool: Pool, width: number): Promise<void> {
+async function raceDifferentTokens(context: ScenarioContext, pool: ConnectionPool, width: number): Promise<void> {
   const { owner, check } = context;
   const tokens = [];
   for (let i = 0; i < width; i++) tokens.push(await owner.createToken());
@@ -116,7 +121,7 @@ async function raceDifferentTokens(context: ScenarioContext, pool: Pool, width: 
   check.record(rules.allGone, remaining.length === 0, remaining.length === 0 ? `all ${width} tokens gone` : `${remaining.length} tokens still listed`, lastPage);
 }
 
-async function raceCreatesWithDeletes(context: ScenarioContext, pool: Pool, width: number): Promise<void> {
+async function raceCreatesWithDeletes(context: ScenarioContext, pool: ConnectionPool, width: number): Promise<void> {
   const { owner, check } = context;
   // Half the racers delete, half create; at least one of each.
   const deletes = Math.max(1, Math.floor(width / 2));

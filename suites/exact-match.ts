@@ -2,12 +2,17 @@
 // code point. A delete by the owner naming a string that is not its token's ID (but that a
 // normalising, fuzzy or twice-decoding lookup would take for it) deletes nothing and answers a
 // well-formed 4xx. Probes are built from the owner's own token and adapted to its ID.
-import { defineScenario, SkipCase } from '../src/scenario.js';
-import type { Rule } from '../src/checks/case-checks.js';
-import { collectionPath, encodeLabel } from '../src/api/operations.js';
-import { cite } from '../src/contract/sections.js';
-import { namesLiveToken } from '../src/fixtures/probe-guard.js';
-import { expectUnchanged, takeListing } from '../src/fixtures/unchanged.js';
+import {
+  cite,
+  collectionPath,
+  defineScenario,
+  encodeLabel,
+  expectUnchanged,
+  namesLiveToken,
+  SkipCase,
+  takeListing,
+  type Rule,
+} from '../src/scenario-api.js';
 
 const source = cite('6.1');
 

@@ -1,11 +1,16 @@
 // docs/contract.md §5.6: IDs that could reach another resource. Each is sent by the owner of an
 // existing token, percent-encoded as an HTTP label must be; none may touch that token (§6.2).
-import { defineScenario, SkipCase } from '../src/scenario.js';
-import type { Rule } from '../src/checks/case-checks.js';
-import { collectionPath, encodeLabel } from '../src/api/operations.js';
-import { cite } from '../src/contract/sections.js';
-import { namesLiveToken } from '../src/fixtures/probe-guard.js';
-import { expectUnchanged, takeListing } from '../src/fixtures/unchanged.js';
+import {
+  cite,
+  collectionPath,
+  defineScenario,
+  encodeLabel,
+  expectUnchanged,
+  namesLiveToken,
+  SkipCase,
+  takeListing,
+  type Rule,
+} from '../src/scenario-api.js';
 
 const source = cite('5.6');
 

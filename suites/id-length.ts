@@ -1,10 +1,15 @@
 // docs/contract.md §5.4: IDs longer than 36 characters are rejected and delete nothing.
-import { defineScenario, SkipCase } from '../src/scenario.js';
-import type { CreatedToken } from '../src/fixtures/actor.js';
-import type { ModeledErrorName } from '../src/checks/error-name.js';
-import { describe, type Rule } from '../src/checks/case-checks.js';
-import { cite } from '../src/contract/sections.js';
-import { expectUnchanged, takeListing } from '../src/fixtures/unchanged.js';
+import {
+  cite,
+  defineScenario,
+  describe,
+  expectUnchanged,
+  SkipCase,
+  takeListing,
+  type CreatedToken,
+  type ModeledErrorName,
+  type Rule,
+} from '../src/scenario-api.js';
 
 // Probes of 37 or more code points cannot name a live token (IDs are 1 to 36, contract §2.5);
 // the 36-code-point ones are made of emoji or accented letters no implementation hands out and

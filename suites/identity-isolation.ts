@@ -2,11 +2,15 @@
 // even one with the same ID. An implementation may scope IDs per identity (§2.5), so tokens of
 // both identities are created early in the run and interleaved: there, IDs are then shared, and
 // a delete that is not scoped to its caller shows. The family runs first for that reason.
-import { defineScenario } from '../src/scenario.js';
-import type { Rule } from '../src/checks/case-checks.js';
-import { cite } from '../src/contract/sections.js';
-import type { Actor, CreatedToken } from '../src/fixtures/actor.js';
-import { expectUnchanged, takeListing } from '../src/fixtures/unchanged.js';
+import {
+  cite,
+  defineScenario,
+  expectUnchanged,
+  takeListing,
+  type Actor,
+  type CreatedToken,
+  type Rule,
+} from '../src/scenario-api.js';
 
 const source = cite('6.3');
 

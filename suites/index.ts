@@ -2,7 +2,7 @@
 // tokens are created early, when on a target with per-identity IDs both identities' counters
 // are still close, so that IDs are shared (contract §6.3). The burst goes last: it spends the
 // target's throttling budget, which would slow every scenario after it.
-import type { Scenario, CaseDefinition } from '../src/scenario.js';
+import type { CaseDefinition, Scenario } from '../src/scenario-api.js';
 import identityIsolation from './identity-isolation.js';
 import validDelete from './valid-delete.js';
 import wrongOwner from './wrong-owner.js';

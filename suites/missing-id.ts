@@ -1,10 +1,14 @@
 // docs/contract.md §5.3: deletes with no ID, or an ID an implementation could trim to nothing.
-import { defineScenario, SkipCase } from '../src/scenario.js';
-import { collectionPath } from '../src/api/operations.js';
-import { cite } from '../src/contract/sections.js';
-import { expectCanariesSurvive, plantCanaries } from '../src/fixtures/canaries.js';
-import { namesLiveToken } from '../src/fixtures/probe-guard.js';
-import type { Rule } from '../src/checks/case-checks.js';
+import {
+  cite,
+  collectionPath,
+  defineScenario,
+  expectCanariesSurvive,
+  namesLiveToken,
+  plantCanaries,
+  SkipCase,
+  type Rule,
+} from '../src/scenario-api.js';
 
 const source = cite('5.3');
 

@@ -1,16 +1,19 @@
 // docs/contract.md §5.9: a burst of requests. Throttling is allowed; anything else is not. And
 // §6.5: a delete answered 200 under load has removed its token.
-import { defineScenario } from '../src/scenario.js';
-import { cite } from '../src/contract/sections.js';
-import * as ops from '../src/api/operations.js';
-import type { Rule } from '../src/checks/case-checks.js';
-import { describe } from '../src/checks/case-checks.js';
-import { runBurst } from '../src/client/burst.js';
-import type { Exchange } from '../src/client/exchange.js';
-import type { CreatedToken } from '../src/fixtures/actor.js';
-import { StepError } from '../src/fixtures/step-error.js';
-import { openConnections } from '../src/fixtures/connections.js';
-import { differences, takeListing } from '../src/fixtures/unchanged.js';
+import {
+  cite,
+  defineScenario,
+  describe,
+  differences,
+  openConnections,
+  ops,
+  runBurst,
+  StepError,
+  takeListing,
+  type CreatedToken,
+  type Exchange,
+  type Rule,
+} from '../src/scenario-api.js';
 
 const source = cite('5.9');
 

@@ -1,11 +1,15 @@
 // docs/contract.md §5.7: deletes without valid credentials, and a bearer the target does not
 // know. Identity comes only from the bearer token (contract §1, §3.4).
-import { defineScenario, type ScenarioContext } from '../src/scenario.js';
-import { listRequest } from '../src/api/operations.js';
-import type { Actor } from '../src/fixtures/actor.js';
-import { cite } from '../src/contract/sections.js';
-import { expectCanariesSurvive, plantCanaries } from '../src/fixtures/canaries.js';
-import type { Rule } from '../src/checks/case-checks.js';
+import {
+  cite,
+  defineScenario,
+  expectCanariesSurvive,
+  listRequest,
+  plantCanaries,
+  type Actor,
+  type Rule,
+  type ScenarioContext,
+} from '../src/scenario-api.js';
 
 const source = cite('5.7', '3.4');
 

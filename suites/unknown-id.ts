@@ -1,11 +1,15 @@
 // docs/contract.md §5.5: an unknown but well-formed ID answers 404, and deletes nothing.
-import { defineScenario, InconclusiveCase } from '../src/scenario.js';
-import type { Rule } from '../src/checks/case-checks.js';
-import { cite } from '../src/contract/sections.js';
-import type { CreatedToken } from '../src/fixtures/actor.js';
-import { expectUnchanged, takeListing } from '../src/fixtures/unchanged.js';
-import { readResponse } from '../src/checks/response-reading.js';
-import type { Random } from '../src/random.js';
+import {
+  cite,
+  defineScenario,
+  expectUnchanged,
+  InconclusiveCase,
+  readResponse,
+  takeListing,
+  type CreatedToken,
+  type Random,
+  type Rule,
+} from '../src/scenario-api.js';
 
 const source = cite('5.5');
 

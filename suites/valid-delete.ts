@@ -1,10 +1,15 @@
 // docs/contract.md §5.1: the owner deletes a token it created; also §6.4 (names are not keys)
 // and §6.6 (IDs are not reused), which are about what a valid delete leaves behind.
-import { defineScenario, SkipCase, type ScenarioContext } from '../src/scenario.js';
-import type { Rule } from '../src/checks/case-checks.js';
-import { cite } from '../src/contract/sections.js';
-import { idsNotReused } from '../src/fixtures/actor.js';
-import { expectUnchanged, takeListing } from '../src/fixtures/unchanged.js';
+import {
+  cite,
+  defineScenario,
+  expectUnchanged,
+  idsNotReused,
+  SkipCase,
+  takeListing,
+  type Rule,
+  type ScenarioContext,
+} from '../src/scenario-api.js';
 
 const source = cite('5.1');
 

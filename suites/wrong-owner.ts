@@ -1,10 +1,16 @@
 // docs/contract.md §5.2: a second identity deletes the first identity's token; §6.2: the
 // refused delete changes nothing; §9: never a delete for an ID the deleting identity holds.
-import { defineScenario, InconclusiveCase, type ScenarioContext } from '../src/scenario.js';
-import type { Rule } from '../src/checks/case-checks.js';
-import { cite } from '../src/contract/sections.js';
-import type { Actor, CreatedToken } from '../src/fixtures/actor.js';
-import { expectUnchanged, takeListing } from '../src/fixtures/unchanged.js';
+import {
+  cite,
+  defineScenario,
+  expectUnchanged,
+  InconclusiveCase,
+  takeListing,
+  type Actor,
+  type CreatedToken,
+  type Rule,
+  type ScenarioContext,
+} from '../src/scenario-api.js';
 
 const source = cite('5.2');
 

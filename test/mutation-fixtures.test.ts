@@ -1,4 +1,4 @@
-// "Refused deletes change nothing" (src/fixtures/unchanged.ts) as a case records it, and where the
+// "Refused deletes change nothing" (src/engine/unchanged.ts) as a case records it, and where the
 // contract document is found (src/contract): in-process, with an actor made by hand. Found
 // missing by mutation testing (npm run mutation).
 import { describe, expect, it } from 'vitest';
@@ -6,8 +6,8 @@ import { CaseChecks } from '../src/checks/case-checks.js';
 import type { Exchange } from '../src/client/exchange.js';
 import { contractPath, readContract } from '../src/contract/document.js';
 import { cite, contractDocument } from '../src/contract/sections.js';
-import type { Actor, TokenSummary } from '../src/fixtures/actor.js';
-import { differences, expectUnchanged, takeListing, type Listing } from '../src/fixtures/unchanged.js';
+import type { Actor, TokenSummary } from '../src/engine/actor.js';
+import { differences, expectUnchanged, takeListing, type Listing } from '../src/engine/unchanged.js';
 import { SecretRedactor } from '../src/redact.js';
 
 const lastPage: Exchange = {

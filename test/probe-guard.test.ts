@@ -2,9 +2,9 @@
 // live token once decoded is recognised as such (contract §9), and a listing comparison notices
 // every way a token can change (contract §6.2).
 import { describe, expect, it } from 'vitest';
-import { decodedLabel, namesLiveToken } from '../src/fixtures/probe-guard.js';
-import { differences, type Listing } from '../src/fixtures/unchanged.js';
-import type { Actor, TokenSummary } from '../src/fixtures/actor.js';
+import { decodedLabel, namesLiveToken } from '../src/engine/probe-guard.js';
+import { differences, type Listing } from '../src/engine/unchanged.js';
+import type { Actor, TokenSummary } from '../src/engine/actor.js';
 
 const listing = (...tokens: TokenSummary[]): Listing => ({ actor: {} as Actor, byId: new Map(tokens.map((t) => [t.id, t])), lastPage: {} as Listing['lastPage'] });
 

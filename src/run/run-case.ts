@@ -3,8 +3,8 @@
 import { CaseChecks } from '../checks/case-checks.js';
 import type { Exchange } from '../client/exchange.js';
 import type { HttpClient } from '../client/http-client.js';
-import { Actor, type ActorEnvironment } from '../fixtures/actor.js';
-import { InterruptedError, StepError } from '../fixtures/step-error.js';
+import { Actor, type ActorEnvironment } from '../engine/actor.js';
+import { InterruptedError, StepError } from '../engine/step-error.js';
 import { InconclusiveCase, SkipCase, type CaseDefinition, type Scenario, type ScenarioSettings } from '../scenario.js';
 import type { CaseResult, CaseStatus, CheckResult } from '../verdict.js';
 

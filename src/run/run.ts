@@ -2,9 +2,9 @@
 // reports. Data flows one way: config -> client -> scenarios -> verdicts -> reporters.
 import { ExitCode } from '../exit-codes.js';
 import { HttpClient, defaultHttpClientOptions } from '../client/http-client.js';
-import { Actor, type ActorEnvironment } from '../fixtures/actor.js';
-import { TokenLedger } from '../fixtures/token-ledger.js';
-import { defaultThrottlePolicy, freshThrottleMemory } from '../fixtures/throttle-wait.js';
+import { Actor, type ActorEnvironment } from '../engine/actor.js';
+import { TokenLedger } from '../engine/token-ledger.js';
+import { defaultThrottlePolicy, freshThrottleMemory } from '../engine/throttle-wait.js';
 import { createRandom } from '../random.js';
 import { SecretRedactor } from '../redact.js';
 import type { Reporter } from '../reporters/reporter.js';

@@ -1,0 +1,26 @@
+// The one module a scenario imports: how a scenario is defined, what it is handed (actors,
+// checks), the contract it cites, the requests it sends, and the helpers that probe and compare.
+// Scenarios never reach the network but through their actors, and never import undici or the
+// client's internals: what they need of those is said here.
+import type { HttpClient } from './client/http-client.js';
+
+export { defineScenario, InconclusiveCase, SkipCase, type CaseDefinition, type Scenario, type ScenarioContext } from './scenario.js';
+export { cite } from './contract/sections.js';
+export * as ops from './api/operations.js';
+export { collectionPath, encodeLabel, listRequest } from './api/operations.js';
+export { describe, type Rule } from './checks/case-checks.js';
+export { readResponse, retryAfterMs } from './checks/response-reading.js';
+export type { ModeledErrorName } from './checks/error-name.js';
+export type { Exchange } from './client/exchange.js';
+export { runBurst } from './client/burst.js';
+export { idsNotReused, type Actor, type CreatedToken } from './engine/actor.js';
+export { expectCanariesSurvive, plantCanaries } from './engine/canaries.js';
+export { openConnections } from './engine/connections.js';
+export { namesLiveToken } from './engine/probe-guard.js';
+export { StepError } from './engine/step-error.js';
+export { sleep } from './engine/throttle-wait.js';
+export { differences, expectUnchanged, takeListing } from './engine/unchanged.js';
+export type { Random } from './random.js';
+
+/** A pool of connections of the run's client, for races and bursts (opened with openConnections). */
+export type ConnectionPool = ReturnType<HttpClient['createPool']>;
