@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 
 function run(args: string[]): Promise<{ code: number | null; wallMs: number }> {
   const started = performance.now();

@@ -12,9 +12,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startReferenceServer } from '../reference/server.js';
+import { startReferenceServer } from '../src/reference/server.js';
 
-const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const root = resolve(dirname(cli), '..', '..');
 
 function runCli(args: string[]): Promise<number | null> {
