@@ -3,7 +3,7 @@
 // This module only maps flags onto ReferenceOptions and owns the process lifecycle (print the
 // URL, stop on SIGINT/SIGTERM). What the server does lives in src/reference/.
 import type { Argv, CommandModule } from 'yargs';
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode, UsageError } from '../exit-codes.js';
 import { faults, type FaultName } from '../reference/faults.js';
 import { referenceDefaults, resolveReferenceOptions, type ReferenceOptions } from '../reference/options.js';
 import { startReferenceServer } from '../reference/server.js';
@@ -153,7 +153,7 @@ export function toReferenceOptions(args: ServeArgs, log: ((line: string) => void
 }
 
 async function serve(args: ServeArgs): Promise<void> {
-  if (args.replay) return (await import('../record/replay-server.js')).serveRecording({ ...args, replay: args.replay });
+  if (args.replay) return serveReplay({ ...args, replay: args.replay });
   const log = args.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
   const server = await startReferenceServer(toReferenceOptions(args, log));
   const o = server.options;
@@ -168,6 +168,19 @@ async function serve(args: ServeArgs): Promise<void> {
 
   // Resolve only when a signal has closed the server: the process then has nothing left to do.
   await closed;
+}
+
+/** `serve --replay DIR`: answer from a recording until SIGINT/SIGTERM, then say what was served. */
+async function serveReplay(args: ServeArgs & { replay: string }): Promise<void> {
+  if (splitList(args.fault ?? []).length > 0) throw new UsageError('--fault does not apply to --replay: the recording already says what the answers are');
+  const { startReplayServer } = await import('../record/replay-server.js');
+  const log = args.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
+  const server = await startReplayServer({ recording: args.replay, host: args.host, port: args.port, log });
+  const closed = closeOnSignal(() => server.close());
+  process.stdout.write(`pat-conformance replay listening on ${server.url} (answers from ${args.replay}: ${server.counts().total} recorded exchanges)\n`);
+  await closed;
+  const { served, missed, total } = server.counts();
+  if (!args.quiet) process.stderr.write(`served ${served} of ${total} recorded answers; ${missed} requests were not in the recording\n`);
 }
 
 export const serveCommand: CommandModule<{}, ServeArgs> = {

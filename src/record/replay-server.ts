@@ -4,10 +4,9 @@
 // is logged; nothing is ever forwarded.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CannotRunError, ExitCode, UsageError } from '../exit-codes.js';
+import { CannotRunError } from '../exit-codes.js';
 import { RecordedAnswers, type Miss } from './recorded-answers.js';
 import { loadTraffic } from './recording-store.js';
-import { closeOnSignal } from '../io/until-signal.js';
 
 export interface ReplayServerOptions {
   /** A recording directory, a directory of HAR files, or a HAR file. */
@@ -87,16 +86,4 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 function loggable(path: string): string {
   const clean = path.replace(/[\x00-\x1f\x7f]/g, '?');
   return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
-}
-
-/** The `serve --replay DIR` process: listen, print the URL, stop on SIGINT/SIGTERM. */
-export async function serveRecording(args: { replay: string; host: string; port: number; quiet: boolean; fault?: readonly string[] }): Promise<never> {
-  if ((args.fault ?? []).some((f) => String(f).trim() !== '')) throw new UsageError('--fault does not apply to --replay: the recording already says what the answers are');
-  const log = args.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
-  const server = await startReplayServer({ recording: args.replay, host: args.host, port: args.port, log });
-  process.stdout.write(`pat-conformance replay listening on ${server.url} (answers from ${args.replay}: ${server.counts().total} recorded exchanges)\n`);
-  await closeOnSignal(() => server.close());
-  const { served, missed, total } = server.counts();
-  if (!args.quiet) process.stderr.write(`served ${served} of ${total} recorded answers; ${missed} requests were not in the recording\n`);
-  process.exit(ExitCode.Conformant);
 }
