@@ -4,7 +4,7 @@
 import type { Exchange } from '../client/exchange.js';
 import { operationOf } from '../api/operations.js';
 import { cite } from '../contract/sections.js';
-import type { SecretRedactor } from '../redact.js';
+import type { SecretRedactor } from '../secrets/registry.js';
 import type { CheckResult, Level, TimelineEntry } from '../verdict.js';
 import { toEvidence } from './evidence.js';
 import { readResponse, type ResponseReading } from './response-reading.js';

@@ -5,6 +5,7 @@ import { UsageError } from '../exit-codes.js';
 import { cliReporterContext, createReporters, finishReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
 import { runDefaults } from '../run/run-config.js';
 import { offlineReport } from './check.js';
+import { redactedValue } from '../secrets/placeholders.js';
 
 export interface ReplayArgs {
   recording: string;
@@ -95,7 +96,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         input: argv.recording,
         startedAt,
         strict: argv.strict,
-        options: { command: 'replay', recording: argv.recording, sent: result.sent, skipped429: result.skipped, timeoutMs: argv.timeout, throttleBudgetMs: argv['throttle-budget'], reporters: reporterList, outDir: argv.out, token: '<redacted>', ...(argv['other-token'] ? { otherToken: '<redacted>' } : {}) },
+        options: { command: 'replay', recording: argv.recording, sent: result.sent, skipped429: result.skipped, timeoutMs: argv.timeout, throttleBudgetMs: argv['throttle-budget'], reporters: reporterList, outDir: argv.out, token: redactedValue, ...(argv['other-token'] ? { otherToken: redactedValue } : {}) },
         cases: result.cases,
       }),
       leftovers: result.leftovers,

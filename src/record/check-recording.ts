@@ -14,7 +14,7 @@ import { CaseChecks } from '../checks/case-checks.js';
 import { cite } from '../contract/sections.js';
 import { errorStatus } from '../checks/error-name.js';
 import type { Exchange } from '../client/exchange.js';
-import { SecretRedactor } from '../redact.js';
+import { SecretRedactor } from '../secrets/registry.js';
 import { statusOf } from '../run/run-case.js';
 import type { CaseResult } from '../verdict.js';
 import { entryToExchange, loadTraffic, type LoadedTraffic, type TrafficSource } from './recording-store.js';

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
 import { CannotRunError } from '../exit-codes.js';
-import { SecretRedactor } from '../redact.js';
+import { SecretRedactor } from '../secrets/registry.js';
 import { createRecorder, type Recorder, type RecordingSummary } from './recorder.js';
 
 export interface ProxyOptions {

@@ -16,12 +16,13 @@ import * as FSPersisterModule from '@pollyjs/persister-fs';
 import type { Entry } from 'har-format';
 import type { Dispatcher } from 'undici';
 import { RecordingError } from './errors.js';
-import type { SecretRedactor } from '../redact.js';
+import type { SecretRedactor } from '../secrets/registry.js';
 import { toolName, toolVersion } from '../tool-info.js';
 import { metaFileName, recordingFormat, recordingFormatVersion, type RecordedTransportError, type RecordingMeta, type SegmentMeta } from './recording-format.js';
-import { TrafficRedactor, scanForSecrets } from './redaction.js';
+import { TrafficRedactor, scanForSecrets } from '../secrets/recording-redaction.js';
 import type { OpenedRecording } from './recording-store.js';
 import { UndiciAdapter, UndiciHub, type StoredTransportError, type WireRequest } from './undici-adapter.js';
+import { tokenSecretPlaceholder } from '../secrets/placeholders.js';
 
 // CommonJS with an `export default` declaration: see undici-adapter.ts.
 const FSPersister = FSPersisterModule.default as unknown as typeof FSPersisterModule.default.default;
@@ -346,7 +347,7 @@ function wirePathOf(pollyRequest: PollyRequest): string {
 
 function describeSecret(placeholder: string): string {
   if (placeholder.startsWith('<identity-')) return `the bearer token of ${placeholder}`;
-  if (placeholder === '<token-secret>') return 'a token secret';
+  if (placeholder === tokenSecretPlaceholder) return 'a token secret';
   return placeholder;
 }
 

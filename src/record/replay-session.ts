@@ -26,10 +26,11 @@ import { CannotRunError, UsageError } from '../exit-codes.js';
 import { StepError } from '../engine/step-error.js';
 import { defaultThrottlePolicy, sendWaitingOutThrottle } from '../engine/throttle-wait.js';
 import { createRandom } from '../random.js';
-import { SecretRedactor } from '../redact.js';
+import { SecretRedactor } from '../secrets/registry.js';
 import { statusOf } from '../run/run-case.js';
 import type { CaseResult } from '../verdict.js';
 import { entryToExchange, loadTraffic, type LoadedTraffic, type RecordedEntry } from './recording-store.js';
+import { identityPlaceholder, redactedValue } from '../secrets/placeholders.js';
 
 export interface ReplaySessionOptions {
   recording: string;
@@ -75,7 +76,7 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
     throw new UsageError(`the recording has requests of ${missing.join(', ')}; give ${missing.map((m) => flags[identities.indexOf(m)] ?? '--identity-token').join(' and ')}`);
   }
   const redactor = new SecretRedactor();
-  options.tokens.forEach((token, i) => redactor.add(token, `<identity-${i + 1}>`));
+  options.tokens.forEach((token, i) => redactor.add(token, identityPlaceholder(i + 1)));
   const random = createRandom(0x5eed);
   const strangerToken = `patc-unknown-${random.string(24)}`;
   const bearerFor = (pseudonym: string): string | undefined => {
@@ -84,11 +85,11 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
   };
   const authorization = (recorded: string): string => {
     const match = /^(\S+)\s+(.*)$/s.exec(recorded);
-    if (!match) return recorded === '<redacted>' ? strangerToken : recorded;
+    if (!match) return recorded === redactedValue ? strangerToken : recorded;
     const [, scheme, credentials] = match as unknown as [string, string, string];
     const token = bearerFor(credentials.trim());
     if (token) return `${scheme} ${token}`;
-    if (credentials.trim() === '<redacted>') return `${scheme} ${/^bearer$/i.test(scheme) ? strangerToken : 'cGF0Yzp1bmtub3du'}`;
+    if (credentials.trim() === redactedValue) return `${scheme} ${/^bearer$/i.test(scheme) ? strangerToken : 'cGF0Yzp1bmtub3du'}`;
     return recorded;
   };
 
@@ -258,7 +259,7 @@ function identityOf(request: HttpRequest): string {
 async function cleanUp(http: HttpClient, created: Map<string, string>, tokens: string[]): Promise<Array<{ id: string; identity: string; reason: string }>> {
   const leftovers: Array<{ id: string; identity: string; reason: string }> = [];
   for (const [id, authorization] of created) {
-    const identity = `<identity-${tokens.findIndex((t) => authorization === `Bearer ${t}`) + 1}>`;
+    const identity = identityPlaceholder(tokens.findIndex((t) => authorization === `Bearer ${t}`) + 1);
     if (!tokens.some((t) => authorization === `Bearer ${t}`)) continue;
     const request = deleteRequest(id);
     const answer = await sendWaitingOutThrottle(() => http.send({ ...request, headers: { ...request.headers, authorization } }), { ...defaultThrottlePolicy, budgetMs: 10_000 }, createRandom(1)).catch(() => undefined);
@@ -279,7 +280,7 @@ function inferIdentities(traffic: LoadedTraffic): string[] {
       }
     }
   }
-  return Array.from({ length: highest }, (_, i) => `<identity-${i + 1}>`);
+  return Array.from({ length: highest }, (_, i) => identityPlaceholder(i + 1));
 }
 
 function splitName(name: string): [string, string] {

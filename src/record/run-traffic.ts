@@ -8,13 +8,14 @@
 // while waiting out recorded 429s.
 import type { Dispatcher } from 'undici';
 import { UsageError } from '../exit-codes.js';
-import { SecretRedactor } from '../redact.js';
+import { SecretRedactor } from '../secrets/registry.js';
 import { resolveRunConfig, runDefaults, type RunConfig, type RunOptions } from '../run/run-config.js';
 import type { RunReport } from '../verdict.js';
 import type { RecordingDescription, Recorder } from './recorder.js';
 import { createRecorder } from './recorder.js';
 import type { RunRecordingInfo } from './recording-format.js';
 import { openRecording, type OpenedRecording } from './recording-store.js';
+import { identityPlaceholder } from '../secrets/placeholders.js';
 
 /** What executeRun sees of a recorder: the interceptor and the segment boundaries. */
 export interface RunTraffic {
@@ -27,8 +28,8 @@ export interface RunTraffic {
   replayOf?: string;
 }
 
-export const ownerPseudonym = '<identity-1>';
-export const otherPseudonym = '<identity-2>';
+export const ownerPseudonym = identityPlaceholder(1);
+export const otherPseudonym = identityPlaceholder(2);
 
 export interface ReplayRun {
   config: RunConfig;

@@ -4,6 +4,7 @@ import { UsageError } from '../exit-codes.js';
 import { freshSeed } from '../random.js';
 import { resolveReporterNames, type ReporterName } from '../reporters/index.js';
 import { scenarios } from '../../suites/index.js';
+import { redactedValue } from '../secrets/placeholders.js';
 
 export interface RunOptions {
   target?: string;
@@ -148,5 +149,5 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
 /** The configuration as reports show it: never a token. */
 export function publicOptions(config: RunConfig): Record<string, unknown> {
   const { token, otherToken, ...rest } = config;
-  return { ...rest, token: token ? '<redacted>' : undefined, otherToken: otherToken ? '<redacted>' : undefined };
+  return { ...rest, token: token ? redactedValue : undefined, otherToken: otherToken ? redactedValue : undefined };
 }

@@ -6,7 +6,7 @@ import { Actor, type ActorEnvironment } from '../engine/actor.js';
 import { TokenLedger } from '../engine/token-ledger.js';
 import { defaultThrottlePolicy, freshThrottleMemory } from '../engine/throttle-wait.js';
 import { createRandom } from '../random.js';
-import { SecretRedactor } from '../redact.js';
+import { SecretRedactor } from '../secrets/registry.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { scenarios } from '../../suites/index.js';
 import { toolName, toolVersion } from '../tool-info.js';
@@ -18,6 +18,7 @@ import { publicOptions, type RunConfig } from './run-config.js';
 import { runCase } from './run-case.js';
 import { summarize } from './summary.js';
 import type { RunTraffic } from '../record/run-traffic.js';
+import { identityPlaceholder } from '../secrets/placeholders.js';
 
 export interface RunHooks {
   reporters: Reporter[];
@@ -42,8 +43,8 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   const targetUrl = config.target ?? embedded!.server.url;
   const ownerToken = config.token ?? embedded!.ownerToken;
   const otherToken = config.otherToken ?? embedded?.otherToken;
-  redactor.add(ownerToken, '<identity-1>');
-  redactor.add(otherToken, '<identity-2>');
+  redactor.add(ownerToken, identityPlaceholder(1));
+  redactor.add(otherToken, identityPlaceholder(2));
 
   const random = createRandom(config.seed);
   const ledger = new TokenLedger();

@@ -4,10 +4,10 @@
 // more. Known secrets are also replaced in their JSON-escaped and percent-encoded spellings and
 // inside base64 bodies, and a last scan of every written byte (scanForSecrets) proves it.
 import type { Entry, Header } from 'har-format';
-import { redactSecretField, type SecretRedactor } from '../redact.js';
+import { identityPlaceholder, redactedValue, secretFieldPlaceholder, tokenSecretPlaceholder } from './placeholders.js';
+import { redactSecretField, spellings, type SecretRedactor } from './registry.js';
 
-export const tokenSecretPlaceholder = '<token-secret>';
-export const redactedValue = '<redacted>';
+export { redactedValue, tokenSecretPlaceholder };
 
 /** Headers whose value is never kept, whatever the options say (authorization is pseudonymized). */
 export const alwaysRedactedHeaders = ['proxy-authorization', 'cookie', 'set-cookie', 'x-amz-security-token'];
@@ -81,7 +81,7 @@ export class TrafficRedactor {
     const known = this.secrets.text(token);
     if (known !== token) return known;
     if (!this.options.pseudonymizeBearers) return redactedValue;
-    const pseudonym = `<identity-${this.pseudonyms.length + 1}>`;
+    const pseudonym = identityPlaceholder(this.pseudonyms.length + 1);
     this.pseudonyms.push(pseudonym);
     this.bearers.set(token, pseudonym);
     // Registered like the run's own bearers: replaced wherever it appears, and scanned for.
@@ -123,7 +123,7 @@ export class TrafficRedactor {
       if (out.includes(needle)) out = out.split(needle).join(placeholder);
     }
     // Any "secret" member is blanked even when its value was never learned; recordings say <token-secret>.
-    return redactSecretField(out).split('"<redacted:secret>"').join(`"${tokenSecretPlaceholder}"`);
+    return redactSecretField(out).split(`"${secretFieldPlaceholder}"`).join(`"${tokenSecretPlaceholder}"`);
   }
 
   private placeholderOf(secret: string): string {
@@ -247,11 +247,6 @@ function fixContentLength(headers: Header[], size: number): Header[] {
   return headers.map((h) => (h.name.toLowerCase() === 'content-length' ? { ...h, value: String(size) } : h));
 }
 
-/** The ways a secret can be written in text: raw, JSON-escaped, percent-encoded. */
-export function spellings(secret: string): string[] {
-  const out = new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]);
-  return [...out];
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

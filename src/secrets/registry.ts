@@ -1,6 +1,13 @@
-// The one place where secrets are removed from anything the tool shows or stores. Every
-// bearer token the run uses and every `secret` a CreateAccessToken returns is registered here
-// before the exchange that carries it is turned into evidence.
+// The registry of secrets: every bearer token the run uses and every `secret` a
+// CreateAccessToken returns is registered here, with the placeholder that stands for it, before
+// the exchange that carries it becomes evidence, a report or a recording
+// (recording-redaction.ts applies the same registry to HAR entries).
+import { redactedValue, secretFieldPlaceholder } from './placeholders.js';
+
+/** The ways a secret can be written in text: raw, JSON-escaped, percent-encoded. */
+export function spellings(secret: string): string[] {
+  return [...new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])];
+}
 
 export class SecretRedactor {
   private readonly secrets = new Map<string, string>();
@@ -15,8 +22,8 @@ export class SecretRedactor {
     if (secret.length < 4 || this.secrets.has(secret)) return;
     this.secrets.set(secret, placeholder);
     // A target may echo a secret inside a JSON string or a URL: those spellings go too.
-    for (const spelling of [JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) {
-      if (spelling !== secret && !this.secrets.has(spelling)) this.secrets.set(spelling, placeholder);
+    for (const spelling of spellings(secret)) {
+      if (!this.secrets.has(spelling)) this.secrets.set(spelling, placeholder);
     }
   }
 
@@ -59,7 +66,7 @@ export class SecretRedactor {
     if ([...this.secrets.values()].some((placeholder) => value.endsWith(` ${placeholder}`))) return value;
     // An unknown credential is still a credential: keep only its scheme.
     const scheme = value.split(' ')[0] ?? '';
-    return value.includes(' ') ? `${scheme} <redacted>` : '<redacted>';
+    return value.includes(' ') ? `${scheme} ${redactedValue}` : redactedValue;
   }
 }
 
@@ -69,5 +76,5 @@ export class SecretRedactor {
  */
 export function redactSecretField(text: string): string {
   if (!text.includes('"secret"')) return text;
-  return text.replace(/("secret"\s*:\s*)"(?:[^"\\]|\\.)*"?/g, '$1"<redacted:secret>"');
+  return text.replace(/("secret"\s*:\s*)"(?:[^"\\]|\\.)*"?/g, `$1"${secretFieldPlaceholder}"`);
 }
