@@ -7,7 +7,7 @@ import { evidenceBodyLimit, toEvidence } from '../src/checks/evidence.js';
 import { shapeRules } from '../src/checks/response-shape.js';
 import type { Exchange } from '../src/client/exchange.js';
 import { cite } from '../src/contract/sections.js';
-import { SecretRedactor } from '../src/redact.js';
+import { SecretRedactor } from '../src/secrets/registry.js';
 
 function answered(status: number, headers: Record<string, string> = {}, body = '', startedAt = 0): Exchange {
   return {

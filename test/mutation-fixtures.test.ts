@@ -8,7 +8,7 @@ import { contractPath, readContract } from '../src/contract/document.js';
 import { cite, contractDocument } from '../src/contract/sections.js';
 import type { Actor, TokenSummary } from '../src/engine/actor.js';
 import { differences, expectUnchanged, takeListing, type Listing } from '../src/engine/unchanged.js';
-import { SecretRedactor } from '../src/redact.js';
+import { SecretRedactor } from '../src/secrets/registry.js';
 
 const lastPage: Exchange = {
   request: { method: 'POST', path: '/v1/accessTokens', headers: {} },

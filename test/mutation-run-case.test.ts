@@ -9,7 +9,7 @@ import { InterruptedError, StepError } from '../src/engine/step-error.js';
 import { defaultThrottlePolicy, freshThrottleMemory } from '../src/engine/throttle-wait.js';
 import { TokenLedger } from '../src/engine/token-ledger.js';
 import { createRandom } from '../src/random.js';
-import { SecretRedactor } from '../src/redact.js';
+import { SecretRedactor } from '../src/secrets/registry.js';
 import { runCase, statusOf, type CaseRunEnvironment } from '../src/run/run-case.js';
 import { InconclusiveCase, SkipCase, defineScenario, type CaseDefinition, type Scenario, type ScenarioContext } from '../src/scenario.js';
 import type { CheckResult, Level } from '../src/verdict.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SecretRedactor } from '../src/redact.js';
+import { SecretRedactor } from '../src/secrets/registry.js';
 import { createRecorder, RecordingError, type Recorder } from '../src/record/recorder.js';
 import { loadTraffic, openRecording } from '../src/record/recording-store.js';
 import { alice, bob, serverPool } from './helpers/reference.js';

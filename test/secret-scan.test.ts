@@ -4,8 +4,8 @@
 // included), so no real target reaches this scan through the CLI any more; it is held to its
 // contract here, directly.
 import { describe, expect, it } from 'vitest';
-import { scanForSecrets } from '../src/record/redaction.js';
-import { SecretRedactor } from '../src/redact.js';
+import { scanForSecrets } from '../src/secrets/recording-redaction.js';
+import { SecretRedactor } from '../src/secrets/registry.js';
 
 const secret = 'bearer-with/slash+plus"quote';
 
