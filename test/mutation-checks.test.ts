@@ -232,3 +232,30 @@ describe('response schemas', () => {
     expect(validateBody('Error', null)?.schemaPath).toBe('ErrorResponse#/type');
   });
 });
+
+describe('a page holds at most the maxResults asked for (contract §2.2)', () => {
+  const listing = (requestBody: string | undefined, items: number): Exchange => {
+    const body = JSON.stringify({ items: Array.from({ length: items }, (_, i) => ({ id: `t${i}`, name: `n${i}` })) });
+    return {
+      request: { method: 'POST', path: '/v1/accessTokens', headers: {}, ...(requestBody === undefined ? {} : { body: requestBody }) },
+      response: { status: 200, headers: { 'content-type': 'application/json' }, body, bodyBytes: Buffer.byteLength(body), truncated: false },
+      startedAt: 0,
+      durationMs: 1,
+    };
+  };
+
+  it('a page longer than asked for is a finding; as long or shorter is not', () => {
+    expect(judgeShape(listing('{"maxResults":1}', 3), 'ListAccessTokens')).toEqual([
+      { rule: shapeRules.pageSize, source: cite('2.2'), message: 'a page of 3 items answered a request for maxResults 1' },
+    ]);
+    expect(judgeShape(listing('{"maxResults":3}', 3), 'ListAccessTokens')).toEqual([]);
+    expect(judgeShape(listing('{"maxResults":3}', 2), 'ListAccessTokens')).toEqual([]);
+  });
+
+  it('no maxResults, or a body that is not JSON, asks for nothing to compare with', () => {
+    expect(judgeShape(listing('{}', 10), 'ListAccessTokens')).toEqual([]);
+    expect(judgeShape(listing(undefined, 10), 'ListAccessTokens')).toEqual([]);
+    expect(judgeShape(listing('not json', 10), 'ListAccessTokens')).toEqual([]);
+    expect(judgeShape(listing('{"maxResults":"1"}', 10), 'ListAccessTokens')).toEqual([]);
+  });
+});

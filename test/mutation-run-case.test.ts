@@ -256,3 +256,39 @@ describe('runCase', () => {
     expect(result.timeline).toEqual([{ atMs: 0, durationMs: 2, outcome: 'reset' }]);
   });
 });
+
+describe('runCase: the callers a case is handed beyond its identities', () => {
+  it('impostor: the owner\'s bearer with the suffix appended; ownerCredentialAs: the owner\'s bearer under another scheme, raw or as a Basic user name', async () => {
+    const { http, sent } = fakeHttp(401, '{"message":"no"}', { 'x-amzn-errortype': 'UnauthorizedException' });
+    await runCase(
+      scenario(async (context) => {
+        await context.impostor('-xyz', 'impostor').deleteToken('t1');
+        await context.ownerCredentialAs('Basic', 'raw').deleteToken('t2');
+        await context.ownerCredentialAs('Basic', 'user name').deleteToken('t3');
+      }),
+      testCase,
+      environment({ http, actorEnv: { ...environment().actorEnv, http } }),
+    );
+    expect(sent.map((r) => r.headers.authorization)).toEqual(['Bearer owner-xyz', 'Basic owner', `Basic ${Buffer.from('owner:').toString('base64')}`]);
+  });
+
+  it('a run-wide rule broken during the case fails it, at must level, with the exchange as evidence', async () => {
+    const ledger = new TokenLedger();
+    ledger.add('t1', 'patc-test-9', 'owner');
+    ledger.markDeleteAnswered('owner', 't1');
+    // Every create answers the ID of the token deleted above.
+    const { http } = fakeHttp(201, '{"secret":"s","name":"n","accessTokenId":"t1"}');
+    const result = await runCase(
+      scenario(async (context) => {
+        await context.owner.createToken();
+      }),
+      { ...testCase, level: 'should' },
+      environment({ http, actorEnv: { ...environment({ ledger }).actorEnv, http } }),
+    );
+    const broken = result.checks.filter((k) => !k.passed);
+    expect(broken.map((k) => [k.source, k.level])).toEqual([[cite('6.6'), 'must']]);
+    expect(broken[0]!.message).toMatch(/returned t1, the ID of a token deleted earlier in this run/);
+    expect(broken[0]!.evidence?.request.method).toBe('PUT');
+    expect(result.status).toBe('failed');
+  });
+});
