@@ -3,14 +3,13 @@
 // 502 for a target that resets the connection, 504 for one that does not answer within
 // --timeout, all named PatConformanceProxyError and kept out of the HAR; and a second SIGINT
 // while the first is waiting for a request in flight: exit at once, nothing written.
-import type { ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { runCli, startListeningCli, tempDirs, type CliResult } from './helpers/cli.js';
+import { startListeningCli, tempDirs } from './helpers/cli.js';
 import { allText, closeServer, gate, harEntries, listen, until } from './helpers/untested-targets.js';
 
 const tempDir = tempDirs();
@@ -150,23 +149,8 @@ describe('proxy: its own answers', () => {
 });
 
 /** `proxy` as a child whose signals the test sends itself. */
-async function proxyChild(args: string[]): Promise<{ url: string; child: ChildProcess; done: Promise<CliResult> }> {
-  let child!: ChildProcess;
-  let found!: (url: string) => void;
-  const listening = new Promise<string>((resolve) => (found = resolve));
-  const done = runCli(['proxy', '--port', '0', ...args], {
-    onSpawn: (c) => {
-      child = c;
-      let out = '';
-      c.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) found(match[1]!);
-      });
-    },
-  });
-  const url = await Promise.race([listening, done.then((r) => Promise.reject(new Error(`proxy exited ${r.code}: ${r.stderr}`)))]);
-  return { url, child, done };
+function proxyChild(args: string[]): ReturnType<typeof startListeningCli> {
+  return startListeningCli(['proxy', '--port', '0', ...args]);
 }
 
 /** Whether a new connection to the URL's port is refused (the listener is closed). */
