@@ -56,8 +56,9 @@ export default defineScenario({
     const { victimOwner, intruder, token } = await pickAttempt({ ...context, other });
     const before = await takeListing(victimOwner);
     for (let attempt = 0; attempt < testCase.repeat; attempt++) {
-      // Checked before every attempt: a delete for an ID the intruder holds is never sent (§9).
-      if ((await intruder.heldIds()).has(token.id)) {
+      // Checked before every attempt (pickAttempt checked before the first): a delete for an ID
+      // the intruder holds is never sent (§9).
+      if (attempt > 0 && (await intruder.heldIds()).has(token.id)) {
         throw new InconclusiveCase(`${intruder.label} now holds a token ${token.id} itself; the delete was not sent`);
       }
       const refused = await intruder.deleteToken(token.id);
