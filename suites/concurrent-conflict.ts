@@ -53,13 +53,13 @@ export default defineScenario({
   ],
   async run(context, testCase) {
     const width = context.settings.concurrency;
-    const pool = context.http.createPool(width);
+    const pool = context.http.connections(width);
     try {
       if (testCase.kind === 'same') await raceOneToken(context, pool, width);
       else if (testCase.kind === 'different') await raceDifferentTokens(context, pool, width);
       else await raceCreatesWithDeletes(context, pool, width);
     } finally {
-      await pool.destroy();
+      await pool.close();
     }
   },
 });

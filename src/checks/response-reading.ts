@@ -1,5 +1,5 @@
 // What a response says, read once: status, parsed JSON, the error name as clients read it.
-import type { Exchange } from '../client/exchange.js';
+import type { Exchange } from '../transport/exchange.js';
 import { readErrorName } from './error-name.js';
 
 export interface ResponseReading {

@@ -13,7 +13,7 @@ import { collectionPath, operationOf, successStatus, type OperationName } from '
 import { CaseChecks } from '../checks/case-checks.js';
 import { cite } from '../contract/sections.js';
 import { errorStatus } from '../checks/error-name.js';
-import type { Exchange } from '../client/exchange.js';
+import type { Exchange } from '../transport/exchange.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { statusOf } from '../run/run-case.js';
 import type { CaseResult } from '../verdict.js';

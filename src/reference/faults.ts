@@ -29,7 +29,7 @@ export const faults = [
   },
   {
     name: 'race-double-success',
-    description: 'delete is not atomic (check, yield ~5 ms, remove): racing deletes all answer 200',
+    description: 'delete is not atomic (check, yield ~25 ms, remove): racing deletes all answer 200',
   },
   { name: 'race-500', description: 'losers of a concurrent delete answer 500 instead of 404/409' },
   {
