@@ -86,7 +86,7 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
   const authorization = (recorded: string): string => {
     const match = /^(\S+)\s+(.*)$/s.exec(recorded);
     if (!match) return recorded === redactedValue ? strangerToken : recorded;
-    const [, scheme, credentials] = match as unknown as [string, string, string];
+    const [, scheme = '', credentials = ''] = match;
     const token = bearerFor(credentials.trim());
     if (token) return `${scheme} ${token}`;
     if (credentials.trim() === redactedValue) return `${scheme} ${/^bearer$/i.test(scheme) ? strangerToken : 'cGF0Yzp1bmtub3du'}`;
