@@ -5,7 +5,7 @@ import pc from 'picocolors';
 import { cliReporterContext, createReporters, finishReporters, reporterNames } from '../reporters/index.js';
 import { resolveRunConfig, runDefaults, type RunOptions } from '../run/run-config.js';
 import { executeRun } from '../run/run.js';
-import { watchInterrupts } from '../run/interrupt.js';
+import { watchInterrupts } from './interrupt.js';
 import { scenarios } from '../../suites/index.js';
 import { RecordingError } from '../record/errors.js';
 import { withVirtualClock } from '../engine/throttle-wait.js';

@@ -1,4 +1,5 @@
-// SIGINT and SIGTERM during a run: the first stops new requests (the run then cleans up and
+// SIGINT and SIGTERM during `run` (the command's, so it may print and exit): the first stops new
+// requests (the run then cleans up and
 // writes reports marked incomplete); a second SIGINT exits at once.
 import { ExitCode } from '../exit-codes.js';
 
