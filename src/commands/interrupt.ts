@@ -1,6 +1,6 @@
 // SIGINT and SIGTERM during `run` (the command's, so it may print and exit): the first stops new
-// requests (the run then cleans up and
-// writes reports marked incomplete); a second SIGINT exits at once.
+// requests (the run then cleans up and writes reports marked incomplete); a second SIGINT exits
+// at once.
 import { ExitCode } from '../exit-codes.js';
 
 export interface InterruptWatch {
