@@ -17,7 +17,7 @@ export { expectCanariesSurvive, plantCanaries } from './engine/canaries.js';
 export { openConnections } from './engine/connections.js';
 export { namesLiveToken } from './engine/probe-guard.js';
 export { StepError } from './engine/step-error.js';
-export { sleep } from './engine/throttle-wait.js';
+export { now, sleep } from './engine/clock.js';
 export { differences, expectUnchanged, takeListing } from './engine/unchanged.js';
 export type { Random } from './random.js';
 

@@ -9,6 +9,7 @@ import {
   ops,
   readResponse,
   retryAfterMs,
+  now,
   sleep,
   type ConnectionPool,
   type CreatedToken,
@@ -35,7 +36,7 @@ const maxRaceAttempts = 3;
 
 /** After a race lost to throttling, wait as the target asked before racing again. */
 function waitAfterThrottledRace(context: ScenarioContext, answers: Exchange[]): Promise<void> {
-  const advised = answers.map((a) => retryAfterMs(a) ?? 0);
+  const advised = answers.map((a) => retryAfterMs(a, now()) ?? 0);
   const wait = Math.min(Math.max(1000, ...advised), context.settings.throttleWaitMaxMs);
   return sleep(wait, context.signal);
 }

@@ -37,7 +37,8 @@ export function isThrottled(exchange: Exchange): boolean {
   return exchange.response?.status === 429;
 }
 
-export function retryAfterMs(exchange: Exchange, now = Date.now()): number | undefined {
+/** The wait a 429 asks for; a date is measured from `now`, the run's clock (src/engine/clock.ts). */
+export function retryAfterMs(exchange: Exchange, now: number): number | undefined {
   const value = exchange.response?.headers['retry-after'];
   if (!value) return undefined;
   const seconds = Number(value);
