@@ -19,6 +19,9 @@ const TRANSPORT = '^src/(transport|client)/';
 const CONTRACT = '^src/(contract/|api/operations[.]ts$)';
 // Who may import undici: the transport, and the recorder's Polly adapter (its file, or its folder once it has one).
 const UNDICI_USERS = [TRANSPORT, '^src/record/undici-adapter[.]ts$'];
+// Small modules at the root of src/ that import nothing from src/ (kept so by the rule src-root-leaves-stay-leaves):
+// exit codes and their errors, the report's types, the seeded random source, the tool's name and version.
+const LEAVES = '^src/(exit-codes|verdict|random|tool-info)[.]ts$';
 // The modules a process or a library user starts from.
 const ENTRY_POINTS = '^src/(cli|index)[.]ts$';
 // In src/ but used only from a clone: the report's JSON Schema, which the tests use (docs/report-format.md says so).
@@ -71,6 +74,13 @@ module.exports = {
     },
 
     // The layering.
+    {
+      name: 'src-root-leaves-stay-leaves',
+      severity: 'error',
+      comment: 'exit-codes.ts, verdict.ts, random.ts and tool-info.ts are usable from every layer because they import nothing from src/.',
+      from: { path: LEAVES },
+      to: { path: '^src/' },
+    },
     {
       name: 'commands-only-from-cli',
       severity: 'error',
@@ -144,22 +154,16 @@ module.exports = {
     {
       name: 'checks-below-engine',
       severity: 'error',
-      comment: 'src/checks/ judges one exchange: it uses contract, transport, secrets and src/verdict.ts, nothing above them.',
+      comment: 'src/checks/ judges one exchange: it uses contract, transport, secrets and the root leaves, nothing above them.',
       from: { path: '^src/checks/' },
-      to: {
-        path: '^src/',
-        pathNot: [CONTRACT, TRANSPORT, '^src/(secrets|checks)/', '^src/verdict[.]ts$'],
-      },
+      to: { path: '^src/', pathNot: [CONTRACT, TRANSPORT, '^src/(secrets|checks)/', LEAVES] },
     },
     {
       name: 'engine-below-scenarios',
       severity: 'error',
       comment: 'src/engine/ (and src/scenario.ts, its types) use the layers below, never scenario-api, suites, run, record, reporters or commands.',
       from: { path: ['^src/engine/', '^src/scenario[.]ts$'] },
-      to: {
-        path: '^src/',
-        pathNot: [CONTRACT, TRANSPORT, '^src/(secrets|checks|engine)/', '^src/(scenario|verdict|random)[.]ts$'],
-      },
+      to: { path: '^src/', pathNot: [CONTRACT, TRANSPORT, '^src/(secrets|checks|engine)/', '^src/scenario[.]ts$', LEAVES] },
     },
     {
       name: 'scenario-api-below-run-and-record',
@@ -178,9 +182,9 @@ module.exports = {
     {
       name: 'reporters-only-verdict-and-io',
       severity: 'error',
-      comment: 'A reporter renders a finished report: it uses src/verdict.ts, src/exit-codes.ts, src/io/ and itself, no run or record internals.',
+      comment: 'A reporter renders a finished report: it uses the root leaves (src/verdict.ts above all), src/io/ and itself, no run or record internals.',
       from: { path: '^src/reporters/' },
-      to: { path: '^src/', pathNot: '^src/(reporters/|io/|verdict[.]ts$|exit-codes[.]ts$|tool-info[.]ts$)' },
+      to: { path: '^src/', pathNot: ['^src/(reporters|io)/', LEAVES] },
     },
   ],
   options: {
