@@ -42,7 +42,7 @@ function builder(y: Argv): Argv<CheckArgs> {
     .option('strict', { type: 'boolean', default: false, describe: 'Should-level findings fail too (check has none today)' })
     .example('$0 check recordings/reference-conformant', 'Judge a committed recording')
     .example('$0 check session.har --reporter junit', 'Judge a browser HAR export, JUnit for CI')
-    .epilogue(epilogue) as unknown as Argv<CheckArgs>;
+    .epilogue(epilogue);
 }
 
 /** A report in the run's shape for results that did not come from `run`. */

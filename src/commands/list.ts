@@ -20,7 +20,7 @@ export const listCommand: CommandModule<object, ListArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print as JSON' })
       .option('contract', { type: 'boolean', default: false, describe: `Print the contract every case cites (${contractDocument})` })
       .example('$0 list', 'Every scenario and case, with level, rule and contract section')
-      .example('$0 list --contract', 'The rules themselves: levels, meaning on the wire, origin') as unknown as Argv<ListArgs>,
+      .example('$0 list --contract', 'The rules themselves: levels, meaning on the wire, origin'),
   handler: (argv) => {
     if (argv.contract) {
       const text = readContract();

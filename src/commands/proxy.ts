@@ -41,7 +41,7 @@ function builder(y: Argv): Argv<ProxyArgs> {
     .option('timeout', { type: 'number', default: 30_000, describe: 'Milliseconds one forwarded request may take' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No request log on stderr' })
     .example('$0 proxy --target https://codecatalyst.global.api.aws --port 8080 --record recordings/sdk-session', 'Record what a client sends to the service')
-    .epilogue(epilogue) as unknown as Argv<ProxyArgs>;
+    .epilogue(epilogue);
 }
 
 function validate(args: ProxyArgs): void {

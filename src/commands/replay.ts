@@ -52,7 +52,7 @@ function builder(y: Argv): Argv<ReplayArgs> {
     .option('out', { type: 'string', default: runDefaults.outDir, describe: 'Directory for report files' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No console output' })
     .example('$0 replay recordings/reference-conformant --target http://localhost:8080 --token $A --other-token $B', 'Does my emulator answer like the reference did?')
-    .epilogue(epilogue) as unknown as Argv<ReplayArgs>;
+    .epilogue(epilogue);
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {

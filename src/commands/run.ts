@@ -53,7 +53,7 @@ function builder(y: Argv): Argv<RunOptions> {
     .example('$0 run --scenario valid-delete --scenario id-length', 'Run two scenario families')
     .example('$0 run --target $URL --token $A --other-token $B --record recordings/my-target', 'Record a run (bearers and secrets redacted)')
     .example('$0 run --replay recordings/my-target', 'Replay it offline: same verdicts, same exit code')
-    .epilogue(epilogue) as unknown as Argv<RunOptions>;
+    .epilogue(epilogue);
 }
 
 export const runCommand: CommandModule<object, RunOptions> = {

@@ -123,7 +123,7 @@ function builder(y: Argv): Argv<ServeArgs> {
     .example('PAT_CONFORMANCE_USERS=alice,bob $0 serve --port 8080', 'Only the bearer tokens alice and bob are users')
     .example('$0 serve --seed 7 --id-style short --rate 0 --quiet', 'A reproducible, unthrottled, silent fake')
     .example('$0 serve --id-style per-identity --duplicate-names reject --last-page-token empty', 'A conformant target that differs from the defaults in IDs, names and pagination')
-    .epilogue(epilogue(Math.min(110, process.stdout.columns || 100))) as unknown as Argv<ServeArgs>;
+    .epilogue(epilogue(Math.min(110, process.stdout.columns || 100)));
 }
 
 /** Maps parsed flags onto ReferenceOptions; validation (and its one-line reasons) is options.ts's. */
@@ -183,7 +183,7 @@ async function serveReplay(args: ServeArgs & { replay: string }): Promise<void> 
   if (!args.quiet) process.stderr.write(`served ${served} of ${total} recorded answers; ${missed} requests were not in the recording\n`);
 }
 
-export const serveCommand: CommandModule<{}, ServeArgs> = {
+export const serveCommand: CommandModule<object, ServeArgs> = {
   command: 'serve',
   describe: 'Run the reference implementation (a local fake of the access-token API)',
   builder,

@@ -12,18 +12,15 @@ import { checkLines, failedChecks, firstFailedCheck, printable, verdictText } fr
 export const JUNIT_REPORT_FILE = 'junit.xml';
 
 // The package is CommonJS but typed as an ES module: under Node's ESM loader the default import
-// is `module.exports` (the builder itself), while TypeScript believes it is the namespace.
-const rootBuilder = ((junitModule as unknown as { default?: Builder }).default ??
-  junitModule) as unknown as Builder;
-
-/** The few xmlbuilder element methods used below (the library hands these elements around). */
-interface XmlElement {
-  name?: string;
-  children: XmlElement[];
-  att(name: string, value: string): XmlElement;
-  txt(value: string): XmlElement;
-  ele(name: string): XmlElement;
+// is `module.exports` (the builder itself), while TypeScript believes it is `{ default: builder }`.
+// Whichever of the two is the builder is taken, so both readings hold without a cast.
+function isBuilder(value: object): value is Builder {
+  return 'newBuilder' in value && typeof value.newBuilder === 'function';
 }
+const rootBuilder: Builder = isBuilder(junitModule) ? junitModule : junitModule.default;
+
+/** An xmlbuilder element, as the library hands them around (its own typings, through the library's). */
+type XmlElement = ReturnType<TestCase['build']>;
 
 interface CaseExtras {
   /** Text content of <failure> or <error>. */
@@ -44,13 +41,12 @@ interface CaseExtras {
 function addExtras(testCase: TestCase, extras: CaseExtras): void {
   const build = testCase.build.bind(testCase);
   testCase.build = (parent) => {
-    const element = build(parent);
-    const node = element as unknown as XmlElement;
-    const child = (name: string): XmlElement | undefined => node.children.find((c) => c.name === name);
+    const node: XmlElement = build(parent);
+    const child = (name: string) => node.children.find((c) => 'name' in c && c.name === name);
     if (extras.detail !== undefined) (child('failure') ?? child('error'))?.txt(extras.detail);
     if (extras.skippedMessage !== undefined) child('skipped')?.att('message', extras.skippedMessage);
     if (extras.systemOut !== undefined) node.ele('system-out').txt(extras.systemOut);
-    return element;
+    return node;
   };
 }
 

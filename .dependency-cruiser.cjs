@@ -1,0 +1,213 @@
+// Import rules for src/, suites/ and bench/ (npm run lint: depcruise src suites bench --config .dependency-cruiser.cjs).
+//
+// The intended layering, bottom to top:
+//   contract, transport                      what the API is; how bytes reach it
+//   secrets, checks                          redaction; judging one exchange
+//   engine (and src/scenario.ts, its types)  actors, the token ledger, throttling
+//   src/scenario-api.ts, suites/             what a scenario may use; the scenarios
+//   record, run                              recording and replay; a whole run
+//   reporters                                render a finished report (they need only src/verdict.ts)
+//   commands                                 one module per CLI command
+//   src/cli.ts, src/index.ts                 the entry points
+// src/reference/ stands beside all of this: an independent oracle (a fake of the API) that shares no code
+// with the suite that judges it.
+//
+// Old and new directory names: the tree is being moved (src/client/ becomes src/transport/,
+// src/api/operations.ts becomes src/contract/operations.ts). The patterns below accept both names; once
+// the move is merged, narrow them by deleting the old alternative from each of these constants.
+const TRANSPORT = '^src/(transport|client)/';
+const CONTRACT = '^src/(contract/|api/operations[.]ts$)';
+// Who may import undici: the transport, and the recorder's Polly adapter (its file, or its folder once it has one).
+const UNDICI_USERS = [TRANSPORT, '^src/record/undici-adapter[.]ts$'];
+// Small modules at the root of src/ that import nothing from src/ (kept so by the rule src-root-leaves-stay-leaves):
+// exit codes and their errors, the report's types, the seeded random source, the tool's name and version.
+const LEAVES = '^src/(exit-codes|verdict|random|tool-info)[.]ts$';
+// The modules a process or a library user starts from.
+const ENTRY_POINTS = '^src/(cli|index)[.]ts$';
+// In src/ but used only from a clone: the report's JSON Schema, which the tests use (docs/report-format.md says so).
+const USED_FROM_A_CLONE = '^src/reporters/report-schema[.]ts$';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Modules import each other, directly or through others. Break the cycle (move the shared part down a layer).',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-orphans',
+      severity: 'error',
+      comment: 'A module in src/ that imports nothing and that nothing imports: dead code, or an entry point to list here.',
+      from: { orphan: true, path: '^src/', pathNot: [ENTRY_POINTS, '[.]d[.]ts$'] },
+      to: {},
+    },
+    {
+      name: 'reachable-from-an-entry-point',
+      severity: 'error',
+      comment: 'Every module in src/ is used by the CLI or the package API; one that only tests reach is dead code.',
+      from: { path: ENTRY_POINTS },
+      to: { path: '^src/', pathNot: [ENTRY_POINTS, USED_FROM_A_CLONE, '[.]d[.]ts$'], reachable: false },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that cannot be resolved (the other rules cannot see where it goes).',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'no-non-package-json',
+      severity: 'error',
+      comment: 'An npm package that package.json does not declare.',
+      from: {},
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'shipped-code-not-to-dev-dep',
+      severity: 'error',
+      comment: 'src/ and suites/ ship in the package: a devDependency is not installed for its users (type-only imports excepted).',
+      from: { path: '^(src|suites)/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'], pathNot: ['node_modules/@types/'] },
+    },
+
+    // The layering.
+    {
+      name: 'src-root-leaves-stay-leaves',
+      severity: 'error',
+      comment: 'exit-codes.ts, verdict.ts, random.ts and tool-info.ts are usable from every layer because they import nothing from src/.',
+      from: { path: LEAVES },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'commands-only-from-cli',
+      severity: 'error',
+      comment: 'Only src/cli.ts imports src/commands/ (a command module is not a library; move what is shared out of it).',
+      from: { pathNot: '^src/(cli[.]ts$|commands/)' },
+      to: { path: '^src/commands/' },
+    },
+    {
+      name: 'suites-only-scenario-api',
+      severity: 'error',
+      comment: 'A scenario uses src/scenario-api.ts and nothing else from src/.',
+      from: { path: '^suites/' },
+      to: { path: '^src/', pathNot: '^src/scenario-api[.]ts$' },
+    },
+    {
+      name: 'suites-not-each-other',
+      severity: 'error',
+      comment: 'Scenarios do not import each other; only suites/index.ts lists them.',
+      from: { path: '^suites/', pathNot: '^suites/index[.]ts$' },
+      to: { path: '^suites/' },
+    },
+    {
+      name: 'suites-through-their-index',
+      severity: 'error',
+      comment: 'Outside suites/, the scenarios are reached through suites/index.ts.',
+      from: { pathNot: '^suites/' },
+      to: { path: '^suites/', pathNot: '^suites/index[.]ts$' },
+    },
+    {
+      name: 'reference-is-independent',
+      severity: 'error',
+      comment: 'src/reference/ is an independent oracle: from src/ it uses only itself, src/io/ and src/exit-codes.ts.',
+      from: { path: '^src/reference/' },
+      to: { path: '^src/', pathNot: '^src/(reference/|io/|exit-codes[.]ts$)' },
+    },
+    {
+      name: 'judging-code-not-to-reference',
+      severity: 'error',
+      comment: 'What judges an implementation never looks inside the oracle: the reference is reached only as a target (run, commands, entry points).',
+      from: { path: [CONTRACT, TRANSPORT, '^src/(secrets|checks|engine|reporters)/', '^src/scenario(-api)?[.]ts$', '^suites/'] },
+      to: { path: '^src/reference/' },
+    },
+    {
+      name: 'undici-only-in-transport',
+      severity: 'error',
+      comment: 'HTTP goes through src/transport/ (and the recorder\'s Polly adapter); bench/ measures undici itself and is exempt.',
+      from: { path: '^(src|suites)/', pathNot: UNDICI_USERS },
+      to: { path: '(^|/)node_modules/undici/' },
+    },
+    {
+      name: 'contract-is-the-bottom',
+      severity: 'error',
+      comment: 'src/contract/ (what the API is) imports nothing else from src/.',
+      from: { path: CONTRACT },
+      to: { path: '^src/', pathNot: CONTRACT },
+    },
+    {
+      name: 'transport-is-the-bottom',
+      severity: 'error',
+      comment: 'src/transport/ imports nothing from src/ but itself.',
+      from: { path: TRANSPORT },
+      to: { path: '^src/', pathNot: TRANSPORT },
+    },
+    {
+      name: 'secrets-above-contract-and-transport-only',
+      severity: 'error',
+      comment: 'src/secrets/ imports only src/contract/, src/transport/ and itself.',
+      from: { path: '^src/secrets/' },
+      to: { path: '^src/', pathNot: [CONTRACT, TRANSPORT, '^src/secrets/'] },
+    },
+    {
+      name: 'checks-below-engine',
+      severity: 'error',
+      comment: 'src/checks/ judges one exchange: it uses contract, transport, secrets and the root leaves, nothing above them.',
+      from: { path: '^src/checks/' },
+      to: { path: '^src/', pathNot: [CONTRACT, TRANSPORT, '^src/(secrets|checks)/', LEAVES] },
+    },
+    {
+      name: 'engine-below-scenarios',
+      severity: 'error',
+      comment: 'src/engine/ (and src/scenario.ts, its types) use the layers below, never scenario-api, suites, run, record, reporters or commands.',
+      from: { path: ['^src/engine/', '^src/scenario[.]ts$'] },
+      to: { path: '^src/', pathNot: [CONTRACT, TRANSPORT, '^src/(secrets|checks|engine)/', '^src/scenario[.]ts$', LEAVES] },
+    },
+    {
+      name: 'scenario-api-below-run-and-record',
+      severity: 'error',
+      comment: 'src/scenario-api.ts exposes the engine to the scenarios; it imports nothing from run, record, reporters or commands.',
+      from: { path: '^src/scenario-api[.]ts$' },
+      to: { path: '^src/(run|record|reporters|commands)/' },
+    },
+    {
+      name: 'record-not-to-run',
+      severity: 'error',
+      comment: 'src/record/ must not import src/run/ (run uses record; what both need belongs lower down).',
+      from: { path: '^src/record/' },
+      to: { path: '^src/run/' },
+    },
+    {
+      name: 'reporters-only-verdict-and-io',
+      severity: 'error',
+      comment: 'A reporter renders a finished report: it uses the root leaves (src/verdict.ts above all), src/io/ and itself, no run or record internals.',
+      from: { path: '^src/reporters/' },
+      to: { path: '^src/', pathNot: ['^src/(reporters|io)/', LEAVES] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Only the project's own TypeScript (dist/ holds the compiled copies). Not node_modules: the npm edges
+    // are needed (undici, devDependencies); doNotFollow keeps the cruise out of their insides.
+    exclude: { path: '^(dist|coverage|reports|recordings|[.]stryker-tmp)/' },
+    moduleSystems: ['es6', 'cjs'],
+    // Type-only imports are edges too (a layer is broken by a type as much as by a value).
+    tsPreCompilationDeps: true,
+    // Compiler options (module resolution, paths) come from the project's tsconfig.
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      // NodeNext: an import of './x.js' names the file ./x.ts. dependency-cruiser resolves that itself (a .js
+      // that does not exist is looked for as .ts); enhanced-resolve here takes no extensionAlias option.
+      extensions: ['.ts', '.d.ts', '.js', '.cjs', '.mjs', '.json'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+    skipAnalysisNotInRules: true,
+    reporterOptions: {
+      archi: { collapsePattern: '^(src/[^/]+|suites|bench)|node_modules/(?:@[^/]+/[^/]+|[^/]+)' },
+    },
+  },
+};
