@@ -6,8 +6,9 @@ import type { HttpClient } from './client/http-client.js';
 
 export { defineScenario, InconclusiveCase, SkipCase, type CaseDefinition, type Scenario, type ScenarioContext } from './scenario.js';
 export { cite } from './contract/sections.js';
-export * as ops from './api/operations.js';
-export { collectionPath, encodeLabel, listRequest } from './api/operations.js';
+export * as ops from './contract/operations.js';
+export { listRequest } from './contract/operations.js';
+export { collectionPath, encodeLabel, labelOf, rawDeletePath } from './contract/paths.js';
 export { describe, type Rule } from './checks/case-checks.js';
 export { readResponse, retryAfterMs } from './checks/response-reading.js';
 export type { ModeledErrorName } from './checks/error-name.js';

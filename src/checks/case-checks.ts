@@ -2,7 +2,7 @@
 // that shows it; this records the result with evidence. Shape rules are applied to every
 // exchange the case saw, whatever the scenario asked for.
 import type { Exchange } from '../client/exchange.js';
-import { operationOf } from '../api/operations.js';
+import { operationOf } from '../contract/operations.js';
 import { cite } from '../contract/sections.js';
 import type { SecretRedactor } from '../secrets/registry.js';
 import type { CheckResult, Level, TimelineEntry } from '../verdict.js';

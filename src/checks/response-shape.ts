@@ -1,7 +1,7 @@
 // The shape rules that hold for every response of every scenario (docs/contract.md §3.1 to §3.3,
 // judged on every exchange as §7 says). A scenario judges behaviour; this judges form, on every exchange.
 import type { Exchange } from '../client/exchange.js';
-import type { OperationName } from '../api/operations.js';
+import type { OperationName } from '../contract/operations.js';
 import { cite } from '../contract/sections.js';
 import { errorStatus, isModeledError } from './error-name.js';
 import { readResponse } from './response-reading.js';

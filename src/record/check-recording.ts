@@ -9,7 +9,8 @@
 //   - a request that got no answer at all (kept apart in a recording) is reported too.
 // One case per segment (scenario case, or HAR file); identical findings are counted, with the
 // first exchange as evidence.
-import { collectionPath, operationOf, successStatus, type OperationName } from '../api/operations.js';
+import { operationOf, successStatus, type OperationName } from '../contract/operations.js';
+import { namesNoId } from '../contract/paths.js';
 import { CaseChecks } from '../checks/case-checks.js';
 import { cite } from '../contract/sections.js';
 import { errorStatus } from '../checks/error-name.js';
@@ -29,9 +30,8 @@ export const checkRules = {
 
 /** The statuses an operation may answer with (docs/contract.md §2, §3). */
 export function documentedStatuses(operation: OperationName, path: string): number[] {
-  const bare = path.split('?')[0] ?? path;
   // contract §5.3: a delete without an ID may also be a 405 (no operation matches).
-  if (operation === 'DeleteAccessToken' && (bare === collectionPath || bare === `${collectionPath}/`)) return [400, 401, 403, 404, 405, 429];
+  if (operation === 'DeleteAccessToken' && namesNoId(path)) return [400, 401, 403, 404, 405, 429];
   // 401: missing or invalid credentials (contract §3.4 accepts 401 or 403 for them).
   return [successStatus[operation], ...modelledErrorStatuses, 401].sort((a, b) => a - b);
 }

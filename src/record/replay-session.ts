@@ -16,7 +16,8 @@
 // may move (reported as a difference). A 429 from the new target is waited out (Retry-After) and
 // the request sent again, within --throttle-budget. Tokens the replay created and did not see
 // deleted are deleted at the end, by ID, by the identity that created them (docs/contract.md §9).
-import { collectionPath, deleteRequest, encodeLabel, listRequest, operationOf } from '../api/operations.js';
+import { deleteRequest, listRequest, operationOf } from '../contract/operations.js';
+import { encodeLabel, labelOf } from '../contract/paths.js';
 import { CaseChecks, describe as describeAnswer } from '../checks/case-checks.js';
 import { readResponse } from '../checks/response-reading.js';
 import { judgeShape } from '../checks/response-shape.js';
@@ -242,7 +243,7 @@ function learn(recorded: Exchange, answer: Exchange, state: { ids: Map<string, s
   }
   if (typeof was?.nextToken === 'string' && typeof now?.nextToken === 'string') state.nextTokens.set(was.nextToken, now.nextToken);
   if (operation === 'DeleteAccessToken' && answer.response && answer.response.status >= 200 && answer.response.status < 300) {
-    const label = answer.request.path.slice(collectionPath.length + 1);
+    const label = labelOf(answer.request.path);
     try {
       state.created.delete(decodeURIComponent(label));
     } catch {

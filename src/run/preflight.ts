@@ -1,7 +1,7 @@
 // Before any scenario: can this run be carried out at all? An unreachable target, rejected
 // credentials or something that is not this API end the run with exit 3 and a one-line reason,
 // instead of a page of failed scenarios.
-import * as ops from '../api/operations.js';
+import * as ops from '../contract/operations.js';
 import { describe } from '../checks/case-checks.js';
 import { readResponse } from '../checks/response-reading.js';
 import { CannotRunError, UsageError } from '../exit-codes.js';
