@@ -2,8 +2,8 @@
 // judged on every exchange as §7 says). A scenario judges behaviour; this judges form, on every exchange.
 import type { Exchange } from '../client/exchange.js';
 import type { OperationName } from '../contract/operations.js';
+import { errorStatus, isModeledError } from '../contract/errors.js';
 import { cite } from '../contract/sections.js';
-import { errorStatus, isModeledError } from './error-name.js';
 import { readResponse } from './response-reading.js';
 import { validateBody, type SchemaFailure } from './schemas.js';
 

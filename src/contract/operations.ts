@@ -5,14 +5,6 @@ import { barePath, collectionPath, deletePath, sessionPath } from './paths.js';
 
 export type OperationName = 'CreateAccessToken' | 'ListAccessTokens' | 'DeleteAccessToken' | 'VerifySession';
 
-/** The success status each operation's model fixes. */
-export const successStatus: Record<OperationName, number> = {
-  CreateAccessToken: 201,
-  ListAccessTokens: 200,
-  DeleteAccessToken: 200,
-  VerifySession: 200,
-};
-
 const jsonHeaders = { 'content-type': 'application/json', accept: 'application/json' };
 
 export function createRequest(name: string, expiresTime: string | undefined): HttpRequest {

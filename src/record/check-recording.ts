@@ -9,11 +9,10 @@
 //   - a request that got no answer at all (kept apart in a recording) is reported too.
 // One case per segment (scenario case, or HAR file); identical findings are counted, with the
 // first exchange as evidence.
-import { operationOf, successStatus, type OperationName } from '../contract/operations.js';
-import { namesNoId } from '../contract/paths.js';
 import { CaseChecks } from '../checks/case-checks.js';
+import { operationOf } from '../contract/operations.js';
 import { cite } from '../contract/sections.js';
-import { errorStatus } from '../checks/error-name.js';
+import { documentedStatuses } from '../contract/statuses.js';
 import type { Exchange } from '../client/exchange.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { statusOf } from '../run/run-case.js';
@@ -21,20 +20,11 @@ import type { CaseResult } from '../verdict.js';
 import { entryToExchange, loadTraffic, type LoadedTraffic, type TrafficSource } from './recording-store.js';
 
 const statusSource = cite('2.3', '3.3');
-const modelledErrorStatuses = Object.values(errorStatus) as number[];
 
 export const checkRules = {
   documentedStatus: 'every answer has a status its operation documents',
   answered: 'every request gets an HTTP answer',
 } as const;
-
-/** The statuses an operation may answer with (docs/contract.md §2, §3). */
-export function documentedStatuses(operation: OperationName, path: string): number[] {
-  // contract §5.3: a delete without an ID may also be a 405 (no operation matches).
-  if (operation === 'DeleteAccessToken' && namesNoId(path)) return [400, 401, 403, 404, 405, 429];
-  // 401: missing or invalid credentials (contract §3.4 accepts 401 or 403 for them).
-  return [successStatus[operation], ...modelledErrorStatuses, 401].sort((a, b) => a - b);
-}
 
 export interface CheckedTraffic {
   traffic: LoadedTraffic;
