@@ -11,6 +11,7 @@ export { listRequest } from './contract/operations.js';
 export { collectionPath, encodeLabel, labelOf, rawDeletePath } from './contract/paths.js';
 export { isErrorAnswer, type ModeledErrorName } from './contract/errors.js';
 export { credentialStatuses, missingIdStatuses } from './contract/statuses.js';
+export { limits } from './contract/limits.js';
 export { describe, type Rule } from './checks/case-checks.js';
 export { readResponse, retryAfterMs } from './checks/response-reading.js';
 export type { Exchange } from './client/exchange.js';

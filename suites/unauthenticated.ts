@@ -5,6 +5,7 @@ import {
   credentialStatuses,
   defineScenario,
   expectCanariesSurvive,
+  limits,
   listRequest,
   plantCanaries,
   type Actor,
@@ -40,7 +41,7 @@ export default defineScenario({
   async run(context, testCase) {
     const canaries = await plantCanaries(context);
     for (const stranger of strangersFor(context, testCase.caller)) {
-      const answer = 'list' in testCase ? await stranger.sendOnce(listRequest(10, undefined)) : await stranger.deleteToken(canaries[0]!.token.id);
+      const answer = 'list' in testCase ? await stranger.sendOnce(listRequest(limits.maxResults.max, undefined)) : await stranger.deleteToken(canaries[0]!.token.id);
       context.check.status(answer, testCase.allowed, { rule: testCase.rule, source });
     }
     await expectCanariesSurvive(context, canaries, rules.unchanged);

@@ -10,7 +10,7 @@ import type { CheckResult, Level, TimelineEntry } from '../verdict.js';
 import { toEvidence } from './evidence.js';
 import { readResponse, type ResponseReading } from './response-reading.js';
 import { judgeShape, type ShapeFinding } from './response-shape.js';
-import type { SchemaFailure } from './schemas.js';
+import type { SchemaFailure } from './body-validation.js';
 
 /** A rule as a scenario states it, beside the code that checks it. */
 export interface Rule {

@@ -5,7 +5,7 @@ import type { OperationName } from '../contract/operations.js';
 import { errorStatus, isModeledError } from '../contract/errors.js';
 import { cite } from '../contract/sections.js';
 import { readResponse } from './response-reading.js';
-import { validateBody, type SchemaFailure } from './schemas.js';
+import { validateBody, type SchemaFailure } from './body-validation.js';
 
 export interface ShapeFinding {
   rule: string;
