@@ -3,6 +3,7 @@
 import type { Exchange } from '../client/exchange.js';
 import type { OperationName } from '../contract/operations.js';
 import { errorStatus, isModeledError } from '../contract/errors.js';
+import { errorTypeHeader } from '../contract/headers.js';
 import { cite } from '../contract/sections.js';
 import { readResponse } from './response-reading.js';
 import { validateBody, type SchemaFailure } from './body-validation.js';
@@ -17,7 +18,7 @@ export interface ShapeFinding {
 const errorsSource = cite('3.3');
 
 export const shapeRules = {
-  errorHeader: 'every error names itself in the x-amzn-errortype header',
+  errorHeader: `every error names itself in the ${errorTypeHeader} header`,
   errorJson: 'every error body is a JSON object with a string message',
   errorNameStatus: 'an error name from the table comes with its status',
   throttleName: 'a 429 is a ThrottlingException',
@@ -42,11 +43,11 @@ export function judgeShape(exchange: Exchange, operation: OperationName | undefi
   const reading = readResponse(exchange);
   const findings: ShapeFinding[] = [];
   if (response.status >= 400) {
-    if (!response.headers['x-amzn-errortype']) {
+    if (!response.headers[errorTypeHeader]) {
       findings.push({
         rule: shapeRules.errorHeader,
         source: errorsSource,
-        message: `a ${response.status} came without x-amzn-errortype${reading.errorName ? ` (body names ${reading.errorName})` : ''}`,
+        message: `a ${response.status} came without ${errorTypeHeader}${reading.errorName ? ` (body names ${reading.errorName})` : ''}`,
       });
     }
     if (!reading.isJson) {

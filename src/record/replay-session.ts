@@ -30,6 +30,7 @@ import { createRandom } from '../random.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { statusOf } from '../run/run-case.js';
 import type { CaseResult } from '../verdict.js';
+import { notCopiedFromRecording } from './header-lists.js';
 import { entryToExchange, loadTraffic, type LoadedTraffic, type RecordedEntry } from './recording-store.js';
 import { identityPlaceholder, redactedValue } from '../secrets/placeholders.js';
 
@@ -61,9 +62,6 @@ const rules = {
   shape: { rule: 'the new target\'s answer is as well-formed as the recorded one', source },
   answered: { rule: 'the new target answers every request', source },
 };
-
-/** Headers a replay never copies from the recording. */
-const notCopied = new Set(['authorization', 'host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'proxy-authorization', 'cookie']);
 
 /** At most this many differences are listed per segment; the rest are counted. */
 const listedDifferences = 25;
@@ -220,7 +218,7 @@ export function rewriteRequest(entry: RecordedEntry, recorded: Exchange, maps: M
   };
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(recorded.request.headers)) {
-    if (!notCopied.has(name)) headers[name] = value;
+    if (!notCopiedFromRecording.has(name)) headers[name] = value;
   }
   const auth = recorded.request.headers.authorization;
   if (auth !== undefined) headers.authorization = maps.authorization(auth);
