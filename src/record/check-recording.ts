@@ -15,8 +15,7 @@ import { cite } from '../contract/sections.js';
 import { documentedStatuses } from '../contract/statuses.js';
 import type { Exchange } from '../client/exchange.js';
 import { SecretRedactor } from '../secrets/registry.js';
-import { statusOf } from '../run/run-case.js';
-import type { CaseResult } from '../verdict.js';
+import { statusOf, type CaseResult } from '../verdict.js';
 import { entryToExchange, loadTraffic, type LoadedTraffic, type TrafficSource } from './recording-store.js';
 
 const statusSource = cite('2.3', '3.3');
