@@ -16,6 +16,7 @@ import { documentedStatuses } from '../contract/statuses.js';
 import type { Exchange } from '../client/exchange.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { statusOf, type CaseResult } from '../verdict.js';
+import { splitSegmentName } from './recording-format.js';
 import { entryToExchange, loadTraffic, type LoadedTraffic, type TrafficSource } from './recording-store.js';
 
 const statusSource = cite('2.3', '3.3');
@@ -76,7 +77,7 @@ export function checkSource(
     checks.record({ rule: checkRules.documentedStatus, source: statusSource, level: 'must' }, true, `${source.entries.length} answers with documented statuses`);
   }
   checks.finishShapeChecks();
-  const [scenario, name] = splitName(source.name);
+  const [scenario, name] = splitSegmentName(source.name);
   return {
     scenario,
     case: name,
@@ -88,13 +89,6 @@ export function checkSource(
     checks: checks.results,
     durationMs: Date.now() - started,
   };
-}
-
-/** "valid-delete / fresh token" -> ["valid-delete", "fresh token"]; a HAR file is its own case. */
-function splitName(name: string): [string, string] {
-  const at = name.indexOf(' / ');
-  if (at > 0) return [name.slice(0, at), name.slice(at + 3)];
-  return ['recording', name];
 }
 
 /** Load and judge. Throws RecordingError (exit 2) for a missing, damaged or foreign recording. */

@@ -25,6 +25,16 @@ export interface RecordedTransportError {
   error: StoredTransportError;
 }
 
+/**
+ * A segment's name as a report's scenario and case: "valid-delete / fresh token" is
+ * ["valid-delete", "fresh token"]; any other segment (pre-flight, a stretch of proxied traffic,
+ * a HAR file) is a case of its own under "recording".
+ */
+export function splitSegmentName(name: string): [scenario: string, testCase: string] {
+  const at = name.indexOf(' / ');
+  return at > 0 ? [name.slice(0, at), name.slice(at + 3)] : ['recording', name];
+}
+
 export interface SegmentMeta {
   index: number;
   /** "preflight", "<scenario> / <case>", "cleanup", or "proxy <n>". */

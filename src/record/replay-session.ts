@@ -30,6 +30,7 @@ import { createRandom } from '../random.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { statusOf, type CaseResult } from '../verdict.js';
 import { notCopiedFromRecording } from './header-lists.js';
+import { splitSegmentName } from './recording-format.js';
 import { entryToExchange, loadTraffic, type LoadedTraffic, type RecordedEntry } from './recording-store.js';
 import { identityPlaceholder, redactedValue } from '../secrets/placeholders.js';
 
@@ -105,7 +106,7 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
     // Only the identities the recording uses, each with the bearer given for it.
     await preflight(http, identities.map((_, i) => options.tokens[i]!), options.target);
     for (const segment of traffic.sources) {
-      const [scenario, name] = splitName(segment.name);
+      const [scenario, name] = splitSegmentName(segment.name);
       options.onCaseStarted?.(scenario, name);
       const started = Date.now();
       const checks = new CaseChecks('must', redactor);
@@ -279,11 +280,6 @@ function inferIdentities(traffic: LoadedTraffic): string[] {
     }
   }
   return Array.from({ length: highest }, (_, i) => identityPlaceholder(i + 1));
-}
-
-function splitName(name: string): [string, string] {
-  const at = name.indexOf(' / ');
-  return at > 0 ? [name.slice(0, at), name.slice(at + 3)] : ['recording', name];
 }
 
 function shortPath(path: string): string {
