@@ -3,7 +3,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
 import { cliReporterContext, createReporters, finishReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
-import { runDefaults } from '../run/run-config.js';
+import { runDefaults } from '../run-config.js';
 import { toolName, toolVersion } from '../tool-info.js';
 import { runVerdict, summarize, type CaseResult, type RunReport } from '../verdict.js';
 

@@ -9,7 +9,7 @@
 //
 // Everything in it is already redacted: no bearer token, no token secret.
 import type { StoredTransportError } from './undici-adapter.js';
-import type { RunConfig } from '../run/run-config.js';
+import type { RunConfig } from '../run-config.js';
 
 export const recordingFormat = 'pat-conformance-recording';
 export const recordingFormatVersion = 1;

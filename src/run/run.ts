@@ -14,7 +14,7 @@ import { summarize, type CaseResult, type RunReport } from '../verdict.js';
 import { deleteCreatedTokens, deleteOpenTokens, type Leftover } from './cleanup.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { preflight } from './preflight.js';
-import { publicOptions, type RunConfig } from './run-config.js';
+import { publicOptions, type RunConfig } from '../run-config.js';
 import { runCase } from './run-case.js';
 import type { RunTraffic } from '../record/run-traffic.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
