@@ -3,7 +3,7 @@
 // from another run, or a timing threshold in a unit test, would say nothing). Where there is no
 // peer, a plain measured value is printed with its goal.
 //
-//   1. Throughput: the burst driver (runBurst + HttpClient) vs autocannon vs a raw undici Pool,
+//   1. Throughput: the burst driver (runBurst + Transport) vs autocannon vs a raw undici Pool,
 //      against a bare node:http server in a child process, same duration, interleaved.
 //   2. A full conformance run vs its peers (run-peers.ts), each a fresh process, interleaved.
 //   3. Hostile targets (hostile.ts): how long the runner takes to give up on a silent, dripping,
@@ -150,7 +150,7 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
         const perRound = roundResults.map((r) => r.results[k]!.cpuMicrosPerRequest / r.results[baseKind]!.cpuMicrosPerRequest);
         return { ratio: `${k}/${baseKind}`, perRound, median: median(perRound) };
       });
-    // What HttpClient and runBurst cost over undici itself (its dispatch() with a bare handler).
+    // What Transport and runBurst cost over undici itself (its dispatch() with a bare handler).
     const overUndici = {
       requestsPerSecond: roundResults.map((r) => r.results.driver!.requestsPerSecond / r.results['undici-dispatch']!.requestsPerSecond),
       cpuMicrosPerRequest: roundResults.map((r) => r.results.driver!.cpuMicrosPerRequest / r.results['undici-dispatch']!.cpuMicrosPerRequest),
@@ -174,7 +174,7 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
     console.log(`\n1. Throughput: bare node:http server (child process), ${connections} connections, about ${seconds} s per measurement, ${rounds} rounds interleaved`);
     console.log(table(rows));
     console.log(
-      `driver / undici-dispatch (what the HttpClient wrapper keeps of undici's own speed): req/s ${fmt(median(overUndici.requestsPerSecond), 2)}, ` +
+      `driver / undici-dispatch (what the Transport wrapper keeps of undici's own speed): req/s ${fmt(median(overUndici.requestsPerSecond), 2)}, ` +
         `CPU per request ${fmt(median(overUndici.cpuMicrosPerRequest), 2)} (medians of rounds)`,
     );
     if (failures > 0) console.log(`WARNING: ${failures} requests failed; the figures above are not valid`);

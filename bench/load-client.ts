@@ -8,7 +8,7 @@
 //                native duration mode; rate = completed requests / autocannon's own duration.
 //                (Not `amount` mode: autocannon notices the amount is reached only on its
 //                1-second tick, so a 30 000-request run reads as 2.0 s however fast it went.)
-//   driver       the project's burst driver: runBurst + HttpClient.send on createPool(50),
+//   driver       the project's burst driver: runBurst + Transport.send on createPool(50),
 //                the client built with a run signal as `run` builds it
 //   undici-pool  runBurst + a raw undici Pool (pool.request, body read, no wrapper)
 //   undici-dispatch  runBurst + a raw undici Pool's dispatch() with a handler that only keeps
@@ -23,9 +23,9 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
-import { runBurst } from '../src/client/burst.js';
-import { HttpClient } from '../src/client/http-client.js';
-import type { HttpRequest } from '../src/client/exchange.js';
+import { runBurst } from '../src/engine/burst.js';
+import { Transport } from '../src/transport/transport.js';
+import type { HttpRequest } from '../src/transport/exchange.js';
 
 export const clientKinds = ['autocannon', 'driver', 'undici-pool', 'undici-dispatch'] as const;
 export type ClientKind = (typeof clientKinds)[number];
@@ -67,8 +67,8 @@ type Burst = (url: string, count: number) => Promise<{ failures: number }>;
 
 const bursts: Record<Exclude<ClientKind, 'autocannon'>, Burst> = {
   async driver(url, count) {
-    const client = new HttpClient(url, { timeoutMs: 10_000, maxBodyBytes: 1 << 20, connections }, new AbortController().signal);
-    const pool = client.createPool(connections);
+    const client = new Transport(url, { timeoutMs: 10_000, maxBodyBytes: 1 << 20, connections, giveUpAfterFailures: 0 });
+    const pool = client.connections(connections);
     const request: HttpRequest = { method: 'POST', path, headers: { ...headers }, body };
     try {
       const exchanges = await runBurst(count, connections, () => client.send(request, pool));

@@ -1,9 +1,9 @@
 // The peer of a full conformance run: `node dist/bench/sequence-peer.js COUNT`. Like the embedded
 // run, it starts the reference implementation in its own process, then sends COUNT requests one
-// after the other (ListAccessTokens, throttling off) through the same HttpClient the run uses,
+// after the other (ListAccessTokens, throttling off) through the same Transport the run uses,
 // and exits. What the run costs beyond this floor is its own work: checks, fixtures, waits.
 import { performance } from 'node:perf_hooks';
-import { defaultHttpClientOptions, HttpClient } from '../src/client/http-client.js';
+import { defaultTransportBounds, Transport } from '../src/transport/transport.js';
 import { startReferenceServer } from '../src/reference/server.js';
 
 const count = Number(process.argv[2]);
@@ -14,7 +14,7 @@ if (!Number.isInteger(count) || count < 1) {
 
 const token = 'patc-bench-sequence-owner';
 const server = await startReferenceServer({ host: '127.0.0.1', port: 0, rate: 0, users: [token] });
-const client = new HttpClient(server.url, defaultHttpClientOptions, new AbortController().signal);
+const client = new Transport(server.url, defaultTransportBounds);
 const request = {
   method: 'POST' as const,
   path: '/v1/accessTokens',

@@ -3,7 +3,7 @@
 // Scenarios never print, never read options and reach the network only through their actors.
 import type { CaseChecks } from './checks/case-checks.js';
 import type { Actor } from './engine/actor.js';
-import type { HttpClient } from './client/http-client.js';
+import type { Transport } from './transport/transport.js';
 import type { Random } from './random.js';
 import type { Level } from './verdict.js';
 
@@ -49,7 +49,7 @@ export interface ScenarioContext {
   random: Random;
   settings: ScenarioSettings;
   /** For pools of their own (the race opens its connections before releasing the deletes). */
-  http: HttpClient;
+  http: Transport;
   signal?: AbortSignal;
 }
 

@@ -10,6 +10,7 @@ import {
   ops,
   readResponse,
   retryAfterMs,
+  now,
   sleep,
   type ConnectionPool,
   type CreatedToken,
@@ -36,7 +37,7 @@ const maxRaceAttempts = 3;
 
 /** After a race lost to throttling, wait as the target asked before racing again. */
 function waitAfterThrottledRace(context: ScenarioContext, answers: Exchange[]): Promise<void> {
-  const advised = answers.map((a) => retryAfterMs(a) ?? 0);
+  const advised = answers.map((a) => retryAfterMs(a, now()) ?? 0);
   const wait = Math.min(Math.max(1000, ...advised), context.settings.throttleWaitMaxMs);
   return sleep(wait, context.signal);
 }
@@ -54,13 +55,13 @@ export default defineScenario({
   ],
   async run(context, testCase) {
     const width = context.settings.concurrency;
-    const pool = context.http.createPool(width);
+    const pool = context.http.connections(width);
     try {
       if (testCase.kind === 'same') await raceOneToken(context, pool, width);
       else if (testCase.kind === 'different') await raceDifferentTokens(context, pool, width);
       else await raceCreatesWithDeletes(context, pool, width);
     } finally {
-      await pool.destroy();
+      await pool.close();
     }
   },
 });

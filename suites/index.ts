@@ -27,4 +27,4 @@ export const scenarios: ReadonlyArray<Scenario<CaseDefinition>> = [
   unauthenticated,
   concurrentConflict,
   throttleBurst,
-] as unknown as ReadonlyArray<Scenario<CaseDefinition>>;
+];

@@ -45,7 +45,7 @@ export default defineScenario({
     const deleteAt = new Map(tokens.map((token, j) => [Math.min(settings.burst - 1, Math.floor(((j + 0.5) * settings.burst) / deletes)), token]));
     // Listed before the burst: a throttled delete must not have changed its token either (§6.2).
     const before = await takeListing(owner);
-    const pool = http.createPool(settings.burstConcurrency);
+    const pool = http.connections(settings.burstConcurrency);
     let answers: Exchange[];
     try {
       // The first wave leaves together, deletes among it: the target is under load at once.
@@ -55,7 +55,7 @@ export default defineScenario({
         return owner.sendOnce(token ? ops.deleteRequest(token.id) : ops.listRequest(1, undefined), pool);
       });
     } finally {
-      await pool.destroy();
+      await pool.close();
     }
     check.timeline(answers);
     const deleteAnswers = [...deleteAt.keys()].map((i) => answers[i]!);

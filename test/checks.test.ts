@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { sanitizeErrorName, readErrorName } from '../src/checks/error-name.js';
 import { judgeShape } from '../src/checks/response-shape.js';
-import type { Exchange } from '../src/client/exchange.js';
+import type { Exchange } from '../src/transport/exchange.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
 import { encodeLabel } from '../src/contract/paths.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CaseChecks, describe as describeExchange } from '../src/checks/case-checks.js';
 import { evidenceBodyLimit, toEvidence } from '../src/checks/evidence.js';
 import { shapeRules } from '../src/checks/response-shape.js';
-import type { Exchange } from '../src/client/exchange.js';
+import type { Exchange } from '../src/transport/exchange.js';
 import { cite } from '../src/contract/sections.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
 

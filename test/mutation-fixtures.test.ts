@@ -3,7 +3,7 @@
 // missing by mutation testing (npm run mutation).
 import { describe, expect, it } from 'vitest';
 import { CaseChecks } from '../src/checks/case-checks.js';
-import type { Exchange } from '../src/client/exchange.js';
+import type { Exchange } from '../src/transport/exchange.js';
 import { contractPath, readContract } from '../src/contract/document.js';
 import { cite, contractDocument } from '../src/contract/sections.js';
 import type { Actor, TokenSummary } from '../src/engine/actor.js';

@@ -2,8 +2,8 @@
 // it ended give it, in-process, with scenarios and an HTTP client made by hand. Found missing by
 // mutation testing (npm run mutation): the CLI tests see this only through whole runs.
 import { describe, expect, it } from 'vitest';
-import type { Exchange, HttpRequest } from '../src/client/exchange.js';
-import type { HttpClient } from '../src/client/http-client.js';
+import type { Exchange, HttpRequest } from '../src/transport/exchange.js';
+import type { Transport } from '../src/transport/transport.js';
 import { cite } from '../src/contract/sections.js';
 import { InterruptedError, StepError } from '../src/engine/step-error.js';
 import { defaultThrottlePolicy, freshThrottleMemory } from '../src/engine/throttle-wait.js';
@@ -39,14 +39,14 @@ describe('statusOf', () => {
 });
 
 /** An HTTP client that answers every request with the same response, and keeps the requests. */
-function fakeHttp(status: number, body = '', headers: Record<string, string> = {}): { http: HttpClient; sent: HttpRequest[] } {
+function fakeHttp(status: number, body = '', headers: Record<string, string> = {}): { http: Transport; sent: HttpRequest[] } {
   const sent: HttpRequest[] = [];
   const http = {
     send: async (request: HttpRequest): Promise<Exchange> => {
       sent.push(request);
       return { request, response: { status, headers, body, bodyBytes: Buffer.byteLength(body), truncated: false }, startedAt: 0, durationMs: 1 };
     },
-  } as unknown as HttpClient;
+  } as unknown as Transport;
   return { http, sent };
 }
 

@@ -1,15 +1,16 @@
-// The Polly adapter for undici and the recorder, in-process: real loopback servers, real undici
-// pools composed with the recorder's interceptor, requests through `pool.request`.
+// The recorder as a tap on the transport, in-process: real loopback servers, the real transport
+// with the recorder's tap, requests through `transport.send`.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pool, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretRedactor } from '../src/secrets/registry.js';
 import { createRecorder, RecordingError, type Recorder } from '../src/record/recorder.js';
 import { loadTraffic, openRecording } from '../src/record/recording-store.js';
+import type { HttpMethod } from '../src/transport/exchange.js';
+import { Transport, defaultTransportBounds, type TransportBounds } from '../src/transport/transport.js';
 import { alice, bob, serverPool } from './helpers/reference.js';
 
 const servers = serverPool();
@@ -22,19 +23,20 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'patc-rec-'));
 }
 
-function composed(url: string, recorder: Recorder, options: Pool.Options = {}): Dispatcher {
-  const pool = new Pool(url, { connections: 4, ...options });
-  cleanups.push(() => pool.destroy());
-  return pool.compose(recorder.interceptor);
+function composed(url: string, recorder: Recorder, bounds: Partial<TransportBounds> = {}): Transport {
+  const transport = new Transport(url, { ...defaultTransportBounds, connections: 4, giveUpAfterFailures: 0, ...bounds }, { tap: recorder.tap });
+  cleanups.push(() => transport.close());
+  return transport;
 }
 
-async function send(d: Dispatcher, origin: string, method: Dispatcher.HttpMethod, path: string, bearer?: string, body?: string, signal?: AbortSignal) {
+/** One request; an answer, or the transport error it met, thrown so a test can catch it. */
+async function send(t: Transport, _origin: string, method: HttpMethod, path: string, bearer?: string, body?: string) {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await d.request({ origin, method, path, headers, body, signal });
-  const text = await res.body.text();
-  return { status: res.statusCode, headers: res.headers, text };
+  const exchange = await t.send({ method, path, headers, ...(body !== undefined ? { body } : {}) });
+  if (!exchange.response) throw Object.assign(new Error(exchange.transportError!.message), { kind: exchange.transportError!.kind });
+  return { status: exchange.response.status, headers: exchange.response.headers, text: exchange.response.body, response: exchange.response };
 }
 
 /** A raw server whose behaviour the test chooses. */
@@ -57,7 +59,7 @@ function allText(dir: string): string {
   return out;
 }
 
-describe('undici adapter: record, then replay with no network', () => {
+describe('recording tap: record, then replay with no network', () => {
   it('records a create/list/delete session redacted, and replays it with the server gone', async () => {
     const server = await servers.start({ rate: 0 });
     const dir = join(tempDir(), 'rec');
@@ -129,53 +131,47 @@ describe('undici adapter: record, then replay with no network', () => {
   });
 });
 
-describe('undici adapter: what is not an answer', () => {
+describe('recording tap: what is not an answer', () => {
   it('a reset connection reaches the caller as an error, is not recorded as a response, and replays as the same error', async () => {
     const { url } = await rawServer((req) => req.socket.destroy());
     const dir = join(tempDir(), 'rec');
     const recorder = await createRecorder({ dir, mode: 'record', redactor: new SecretRedactor() });
     const d = composed(url, recorder);
     await recorder.beginCase('reset');
-    const error = await send(d, url, 'DELETE', '/v1/accessTokens/x').catch((e: unknown) => e as { code?: string });
-    expect(error).toMatchObject({ code: 'UND_ERR_SOCKET' });
+    const error = await send(d, url, 'DELETE', '/v1/accessTokens/x').catch((e: unknown) => e as { kind?: string });
+    expect(error).toMatchObject({ kind: 'reset' });
     const summary = await recorder.finish({ kind: 'proxy', target: { url, embedded: false } });
     expect(summary).toMatchObject({ exchanges: 0, transportErrors: 1 });
 
     const replayer = await createRecorder({ dir, mode: 'replay', redactor: new SecretRedactor(), recording: openRecording(dir) });
     const r = composed(url, replayer);
     await replayer.beginCase('reset');
-    const replayed = await send(r, url, 'DELETE', '/v1/accessTokens/x').catch((e: unknown) => e as { code?: string });
-    expect(replayed).toMatchObject({ code: 'UND_ERR_SOCKET' });
+    const replayed = await send(r, url, 'DELETE', '/v1/accessTokens/x').catch((e: unknown) => e as { kind?: string });
+    expect(replayed).toMatchObject({ kind: 'reset' });
     expect(replayer.unmatched()).toBeUndefined();
   });
 
-  it('a target that never answers times out through the interceptor; replay gives the timeout back without waiting for one', async () => {
-    // The caller's timeout fires once the request has reached the target (the abort a
-    // timeout signal makes, without a timer): the request is certainly in flight when it does.
-    const caller = new AbortController();
+  it('a target that never answers times out in the transport; replay gives the timeout back without waiting for one', async () => {
     let requests = 0;
     const { url } = await rawServer(() => {
       requests++;
-      caller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
     });
     const dir = join(tempDir(), 'rec');
     const recorder = await createRecorder({ dir, mode: 'record', redactor: new SecretRedactor() });
-    const d = composed(url, recorder);
+    const d = composed(url, recorder, { timeoutMs: 300 });
     await recorder.beginCase('hang');
-    const error = await send(d, url, 'GET', '/session', undefined, undefined, caller.signal).catch((e: unknown) => e as Error);
-    expect((error as Error).name).toBe('TimeoutError');
+    const error = await send(d, url, 'GET', '/session').catch((e: unknown) => e as { kind?: string });
+    expect(error).toMatchObject({ kind: 'timeout' });
     await recorder.finish({ kind: 'proxy', target: { url, embedded: false } });
     expect(requests).toBe(1);
 
     const replayer = await createRecorder({ dir, mode: 'replay', redactor: new SecretRedactor(), recording: openRecording(dir) });
-    const r = composed(url, replayer);
+    // An hour to answer: the timeout can only be the recorded one given back, not a wait that ran
+    // out (the test would time out first). The target is not asked again.
+    const r = composed(url, replayer, { timeoutMs: 3_600_000 });
     await replayer.beginCase('hang');
-    // No clock: the replayed request carries a signal that never aborts, so the TimeoutError can
-    // only be the recorded one given back, not a wait that ran out. The target is not asked again.
-    const never = new AbortController().signal;
-    const replayed = await send(r, url, 'GET', '/session', undefined, undefined, never).catch((e: unknown) => e as Error);
-    expect((replayed as Error).name).toBe('TimeoutError');
-    expect(never.aborted).toBe(false);
+    const replayed = await send(r, url, 'GET', '/session').catch((e: unknown) => e as { kind?: string });
+    expect(replayed).toMatchObject({ kind: 'timeout' });
     expect(requests).toBe(1);
     expect(replayer.unmatched()).toBeUndefined();
   });
@@ -210,7 +206,9 @@ describe('undici adapter: what is not an answer', () => {
     await recorder.beginCase('huge');
     const answer = await send(d, url, 'POST', '/v1/accessTokens', undefined, '{}');
     expect(answer.status).toBe(200);
-    expect(Buffer.byteLength(answer.text)).toBe(1024 * 1024 + 1);
+    expect(answer.response.truncated).toBe(true);
+    expect(Buffer.byteLength(answer.text)).toBe(1024 * 1024);
+    expect(answer.response.bodyBytes).toBeGreaterThan(1024 * 1024);
     // The recorder stopped reading at the cap and let go of the connection: the target saw it
     // closed long before it had sent its 2 GiB.
     await closed;

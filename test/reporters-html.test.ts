@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import ajvFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CaseChecks } from '../src/checks/case-checks.js';
-import type { Exchange } from '../src/client/exchange.js';
+import type { Exchange } from '../src/transport/exchange.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
 import { HTML_REPORT_FILE, htmlReporter, outcomeClass, renderHtml } from '../src/reporters/html.js';
 import type { ReporterContext } from '../src/reporters/reporter.js';

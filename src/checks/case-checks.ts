@@ -1,7 +1,7 @@
 // The checks of one scenario case: each scenario states a rule and hands over the exchange
 // that shows it; this records the result with evidence. Shape rules are applied to every
 // exchange the case saw, whatever the scenario asked for.
-import type { Exchange } from '../client/exchange.js';
+import type { Exchange } from '../transport/exchange.js';
 import { operationOf } from '../contract/operations.js';
 import { errorStatus, isErrorAnswer, type ModeledErrorName } from '../contract/errors.js';
 import { cite } from '../contract/sections.js';

@@ -1,5 +1,5 @@
 // Turning an exchange into evidence a person can read, with every secret removed.
-import type { Exchange } from '../client/exchange.js';
+import type { Exchange } from '../transport/exchange.js';
 import type { SecretRedactor } from '../secrets/registry.js';
 import type { Evidence } from '../verdict.js';
 import type { SchemaFailure } from './body-validation.js';

@@ -1,5 +1,5 @@
 // What a response says, read once: status, parsed JSON, the error name as clients read it.
-import type { Exchange } from '../client/exchange.js';
+import type { Exchange } from '../transport/exchange.js';
 import { retryAfterHeader } from '../contract/headers.js';
 import { readErrorName } from './error-name.js';
 
@@ -38,7 +38,8 @@ export function isThrottled(exchange: Exchange): boolean {
   return exchange.response?.status === 429;
 }
 
-export function retryAfterMs(exchange: Exchange, now = Date.now()): number | undefined {
+/** The wait a 429 asks for; a date is measured from `now`, the run's clock (src/engine/clock.ts). */
+export function retryAfterMs(exchange: Exchange, now: number): number | undefined {
   const value = exchange.response?.headers[retryAfterHeader];
   if (!value) return undefined;
   const seconds = Number(value);

@@ -1,6 +1,6 @@
 // The shape rules that hold for every response of every scenario (docs/contract.md §3.1 to §3.3,
 // judged on every exchange as §7 says). A scenario judges behaviour; this judges form, on every exchange.
-import type { Exchange } from '../client/exchange.js';
+import type { Exchange } from '../transport/exchange.js';
 import type { OperationName } from '../contract/operations.js';
 import { errorStatus, isModeledError } from '../contract/errors.js';
 import { errorTypeHeader } from '../contract/headers.js';

@@ -5,10 +5,10 @@ import pc from 'picocolors';
 import { cliReporterContext, createReporters, finishReporters, reporterNames } from '../reporters/index.js';
 import { resolveRunConfig, runDefaults, type RunOptions } from '../run-config.js';
 import { executeRun } from '../run/run.js';
-import { watchInterrupts } from '../run/interrupt.js';
+import { watchInterrupts } from './interrupt.js';
 import { scenarios } from '../../suites/index.js';
 import { RecordingError } from '../record/errors.js';
-import { withVirtualClock } from '../engine/throttle-wait.js';
+import { withVirtualClock } from '../engine/clock.js';
 
 const epilogue = `Exit codes:
   0    conformant: every must-level check passed (should-level too with --strict)

@@ -1,6 +1,6 @@
 // The three operations of the access-token API (docs/contract.md §2) and
 // VerifySession, as requests on the wire, and which operation a request on the wire is.
-import type { HttpRequest } from '../client/exchange.js';
+import type { HttpRequest } from '../transport/exchange.js';
 import { barePath, collectionPath, deletePath, sessionPath } from './paths.js';
 
 export type OperationName = 'CreateAccessToken' | 'ListAccessTokens' | 'DeleteAccessToken' | 'VerifySession';

@@ -13,7 +13,7 @@ import { CaseChecks } from '../checks/case-checks.js';
 import { operationOf } from '../contract/operations.js';
 import { cite } from '../contract/sections.js';
 import { documentedStatuses } from '../contract/statuses.js';
-import type { Exchange } from '../client/exchange.js';
+import type { Exchange } from '../transport/exchange.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { statusOf, type CaseResult } from '../verdict.js';
 import { splitSegmentName } from './recording-format.js';

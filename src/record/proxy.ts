@@ -1,15 +1,18 @@
-// A recording reverse proxy: a node:http server that forwards every request to the target with
-// undici, through the recorder's interceptor, so the traffic of any client (the AWS SDK, the
-// AWS CLI, curl) is recorded as HAR and redacted like a run's: bearers get pseudonyms in order
-// of first appearance (<identity-1>, <identity-2>, ...), token secrets become <token-secret>.
+// A recording reverse proxy: a node:http server that forwards every request to the target
+// through the transport, with the recorder as its tap, so the traffic of any client (the AWS
+// SDK, the AWS CLI, curl) is recorded as HAR and redacted like a run's: bearers get pseudonyms
+// in order of first appearance (<identity-1>, <identity-2>, ...), token secrets become
+// <token-secret>. Answers are forwarded whole, whatever their size; what the recording keeps of
+// a body is capped, with a marker saying so.
 //
 // The recording is written when the proxy stops (SIGINT/SIGTERM: `stop()`), atomically: until
 // then DIR holds the previous recording or nothing.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool, type Dispatcher } from 'undici';
 import { CannotRunError } from '../exit-codes.js';
 import { SecretRedactor } from '../secrets/registry.js';
+import type { HttpMethod } from '../transport/exchange.js';
+import { Transport, defaultTransportBounds } from '../transport/transport.js';
 import { createRecorder, type Recorder, type RecordingSummary } from './recorder.js';
 
 export interface ProxyOptions {
@@ -47,7 +50,6 @@ const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy
 
 export async function startRecordingProxy(options: ProxyOptions): Promise<RecordingProxy> {
   const target = new URL(options.target);
-  const basePath = target.pathname.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 30_000;
   const segmentSize = options.segmentSize ?? 500;
   const recorder: Recorder = await createRecorder({
@@ -58,8 +60,12 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
     redactFields: options.redactFields,
     pseudonymizeBearers: true,
   });
-  const pool = new Pool(target.origin, { connections: 32, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
-  const forward: Dispatcher = pool.compose(recorder.interceptor);
+  // Bodies read whole (the client gets what the target sent); every client's requests go on.
+  const transport = new Transport(
+    options.target,
+    { ...defaultTransportBounds, timeoutMs, maxBodyBytes: Number.POSITIVE_INFINITY, connections: 32, giveUpAfterFailures: 0 },
+    { tap: recorder.tap },
+  );
 
   let segment = 1;
   let inSegment = 0;
@@ -82,38 +88,30 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
     while (rotating) await rotating;
     inFlight++;
     inSegment++;
-    const headers: Record<string, string | string[]> = {};
+    const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !hopByHop.has(name)) headers[name] = value;
+      if (value !== undefined && !hopByHop.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     const who = req.headers.authorization ? recorder.traffic.authorization(req.headers.authorization) : '-';
     try {
-      const answer = await forward.request({
-        origin: target.origin,
-        path: basePath + (req.url ?? '/'),
-        method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
-        headers,
-        body: body.length > 0 ? body : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const data = Buffer.from(await answer.body.arrayBuffer());
+      const { exchange, answer } = await transport.forward({ method: (req.method ?? 'GET') as HttpMethod, path: req.url ?? '/', headers }, body);
+      if (!answer) {
+        // The target gave no answer: the client gets the proxy's own 502/504 (not recorded as the
+        // target's answer; the recording keeps the transport error apart).
+        const error = exchange.transportError!;
+        const status = error.kind === 'timeout' ? 504 : 502;
+        answerOwnError(res, status, `no answer from the target: ${error.kind}`);
+        options.log?.(`${req.method} ${loggable(req.url)} ${status} (target: ${error.kind}) ${who}`);
+        return;
+      }
       const out: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(answer.headers)) {
-        if (value !== undefined && !hopByHop.has(name) && name !== 'content-length') out[name] = value;
+        if (!hopByHop.has(name) && name !== 'content-length') out[name] = value;
       }
-      out['content-length'] = String(data.length);
-      res.writeHead(answer.statusCode, out);
-      res.end(data);
-      options.log?.(`${req.method} ${loggable(req.url)} ${answer.statusCode} ${(performance.now() - started).toFixed(1)}ms ${who}`);
-    } catch (error) {
-      // The target gave no answer: the client gets the proxy's own 502/504 (not recorded as the
-      // target's answer; the recording keeps the transport error apart).
-      const e = error as { name?: string; code?: unknown; message?: string };
-      // A DOMException (TimeoutError) carries a numeric legacy code (23): its name says more.
-      const reason = typeof e.code === 'string' ? e.code : (e.name ?? 'error');
-      const timedOut = e.name === 'TimeoutError' || /TIMEOUT/.test(reason);
-      answerOwnError(res, timedOut ? 504 : 502, `no answer from the target: ${reason}`);
-      options.log?.(`${req.method} ${loggable(req.url)} ${timedOut ? 504 : 502} (target: ${reason}) ${who}`);
+      out['content-length'] = String(answer.body.length);
+      res.writeHead(answer.status, out);
+      res.end(answer.body);
+      options.log?.(`${req.method} ${loggable(req.url)} ${answer.status} ${(performance.now() - started).toFixed(1)}ms ${who}`);
     } finally {
       inFlight--;
       maybeRotate();
@@ -147,7 +145,7 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
         try {
           return await recorder.finish({ kind: 'proxy', target: { url: target.toString().replace(/\/+$/, ''), embedded: false } });
         } finally {
-          await pool.destroy();
+          await transport.close();
         }
       })();
       return stopping;
@@ -156,7 +154,7 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
       server.closeAllConnections();
       server.close();
       await recorder.abort();
-      await pool.destroy();
+      await transport.close();
     },
   };
 }

@@ -1,5 +1,5 @@
-// Records (or replays) the traffic of a run or a proxy with @pollyjs/core and the project's
-// undici adapter. One Polly instance per segment (a scenario case, pre-flight, cleanup, a
+// Records (or replays) the traffic of a run or a proxy with @pollyjs/core, as a tap on the
+// transport (polly-adapter.ts). One Polly instance per segment (a scenario case, pre-flight, cleanup, a
 // stretch of proxied traffic): Polly's request numbering and entry lookup are linear scans, so
 // small instances keep record and replay fast (recordings/README.md, Cost).
 //
@@ -11,21 +11,23 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
 import { Polly, type Request as PollyRequest } from '@pollyjs/core';
-import * as FSPersisterModule from '@pollyjs/persister-fs';
+import type * as FSPersisterModule from '@pollyjs/persister-fs';
 import type { Entry } from 'har-format';
-import type { Dispatcher } from 'undici';
 import { RecordingError } from './errors.js';
 import type { SecretRedactor } from '../secrets/registry.js';
 import { toolName, toolVersion } from '../tool-info.js';
 import { metaFileName, recordingFormat, recordingFormatVersion, type RecordedTransportError, type RecordingMeta, type SegmentMeta } from './recording-format.js';
 import { TrafficRedactor, scanForSecrets } from '../secrets/recording-redaction.js';
 import type { OpenedRecording } from './recording-store.js';
-import { UndiciAdapter, UndiciHub, type StoredTransportError, type WireRequest } from './undici-adapter.js';
+import { PollyAdapter, PollyTap, type StoredTransportError, type TappedCall } from './polly-adapter.js';
+import type { TrafficTap } from '../transport/transport.js';
+import type { WireRequest } from '../transport/wire.js';
 import { tokenSecretPlaceholder } from '../secrets/placeholders.js';
 
-// CommonJS with an `export default` declaration: see undici-adapter.ts.
-const FSPersister = FSPersisterModule.default as unknown as typeof FSPersisterModule.default.default;
+// CommonJS with an `export default` declaration: see polly-adapter.ts.
+const FSPersister = createRequire(import.meta.url)('@pollyjs/persister-fs') as typeof FSPersisterModule.default.default;
 
 /**
  * Headers that never take part in matching a request to its recording: credentials (the caller
@@ -91,8 +93,8 @@ export interface UnmatchedRequest {
 
 export interface Recorder {
   readonly mode: 'record' | 'replay';
-  /** For `dispatcher.compose(...)`: every request of every dispatcher goes through it. */
-  readonly interceptor: Dispatcher.DispatcherComposeInterceptor;
+  /** For the transport: every request it carries goes through it. */
+  readonly tap: TrafficTap;
   /** Aborted when replay meets a request the recording does not hold (the run should stop). */
   readonly signal: AbortSignal;
   /** Start a segment (one Polly instance). A segment still open is ended first. */
@@ -114,7 +116,6 @@ export interface Recorder {
 interface ActiveSegment {
   meta: SegmentMeta;
   polly: Polly;
-  recorded: number;
 }
 
 export async function createRecorder(options: RecorderOptions): Promise<Recorder> {
@@ -146,8 +147,16 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
     return value === undefined ? '(none)' : traffic.authorization(value);
   };
 
-  const hub = new UndiciHub({
-    maxBodyBytes: options.maxBodyBytes,
+  /** Requests each Polly instance answered: recorded, or replayed. */
+  const answered = new WeakMap<Polly, { recorded: number; replayed: number }>();
+  const tap = new PollyTap({
+    recordBodyBytes: options.maxBodyBytes,
+    onAnswered(polly, pollyRequest) {
+      const counts = answered.get(polly) ?? { recorded: 0, replayed: 0 };
+      if (pollyRequest.action === 'record') counts.recorded++;
+      if (pollyRequest.action === 'replay') counts.replayed++;
+      answered.set(polly, counts);
+    },
     onRequest(wire) {
       // Pseudonyms are handed out in order of first appearance, at send time.
       if (wire.headers.authorization !== undefined) traffic.authorization(wire.headers.authorization);
@@ -182,13 +191,10 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
     },
   });
 
-  // A subclass per recorder, so the hub travels with the adapter class and not through Polly's
+  // A subclass per recorder, so the tap travels with the adapter class and not through Polly's
   // deep-merged configuration.
-  class BoundAdapter extends UndiciAdapter {
-    static override get id(): string {
-      return 'undici';
-    }
-    static override hub: UndiciHub | undefined = hub;
+  class BoundAdapter extends PollyAdapter {
+    static override tap: PollyTap | undefined = tap;
   }
 
   const pollyFor = (recordingName: string): Polly => {
@@ -214,13 +220,13 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
     });
     polly.server.any().on('beforePersist', (req: PollyRequest, entry: unknown) => {
       const harEntry = entry as Entry & { _patConformance?: Record<string, unknown> };
-      const call = (req.requestArguments as { call?: { seq?: number; fetched?: { truncated: boolean }; wire: WireRequest } }).call;
+      const call = (req as PollyRequest<{ call?: TappedCall }>).requestArguments.call;
       traffic.entry(harEntry);
       harEntry._patConformance = {
         seq: call?.seq,
         // The path exactly as sent: a URL parser would resolve %2E%2E and lose what was probed.
         path: call ? traffic.text(call.wire.path) : undefined,
-        ...(call?.fetched?.truncated ? { truncated: true } : {}),
+        ...(call?.recordedTruncated ? { truncated: true } : {}),
       };
     });
     return polly;
@@ -239,7 +245,7 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
         // segment's requests cannot be answered; the first one names what happened.
         meta = { index, name: id, recordingName: `${recordingName}-not-recorded`, exchanges: 0, transportErrors: [] };
         segments.push(meta);
-        active = { meta, polly: pollyFor(meta.recordingName), recorded: 0 };
+        active = { meta, polly: pollyFor(meta.recordingName) };
         if (!firstUnmatched) {
           firstUnmatched = {
             method: '-',
@@ -256,19 +262,19 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
       meta = { index, name: id, recordingName, exchanges: 0, transportErrors: [] };
     }
     segments.push(meta);
-    active = { meta, polly: pollyFor(meta.recordingName), recorded: 0 };
+    active = { meta, polly: pollyFor(meta.recordingName) };
   };
 
   const endCase = async (): Promise<void> => {
     const segment = active;
     if (!segment) return;
     active = undefined;
-    const requests = (segment.polly as unknown as { _requests: PollyRequest[] })._requests;
+    // Stopping waits for the requests in flight (flushRequestsOnStop), so the counts are final.
     await segment.polly.stop();
-    const answered = requests.filter((r) => r.didRespond && (r.action === 'record' || r.action === 'replay')).length;
-    exchanges += answered;
+    const counts = answered.get(segment.polly) ?? { recorded: 0, replayed: 0 };
+    exchanges += counts.recorded + counts.replayed;
     if (mode === 'record') {
-      segment.meta.exchanges = requests.filter((r) => r.didRespond && r.action === 'record').length;
+      segment.meta.exchanges = counts.recorded;
       const file = join(workDir, segment.polly.recordingId, 'recording.har');
       if (existsSync(file)) segment.meta.file = relative(workDir, file).split(sep).join('/');
     }
@@ -326,7 +332,7 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
 
   return {
     mode,
-    interceptor: hub.interceptor,
+    tap,
     signal: stop.signal,
     beginCase,
     endCase,
@@ -341,7 +347,7 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
 }
 
 function wirePathOf(pollyRequest: PollyRequest): string {
-  const call = (pollyRequest.requestArguments as { call?: { wire: WireRequest } }).call;
+  const call = (pollyRequest as PollyRequest<{ call?: TappedCall }>).requestArguments.call;
   return call?.wire.path ?? pollyRequest.url;
 }
 

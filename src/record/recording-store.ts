@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import type { Entry, Har } from 'har-format';
-import type { Exchange, HttpMethod } from '../client/exchange.js';
+import type { Exchange, HttpMethod } from '../transport/exchange.js';
 import { metaFileName, recordingFormat, recordingFormatVersion, type RecordingMeta, type SegmentMeta } from './recording-format.js';
 import { RecordingError } from './errors.js';
 import { utf8OrUndefined } from './utf8.js';

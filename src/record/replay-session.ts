@@ -21,8 +21,8 @@ import { encodeLabel, labelOf } from '../contract/paths.js';
 import { CaseChecks, describe as describeAnswer } from '../checks/case-checks.js';
 import { readResponse } from '../checks/response-reading.js';
 import { judgeShape } from '../checks/response-shape.js';
-import type { Exchange, HttpMethod, HttpRequest } from '../client/exchange.js';
-import { HttpClient, defaultHttpClientOptions } from '../client/http-client.js';
+import type { Exchange, HttpMethod, HttpRequest } from '../transport/exchange.js';
+import { Transport, defaultTransportBounds } from '../transport/transport.js';
 import { CannotRunError, UsageError } from '../exit-codes.js';
 import { StepError } from '../engine/step-error.js';
 import { defaultThrottlePolicy, sendWaitingOutThrottle } from '../engine/throttle-wait.js';
@@ -85,14 +85,14 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
   const authorization = (recorded: string): string => {
     const match = /^(\S+)\s+(.*)$/s.exec(recorded);
     if (!match) return recorded === redactedValue ? strangerToken : recorded;
-    const [, scheme, credentials] = match as unknown as [string, string, string];
+    const [, scheme = '', credentials = ''] = match;
     const token = bearerFor(credentials.trim());
     if (token) return `${scheme} ${token}`;
     if (credentials.trim() === redactedValue) return `${scheme} ${/^bearer$/i.test(scheme) ? strangerToken : 'cGF0Yzp1bmtub3du'}`;
     return recorded;
   };
 
-  const http = new HttpClient(options.target, { ...defaultHttpClientOptions, timeoutMs: options.timeoutMs, giveUpAfterFailures: 0 });
+  const http = new Transport(options.target, { ...defaultTransportBounds, timeoutMs: options.timeoutMs, giveUpAfterFailures: 0 });
   const policy = { ...defaultThrottlePolicy, budgetMs: options.throttleBudgetMs };
   const ids = new Map<string, string>();
   const nextTokens = new Map<string, string>();
@@ -187,7 +187,7 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
   }
 }
 
-async function preflight(http: HttpClient, tokens: string[], target: string): Promise<void> {
+async function preflight(http: Transport, tokens: string[], target: string): Promise<void> {
   for (const [i, token] of tokens.entries()) {
     const answer = await http.send({ ...listRequest(1, undefined), headers: { ...listRequest(1, undefined).headers, authorization: `Bearer ${token}` } });
     if (answer.transportError) throw new CannotRunError(`pre-flight: cannot reach ${target}: ${answer.transportError.message}`);
@@ -255,7 +255,7 @@ function identityOf(request: HttpRequest): string {
 }
 
 /** Tokens the replay created and never saw deleted: deleted now, by their creator. */
-async function cleanUp(http: HttpClient, created: Map<string, string>, tokens: string[]): Promise<Array<{ id: string; identity: string; reason: string }>> {
+async function cleanUp(http: Transport, created: Map<string, string>, tokens: string[]): Promise<Array<{ id: string; identity: string; reason: string }>> {
   const leftovers: Array<{ id: string; identity: string; reason: string }> = [];
   for (const [id, authorization] of created) {
     const identity = identityPlaceholder(tokens.findIndex((t) => authorization === `Bearer ${t}`) + 1);

@@ -6,7 +6,7 @@
 // recording, reaches no network, needs no credentials (callers present themselves as
 // `<identity-1>` and `<identity-2>`), starts no embedded reference, and does not really sleep
 // while waiting out recorded 429s.
-import type { Dispatcher } from 'undici';
+import type { TrafficTap } from '../transport/transport.js';
 import { UsageError } from '../exit-codes.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { resolveRunConfig, runDefaults, type RunConfig, type RunOptions } from '../run-config.js';
@@ -17,9 +17,9 @@ import type { RunRecordingInfo } from './recording-format.js';
 import { openRecording, type OpenedRecording } from './recording-store.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
 
-/** What executeRun sees of a recorder: the interceptor and the segment boundaries. */
+/** What executeRun sees of a recorder: the tap and the segment boundaries. */
 export interface RunTraffic {
-  interceptor: Dispatcher.DispatcherComposeInterceptor;
+  tap: TrafficTap;
   beginCase(id: string): Promise<void>;
   endCase(): Promise<void>;
   /** Replay: the recorded run's start time, from which expiry times derive. */
@@ -104,7 +104,7 @@ export async function openRunTraffic(config: RunConfig, replay: OpenedRecording 
   if (replay) {
     const recorder = await createRecorder({ dir: replay.dir, mode: 'replay', redactor, recording: replay });
     const traffic: RunTraffic = {
-      interceptor: recorder.interceptor,
+      tap: recorder.tap,
       beginCase: recorder.beginCase,
       endCase: recorder.endCase,
       clock: new Date(replay.meta.run!.clock),
@@ -121,7 +121,7 @@ export async function openRunTraffic(config: RunConfig, replay: OpenedRecording 
     redactFields: config.redactFields,
     identities: config.target && !config.otherToken ? [ownerPseudonym] : [ownerPseudonym, otherPseudonym],
   });
-  return { mode: 'record', recorder, redactor, traffic: { interceptor: recorder.interceptor, beginCase: recorder.beginCase, endCase: recorder.endCase } };
+  return { mode: 'record', recorder, redactor, traffic: { tap: recorder.tap, beginCase: recorder.beginCase, endCase: recorder.endCase } };
 }
 
 /** What meta.json says about a recorded run. */

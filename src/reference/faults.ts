@@ -29,7 +29,7 @@ export const faults = [
   },
   {
     name: 'race-double-success',
-    description: 'delete is not atomic (check, yield ~5 ms, remove): racing deletes all answer 200',
+    description: 'delete is not atomic (check, yield ~25 ms, remove): racing deletes all answer 200',
   },
   { name: 'race-500', description: 'losers of a concurrent delete answer 500 instead of 404/409' },
   {
@@ -83,7 +83,7 @@ export const faults = [
   { name: 'reuse-deleted-ids', description: "CreateAccessToken hands out the ID of the caller's last deleted token again" },
   {
     name: 'create-lost-in-race',
-    description: 'creates during a delete (~5 ms) of the same identity answer 201 but the token is lost',
+    description: 'creates during a delete (~25 ms) of the same identity answer 201 but the token is lost',
   },
   { name: 'id-like-wildcards', description: 'IDs are matched with SQL LIKE unescaped: % and _ are wildcards (<id>%25 deletes <id>)' },
   { name: 'id-nul-terminated', description: 'the decoded ID ends at its first NUL, as a C string does (<id>%00 deletes <id>)' },

@@ -1,8 +1,8 @@
 // Runs one scenario case with fresh checks and actors, and turns what happened into a
 // CaseResult. Failures of the target are verdicts; only a fault of the runner is 'errored'.
 import { CaseChecks } from '../checks/case-checks.js';
-import type { Exchange } from '../client/exchange.js';
-import type { HttpClient } from '../client/http-client.js';
+import type { Exchange } from '../transport/exchange.js';
+import type { Transport } from '../transport/transport.js';
 import { Actor, type ActorEnvironment } from '../engine/actor.js';
 import { InterruptedError, StepError } from '../engine/step-error.js';
 import { InconclusiveCase, SkipCase, type CaseDefinition, type Scenario, type ScenarioSettings } from '../scenario.js';
@@ -18,7 +18,7 @@ export interface CaseRunEnvironment {
   nameCounter: { next: number };
   settings: ScenarioSettings;
   strict: boolean;
-  http: HttpClient;
+  http: Transport;
 }
 
 export async function runCase(scenario: Scenario, testCase: CaseDefinition, env: CaseRunEnvironment): Promise<CaseResult> {

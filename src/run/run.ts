@@ -1,7 +1,7 @@
 // One conformance run, start to finish: target, pre-flight, every selected case, cleanup,
 // reports. Data flows one way: config -> client -> scenarios -> verdicts -> reporters.
 import { ExitCode } from '../exit-codes.js';
-import { HttpClient, defaultHttpClientOptions } from '../client/http-client.js';
+import { Transport, defaultTransportBounds, type TrafficTap, type TransportBounds } from '../transport/transport.js';
 import { Actor, type ActorEnvironment } from '../engine/actor.js';
 import { TokenLedger } from '../engine/token-ledger.js';
 import { defaultThrottlePolicy, freshThrottleMemory } from '../engine/throttle-wait.js';
@@ -11,9 +11,9 @@ import type { Reporter } from '../reporters/reporter.js';
 import { scenarios } from '../../suites/index.js';
 import { toolName, toolVersion } from '../tool-info.js';
 import { summarize, type CaseResult, type RunReport } from '../verdict.js';
-import { deleteCreatedTokens, deleteOpenTokens, type Leftover } from './cleanup.js';
+import { deleteCreatedTokens, deleteOpenTokens, type Leftover } from '../engine/cleanup.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
-import { preflight } from './preflight.js';
+import { preflight } from '../engine/preflight.js';
 import { publicOptions, type RunConfig } from '../run-config.js';
 import { runCase } from './run-case.js';
 import type { RunTraffic } from '../record/run-traffic.js';
@@ -26,7 +26,7 @@ export interface RunHooks {
   interruptedBy: () => 'SIGINT' | 'SIGTERM' | undefined;
   /** The run's redactor, when the caller needs it too (the recorder redacts with it). */
   redactor?: SecretRedactor;
-  /** --record / --replay: every request goes through its interceptor, one segment per case. */
+  /** --record / --replay: every request goes through its tap, one segment per case. */
   traffic?: RunTraffic;
 }
 
@@ -47,8 +47,8 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
 
   const random = createRandom(config.seed);
   const ledger = new TokenLedger();
-  const clientOptions = { ...defaultHttpClientOptions, timeoutMs: config.timeoutMs, interceptors: traffic ? [traffic.interceptor] : undefined };
-  const http = new HttpClient(targetUrl, clientOptions, hooks.signal);
+  const bounds: TransportBounds = { ...defaultTransportBounds, timeoutMs: config.timeoutMs };
+  const http = new Transport(targetUrl, bounds, { signal: hooks.signal, tap: traffic?.tap });
   const actorEnv: Omit<ActorEnvironment, 'observe'> = {
     http,
     throttle: { ...defaultThrottlePolicy, budgetMs: config.throttleBudgetMs },
@@ -114,7 +114,7 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
     }
   } finally {
     await traffic?.beginCase('cleanup');
-    leftovers = await cleanUp(targetUrl, config, actorEnv, ledger, ownerAuthorization, otherAuthorization, clientOptions);
+    leftovers = await cleanUp(targetUrl, bounds, traffic?.tap, actorEnv, ledger, ownerAuthorization, otherAuthorization);
     await traffic?.endCase();
     await http.close();
     await embedded?.server.close();
@@ -147,17 +147,18 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
 
 async function cleanUp(
   targetUrl: string,
-  config: RunConfig,
+  bounds: TransportBounds,
+  tap: TrafficTap | undefined,
   actorEnv: Omit<ActorEnvironment, 'observe'>,
   ledger: TokenLedger,
   ownerAuthorization: string,
   otherAuthorization: string | undefined,
-  clientOptions = { ...defaultHttpClientOptions, timeoutMs: config.timeoutMs },
 ): Promise<Leftover[]> {
   if (ledger.size === 0) return [];
-  // Its own client and clock: the run's signal may already be aborted by SIGINT.
+  // Its own transport and clock: the run's signal may already be aborted by SIGINT. Still
+  // recorded (the tap): a replay sends the same cleanup.
   const deadline = AbortSignal.timeout(cleanupDeadlineMs);
-  const http = new HttpClient(targetUrl, clientOptions, deadline);
+  const http = new Transport(targetUrl, bounds, { signal: deadline, tap });
   const env: ActorEnvironment = {
     ...actorEnv,
     http,

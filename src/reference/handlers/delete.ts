@@ -17,8 +17,8 @@ import { lookUp, resolveId } from './delete-lookup.js';
 const raceMemoryMs = 1000;
 /** How long global-delete-lock holds its lock: long enough for concurrent deletes to overlap. */
 const globalLockMs = 20;
-/** race-double-success and create-lost-in-race yield this long between reading and writing. */
-const raceYieldMs = 5;
+/** race-double-success and create-lost-in-race yield this long between reading and writing (wide enough that racers released together overlap on a loaded machine). */
+const raceYieldMs = 25;
 /** lost-delete-under-load drops a delete when this many other requests of its identity are in flight. */
 const lostDeleteLoad = 4;
 

@@ -1,5 +1,6 @@
-// SIGINT and SIGTERM during a run: the first stops new requests (the run then cleans up and
-// writes reports marked incomplete); a second SIGINT exits at once.
+// SIGINT and SIGTERM during `run` (the command's, so it may print and exit): the first stops new
+// requests (the run then cleans up and writes reports marked incomplete); a second SIGINT exits
+// at once.
 import { ExitCode } from '../exit-codes.js';
 
 export interface InterruptWatch {

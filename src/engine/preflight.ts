@@ -5,8 +5,8 @@ import * as ops from '../contract/operations.js';
 import { describe } from '../checks/case-checks.js';
 import { readResponse } from '../checks/response-reading.js';
 import { CannotRunError, UsageError } from '../exit-codes.js';
-import type { Actor } from '../engine/actor.js';
-import { StepError } from '../engine/step-error.js';
+import type { Actor } from './actor.js';
+import { StepError } from './step-error.js';
 
 export async function preflight(targetUrl: string, actors: Array<{ actor: Actor; flag: string }>): Promise<void> {
   for (const { actor, flag } of actors) {

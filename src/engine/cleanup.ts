@@ -1,9 +1,9 @@
 // At the end of every run, also a failed or interrupted one: delete every token the run
 // created, by the ID it was given, and nothing else (docs/contract.md §9). Then look again:
 // a token still listed is deleted once more and looked for again; what remains is reported.
-import type { Exchange } from '../client/exchange.js';
-import type { Actor } from '../engine/actor.js';
-import type { LedgerEntry, TokenLedger } from '../engine/token-ledger.js';
+import type { Exchange } from '../transport/exchange.js';
+import type { Actor } from './actor.js';
+import type { LedgerEntry, TokenLedger } from './token-ledger.js';
 
 export interface Leftover {
   id: string;

@@ -1,0 +1,171 @@
+// One request on the wire with undici: the only module that speaks to the network. It returns
+// what came back (status, headers as sent, the body bytes up to a cap) or the error that ended
+// the request; it never throws for what the target does (a hang, a reset, garbage).
+import { type Dispatcher, Pool } from 'undici';
+
+/** A request as it leaves: path and query exactly as given (percent-encoding kept). */
+export interface WireRequest {
+  method: string;
+  /** scheme://host:port of the target. */
+  origin: string;
+  /** Path and query as sent, base path of the target included. */
+  path: string;
+  /** Header names lower-cased. */
+  headers: Record<string, string>;
+  body: string | Buffer | undefined;
+}
+
+/** An answer as it arrived. */
+export interface WireResponse {
+  status: number;
+  statusText: string;
+  /** Header names lower-cased; repeated headers (set-cookie) kept as arrays. */
+  headers: Record<string, string | string[]>;
+  /** What was read: the whole body, or the cap plus the chunk that crossed it. */
+  body: Buffer;
+  /** The body was longer than the cap and reading stopped. */
+  truncated: boolean;
+}
+
+/** Exactly one of the two. */
+export type WireOutcome = { response: WireResponse; error?: undefined } | { error: unknown; response?: undefined };
+
+/** The bounds every request is held to, set in one place (src/transport/transport.ts). */
+export interface WireBounds {
+  /** Total time for one request, connect to last body byte. */
+  timeoutMs: number;
+  /** Bytes of a body read before reading stops; Infinity reads it whole (the proxy forwards). */
+  maxBodyBytes: number;
+}
+
+export function openPool(origin: string, connections: number, timeoutMs: number): Pool {
+  return new Pool(origin, {
+    connections,
+    pipelining: 1,
+    connectTimeout: timeoutMs,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    keepAliveTimeout: 10_000,
+  });
+}
+
+/**
+ * One request through dispatch() and a handler of our own rather than request(): no Readable
+ * stream and async reads per response, no abort signal, one promise; the whole request bounded
+ * by one timer in the handler. request() plus a capped stream read cost the burst driver more
+ * CPU per request than undici itself (see bench/README.md).
+ */
+export function sendOnWire(pool: Dispatcher, request: WireRequest, bounds: WireBounds): Promise<WireOutcome> {
+  return new Promise<WireOutcome>((resolve) => {
+    const handler = new OutcomeHandler(bounds.maxBodyBytes, bounds.timeoutMs, resolve);
+    try {
+      pool.dispatch({ origin: request.origin, path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body }, handler);
+    } catch (error) {
+      handler.fail(error);
+    }
+  });
+}
+
+/** The reason AbortSignal.timeout() aborts with, so what the error classification sees is unchanged. */
+function timeoutReason(): DOMException {
+  return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+}
+
+/** Why the body stopped being read: the cap was reached (never reported, the answer is kept). */
+class BodyCapReached extends Error {}
+
+/**
+ * One request as an undici dispatch handler (undici 7's handler API): the answer's status,
+ * headers and at most `cap` bytes of body (plus the chunk that crossed it), or the error that
+ * ended it; the whole request bounded by one timer. Settles exactly once.
+ */
+class OutcomeHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private abortReason: unknown = undefined;
+  private settled = false;
+  private readonly timer: NodeJS.Timeout;
+  private status = 0;
+  private statusText = '';
+  private headers: Record<string, string | string[]> = {};
+  private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+
+  constructor(
+    private readonly cap: number,
+    timeoutMs: number,
+    private readonly settle: (outcome: WireOutcome) => void,
+  ) {
+    this.timer = setTimeout(() => this.abort(timeoutReason()), timeoutMs);
+    this.timer.unref();
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abortReason !== undefined) controller.abort(this.abortReason as Error);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+    statusMessage?: string,
+  ): void {
+    // 1xx informational answers come first; the final answer replaces them.
+    if (statusCode < 200) return;
+    this.status = statusCode;
+    this.statusText = statusMessage ?? '';
+    this.headers = lowerCaseHeaders(headers);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    if (this.bytes > this.cap) {
+      // Keep what was read, stop reading: aborting releases the socket.
+      this.succeed(true);
+      controller.abort(new BodyCapReached('body cap reached'));
+    }
+  }
+
+  onResponseEnd(): void {
+    this.succeed(false);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    this.fail(error);
+  }
+
+  /** The request cannot go on (timeout): settle with the reason and abort what is in flight. */
+  private abort(reason: unknown): void {
+    if (this.settled) return;
+    this.abortReason = reason;
+    this.fail(reason);
+    this.controller?.abort(reason as Error);
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.settle({ error });
+  }
+
+  private succeed(truncated: boolean): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const { chunks, bytes } = this;
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
+    this.settle({ response: { status: this.status, statusText: this.statusText, headers: this.headers, body, truncated } });
+  }
+}
+
+function lowerCaseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) out[name.toLowerCase()] = value;
+  }
+  return out;
+}
