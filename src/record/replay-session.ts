@@ -18,6 +18,7 @@
 // deleted are deleted at the end, by ID, by the identity that created them (docs/contract.md §9).
 import { deleteRequest, listRequest, operationOf } from '../contract/operations.js';
 import { encodeLabel, labelOf } from '../contract/paths.js';
+import { credentialStatuses } from '../contract/statuses.js';
 import { CaseChecks, describe as describeAnswer } from '../checks/case-checks.js';
 import { readResponse } from '../checks/response-reading.js';
 import { judgeShape } from '../checks/response-shape.js';
@@ -193,7 +194,7 @@ async function preflight(http: Transport, tokens: string[], target: string): Pro
     if (answer.transportError) throw new CannotRunError(`pre-flight: cannot reach ${target}: ${answer.transportError.message}`);
     const status = answer.response!.status;
     const flag = i === 0 ? '--token' : i === 1 ? '--other-token' : `--identity-token #${i + 1}`;
-    if (status === 401 || status === 403) throw new CannotRunError(`pre-flight: the credentials of ${flag} were rejected (${describeAnswer(answer)})`);
+    if (credentialStatuses.includes(status)) throw new CannotRunError(`pre-flight: the credentials of ${flag} were rejected (${describeAnswer(answer)})`);
   }
 }
 
