@@ -15,7 +15,7 @@ export default {
   mutate: [
     'src/checks/**/*.ts',
     'src/run/run-case.ts',
-    'src/run/summary.ts',
+    'src/verdict.ts',
     'src/engine/unchanged.ts',
     'src/engine/probe-guard.ts',
     'src/contract/**/*.ts',

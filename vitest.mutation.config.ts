@@ -10,6 +10,7 @@ export default defineConfig({
       'test/checks.test.ts',
       'test/probe-guard.test.ts',
       'test/reporters.test.ts',
+      'test/verdict.test.ts',
       'test/mutation-*.test.ts',
     ],
     testTimeout: 30_000,

@@ -5,11 +5,14 @@
 
 export { defineScenario, InconclusiveCase, SkipCase, type CaseDefinition, type Scenario, type ScenarioContext } from './scenario.js';
 export { cite } from './contract/sections.js';
-export * as ops from './api/operations.js';
-export { collectionPath, encodeLabel, listRequest } from './api/operations.js';
+export * as ops from './contract/operations.js';
+export { listRequest } from './contract/operations.js';
+export { collectionPath, encodeLabel, labelOf, rawDeletePath } from './contract/paths.js';
+export { isErrorAnswer, type ModeledErrorName } from './contract/errors.js';
+export { credentialStatuses, missingIdStatuses } from './contract/statuses.js';
+export { limits } from './contract/limits.js';
 export { describe, type Rule } from './checks/case-checks.js';
 export { readResponse, retryAfterMs } from './checks/response-reading.js';
-export type { ModeledErrorName } from './checks/error-name.js';
 export type { Exchange } from './transport/exchange.js';
 export { runBurst } from './engine/burst.js';
 export { idsNotReused, type Actor, type CreatedToken } from './engine/actor.js';

@@ -1,4 +1,6 @@
-// The data that flows from scenarios to reporters. Reporters read these types and never
+// The data that flows from scenarios to reporters, and the rules that turn a case's checks into
+// its status and a run's cases into its verdict (at the end of this file). Those rules are
+// computed here only, for `run`, `check` and `replay` alike. Reporters read these types and never
 // decide anything: every verdict is already here when they see it.
 
 /** must: fails the gate. should: reported, fails only under --strict. */
@@ -121,4 +123,35 @@ export interface RunReport {
   cases: CaseResult[];
   /** Tokens the run created that it could not delete (ID only, never the secret). */
   leftovers: Array<{ id: string; identity: string; reason: string }>;
+}
+
+/** must failures fail; should failures fail only under --strict, else warn. */
+export function statusOf(checks: readonly CheckResult[], strict: boolean, fallback?: CaseStatus): CaseStatus {
+  const failed = checks.filter((c) => !c.passed);
+  if (failed.some((c) => c.level === 'must' || strict)) return 'failed';
+  if (fallback) return fallback;
+  return failed.length > 0 ? 'warned' : 'passed';
+}
+
+/** Case results counted by status: the summary every report carries. */
+export function summarize(results: readonly CaseResult[]): RunSummary {
+  const count = (status: CaseStatus) => results.filter((r) => r.status === status).length;
+  return {
+    total: results.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    warned: count('warned'),
+    skipped: count('skipped'),
+    inconclusive: count('inconclusive'),
+    errored: count('errored'),
+  };
+}
+
+/**
+ * What a run concludes. A failed or errored case makes the target non-conformant, and so does a
+ * token the run could not delete (docs/contract.md §9); an interrupted run concludes nothing.
+ */
+export function runVerdict(summary: RunSummary, leftovers: number, interrupted?: RunReport['interrupted']): RunVerdict {
+  if (interrupted) return 'incomplete';
+  return summary.failed > 0 || summary.errored > 0 || leftovers > 0 ? 'non-conformant' : 'conformant';
 }

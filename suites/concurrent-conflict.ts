@@ -5,6 +5,7 @@ import {
   defineScenario,
   describe,
   InconclusiveCase,
+  isErrorAnswer,
   openConnections,
   ops,
   readResponse,
@@ -87,8 +88,7 @@ async function raceOneToken(context: ScenarioContext, pool: ConnectionPool, widt
     const broken = judged.filter((a) => !a.response || a.response.status >= 500);
     const badLosers = judged.filter((a) => {
       if (a.response?.status === 200 || broken.includes(a)) return false;
-      const name = readResponse(a).errorName;
-      return !((a.response?.status === 404 && name === 'ResourceNotFoundException') || (a.response?.status === 409 && name === 'ConflictException'));
+      return !isErrorAnswer(a.response?.status, readResponse(a).errorName, ['ResourceNotFoundException', 'ConflictException']);
     });
     const tally = summarize(judged);
     check.record(rules.oneWinner, winners.length === 1, `${winners.length} of ${judged.length} unthrottled racers answered 200 (${tally})`, winners[1] ?? judged.find((a) => a.response?.status !== 200));

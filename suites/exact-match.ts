@@ -4,11 +4,11 @@
 // well-formed 4xx. Probes are built from the owner's own token and adapted to its ID.
 import {
   cite,
-  collectionPath,
   defineScenario,
   encodeLabel,
   expectUnchanged,
   namesLiveToken,
+  rawDeletePath,
   SkipCase,
   takeListing,
   type Rule,
@@ -169,7 +169,7 @@ export default defineScenario({
     const safe = probes.filter((p) => !namesLiveToken(p.label, [before]));
     if (safe.length === 0) throw new SkipCase('every probe of this class names a live token of the owner; none was sent');
     for (const probe of safe) {
-      const answer = await owner.deletePath(`${collectionPath}/${probe.label}`);
+      const answer = await owner.deletePath(rawDeletePath(probe.label));
       const status = answer.response?.status;
       const ok = status !== undefined && status >= 400 && status < 500;
       check.record(

@@ -2,11 +2,11 @@
 // existing token, percent-encoded as an HTTP label must be; none may touch that token (§6.2).
 import {
   cite,
-  collectionPath,
   defineScenario,
   encodeLabel,
   expectUnchanged,
   namesLiveToken,
+  rawDeletePath,
   SkipCase,
   takeListing,
   type Rule,
@@ -45,7 +45,7 @@ export default defineScenario({
     const before = await takeListing(owner);
     const label = testCase.label(existing.id);
     if (namesLiveToken(label, [before])) throw new SkipCase(`decoded, the probe names a live token of the owner (${label}); it was not sent`);
-    const answer = await owner.deletePath(`${collectionPath}/${label}`);
+    const answer = await owner.deletePath(rawDeletePath(label));
     const status = answer.response?.status;
     const ok = status !== undefined && status >= 400 && status < 500;
     check.record({ rule: testCase.rule, source }, ok, ok ? `answered ${status}` : `expected a 4xx, got ${status ?? answer.transportError?.message}`, answer);

@@ -4,6 +4,7 @@ import {
   defineScenario,
   describe,
   expectUnchanged,
+  limits,
   SkipCase,
   takeListing,
   type CreatedToken,
@@ -15,6 +16,10 @@ import {
 // the 36-code-point ones are made of emoji or accented letters no implementation hands out and
 // are checked against the owner's listing all the same.
 const source = cite('5.4');
+
+/** The longest ID (contract §2.5), and the shortest that is too long. */
+const longest = limits.idLength.max;
+const tooLong = longest + 1;
 
 const rules = {
   unchanged: { rule: 'the existing token is not deleted or changed (same name and expiresTime)', source: cite('5.4', '6.2') },
@@ -31,25 +36,25 @@ interface LengthCase {
 
 /** The existing ID first, so that truncation to 36 finds it, then 'x' up to 37 code points at least. */
 function appendPastBound(id: string): string {
-  return id + 'x'.repeat(Math.max(1, 37 - [...id].length));
+  return id + 'x'.repeat(Math.max(1, tooLong - [...id].length));
 }
 
 const cases: LengthCase[] = [
-  { name: '37 characters', level: 'must', rule: 'a 37-character ID answers 400 ValidationException', source, id: () => 'a'.repeat(37), expect: 'ValidationException' },
+  { name: `${tooLong} characters`, level: 'must', rule: `a ${tooLong}-character ID answers 400 ValidationException`, source, id: () => 'a'.repeat(tooLong), expect: 'ValidationException' },
   { name: '100 characters', level: 'must', rule: 'a 100-character ID answers 400 ValidationException', source, id: () => 'b'.repeat(100), expect: 'ValidationException' },
   { name: '4096 characters', level: 'must', rule: 'a 4096-character ID answers 400 ValidationException', source, id: () => 'c'.repeat(4096), expect: 'ValidationException' },
   // An implementation that truncates to 36 and then deletes is caught here: the first 36
   // characters are an existing token's ID (when the implementation's IDs are 36 long).
-  { name: 'existing ID with characters appended', level: 'must', rule: 'an existing ID plus characters (over 36) answers 400 and deletes nothing', source, id: (t) => appendPastBound(t.id), expect: 'ValidationException' },
-  { name: 'existing ID with 37 emoji appended', level: 'must', rule: 'an existing ID plus astral characters answers 400 and deletes nothing', source, id: (t) => t.id + '\u{1F511}'.repeat(37), expect: 'ValidationException' },
+  { name: 'existing ID with characters appended', level: 'must', rule: `an existing ID plus characters (over ${longest}) answers 400 and deletes nothing`, source, id: (t) => appendPastBound(t.id), expect: 'ValidationException' },
+  { name: `existing ID with ${tooLong} emoji appended`, level: 'must', rule: 'an existing ID plus astral characters answers 400 and deletes nothing', source, id: (t) => t.id + '\u{1F511}'.repeat(tooLong), expect: 'ValidationException' },
   // Lengths are code points (Smithy): 36 emoji are 72 UTF-16 units and 144 UTF-8 bytes, yet within the bound.
-  { name: '36 emoji (astral code points)', level: 'should', rule: 'a 36-code-point ID of astral characters is within the bound: 404, not 400', source: cite('5.4', '2.5'), id: () => '\u{1F511}'.repeat(36), expect: 'ResourceNotFoundException' },
-  { name: '36 two-byte characters', level: 'should', rule: 'a 36-code-point ID of 2-byte UTF-8 characters is within the bound: 404, not 400', source: cite('5.4', '2.5'), id: () => 'é'.repeat(36), expect: 'ResourceNotFoundException' },
+  { name: `${longest} emoji (astral code points)`, level: 'should', rule: `a ${longest}-code-point ID of astral characters is within the bound: 404, not 400`, source: cite('5.4', '2.5'), id: () => '\u{1F511}'.repeat(longest), expect: 'ResourceNotFoundException' },
+  { name: `${longest} two-byte characters`, level: 'should', rule: `a ${longest}-code-point ID of 2-byte UTF-8 characters is within the bound: 404, not 400`, source: cite('5.4', '2.5'), id: () => 'é'.repeat(longest), expect: 'ResourceNotFoundException' },
 ];
 
 export default defineScenario({
   name: 'id-length',
-  title: 'IDs longer than 36 code points are rejected with 400 and delete nothing',
+  title: `IDs longer than ${longest} code points are rejected with 400 and delete nothing`,
   source,
   cases,
   async run({ owner, check }, testCase) {

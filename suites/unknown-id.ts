@@ -4,6 +4,8 @@ import {
   defineScenario,
   expectUnchanged,
   InconclusiveCase,
+  isErrorAnswer,
+  limits,
   readResponse,
   takeListing,
   type CreatedToken,
@@ -43,8 +45,8 @@ export default defineScenario({
   source,
   cases: [
     { name: 'UUID-shaped', level: 'must', rule: 'an unknown UUID answers 404 ResourceNotFoundException', source, ids: tries((r) => r.uuid()) },
-    { name: 'one character', level: 'must', rule: 'an unknown 1-character ID (the lower bound) answers 404 ResourceNotFoundException', source, ids: tries((r) => r.string(1)), mayBeForeign: true },
-    { name: '36 characters', level: 'must', rule: 'an unknown 36-character ID (the upper bound) answers 404 ResourceNotFoundException', source, ids: tries((r) => r.string(36)) },
+    { name: 'one character', level: 'must', rule: `an unknown ${limits.idLength.min}-character ID (the lower bound) answers 404 ResourceNotFoundException`, source, ids: tries((r) => r.string(limits.idLength.min)), mayBeForeign: true },
+    { name: `${limits.idLength.max} characters`, level: 'must', rule: `an unknown ${limits.idLength.max}-character ID (the upper bound) answers 404 ResourceNotFoundException`, source, ids: tries((r) => r.string(limits.idLength.max)) },
     // Token IDs are opaque strings with no pattern: punctuation that needs no escaping is valid.
     { name: 'unreserved punctuation', level: 'must', rule: 'an unknown ID of letters and -._~ answers 404 ResourceNotFoundException', source, ids: tries((r) => `${r.string(6)}-._~${r.string(6)}`) },
     // An implementation that matches IDs by prefix would delete the existing token here.
@@ -63,7 +65,7 @@ export default defineScenario({
     for (const probe of candidates.slice(0, 'mayBeForeign' in testCase ? triesWhenForeign : 1)) {
       const answer = await owner.deleteToken(probe);
       const reading = readResponse(answer);
-      if ('mayBeForeign' in testCase && reading.status === 403 && reading.errorName === 'AccessDeniedException') {
+      if ('mayBeForeign' in testCase && isErrorAnswer(reading.status, reading.errorName, ['AccessDeniedException'])) {
         foreign.push(probe);
         continue;
       }

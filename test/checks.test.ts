@@ -5,7 +5,7 @@ import { sanitizeErrorName, readErrorName } from '../src/checks/error-name.js';
 import { judgeShape } from '../src/checks/response-shape.js';
 import type { Exchange } from '../src/transport/exchange.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
-import { encodeLabel } from '../src/api/operations.js';
+import { encodeLabel } from '../src/contract/paths.js';
 
 function exchange(method: Exchange['request']['method'], path: string, status: number, headers: Record<string, string>, body: string): Exchange {
   return {

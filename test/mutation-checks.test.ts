@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readErrorName, sanitizeErrorName } from '../src/checks/error-name.js';
 import { isThrottled, readResponse, retryAfterMs } from '../src/checks/response-reading.js';
 import { judgeShape, shapeRules } from '../src/checks/response-shape.js';
-import { validateBody } from '../src/checks/schemas.js';
+import { validateBody } from '../src/checks/body-validation.js';
 import type { Exchange } from '../src/transport/exchange.js';
 import { cite } from '../src/contract/sections.js';
 

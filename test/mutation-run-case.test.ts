@@ -10,9 +10,9 @@ import { defaultThrottlePolicy, freshThrottleMemory } from '../src/engine/thrott
 import { TokenLedger } from '../src/engine/token-ledger.js';
 import { createRandom } from '../src/random.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
-import { runCase, statusOf, type CaseRunEnvironment } from '../src/run/run-case.js';
+import { runCase, type CaseRunEnvironment } from '../src/run/run-case.js';
 import { InconclusiveCase, SkipCase, defineScenario, type CaseDefinition, type Scenario, type ScenarioContext } from '../src/scenario.js';
-import type { CheckResult, Level } from '../src/verdict.js';
+import { statusOf, type CheckResult, type Level } from '../src/verdict.js';
 
 const check = (level: Level, passed: boolean): CheckResult => ({ rule: 'r', source: 's', level, passed, message: 'm' });
 

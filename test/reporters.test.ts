@@ -17,7 +17,7 @@ import { markdownReporter, renderMarkdown } from '../src/reporters/markdown.js';
 import type { ReporterContext } from '../src/reporters/reporter.js';
 import { runReportSchema } from '../src/reporters/report-schema.js';
 import type { CaseResult, Evidence, RunReport } from '../src/verdict.js';
-import { summarize } from '../src/run/summary.js';
+import { summarize } from '../src/verdict.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures

@@ -2,15 +2,15 @@
 // that shows it; this records the result with evidence. Shape rules are applied to every
 // exchange the case saw, whatever the scenario asked for.
 import type { Exchange } from '../transport/exchange.js';
-import { operationOf } from '../api/operations.js';
+import { operationOf } from '../contract/operations.js';
+import { errorStatus, isErrorAnswer, type ModeledErrorName } from '../contract/errors.js';
 import { cite } from '../contract/sections.js';
 import type { SecretRedactor } from '../secrets/registry.js';
 import type { CheckResult, Level, TimelineEntry } from '../verdict.js';
 import { toEvidence } from './evidence.js';
 import { readResponse, type ResponseReading } from './response-reading.js';
 import { judgeShape, type ShapeFinding } from './response-shape.js';
-import type { SchemaFailure } from './schemas.js';
-import { errorStatus, type ModeledErrorName } from './error-name.js';
+import type { SchemaFailure } from './body-validation.js';
 
 /** A rule as a scenario states it, beside the code that checks it. */
 export interface Rule {
@@ -74,7 +74,7 @@ export class CaseChecks {
   error(exchange: Exchange, names: readonly ModeledErrorName[], rule: Rule): boolean {
     const reading = readResponse(exchange);
     const expected = names.map((n) => `${errorStatus[n]} ${n}`).join(' or ');
-    const ok = names.some((n) => reading.status === errorStatus[n] && reading.errorName === n);
+    const ok = isErrorAnswer(reading.status, reading.errorName, names);
     return this.record(rule, ok, ok ? `answered ${describe(exchange, reading)}` : `expected ${expected}, got ${describe(exchange, reading)}`, exchange);
   }
 

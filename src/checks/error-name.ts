@@ -1,20 +1,6 @@
-// Reading an error's name as AWS clients do (docs/contract.md §3.3).
-
-/** The six errors of the service and the status each must come with. */
-export const errorStatus = {
-  ValidationException: 400,
-  ServiceQuotaExceededException: 402,
-  AccessDeniedException: 403,
-  ResourceNotFoundException: 404,
-  ConflictException: 409,
-  ThrottlingException: 429,
-} as const;
-
-export type ModeledErrorName = keyof typeof errorStatus;
-
-export function isModeledError(name: string): name is ModeledErrorName {
-  return Object.hasOwn(errorStatus, name);
-}
+// Reading an error's name as AWS clients do (docs/contract.md §3.3). Which names there are, and
+// the status each comes with, is the contract's table (src/contract/errors.ts).
+import { errorTypeHeader } from '../contract/headers.js';
 
 /**
  * `AccessDeniedException:http://internal...` is `AccessDeniedException`;
@@ -37,7 +23,7 @@ export interface ErrorNameReading {
 }
 
 export function readErrorName(headers: Record<string, string>, parsedBody: unknown): ErrorNameReading {
-  const header = headers['x-amzn-errortype'];
+  const header = headers[errorTypeHeader];
   if (header !== undefined && header.trim() !== '') return { name: sanitizeErrorName(header), from: 'header' };
   if (parsedBody && typeof parsedBody === 'object') {
     const body = parsedBody as Record<string, unknown>;

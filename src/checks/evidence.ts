@@ -2,7 +2,7 @@
 import type { Exchange } from '../transport/exchange.js';
 import type { SecretRedactor } from '../secrets/registry.js';
 import type { Evidence } from '../verdict.js';
-import type { SchemaFailure } from './schemas.js';
+import type { SchemaFailure } from './body-validation.js';
 
 /** Enough of a body to see what is wrong with it, short enough to read in a report. */
 export const evidenceBodyLimit = 2000;

@@ -1,5 +1,6 @@
 // What a response says, read once: status, parsed JSON, the error name as clients read it.
 import type { Exchange } from '../transport/exchange.js';
+import { retryAfterHeader } from '../contract/headers.js';
 import { readErrorName } from './error-name.js';
 
 export interface ResponseReading {
@@ -39,7 +40,7 @@ export function isThrottled(exchange: Exchange): boolean {
 
 /** The wait a 429 asks for; a date is measured from `now`, the run's clock (src/engine/clock.ts). */
 export function retryAfterMs(exchange: Exchange, now: number): number | undefined {
-  const value = exchange.response?.headers['retry-after'];
+  const value = exchange.response?.headers[retryAfterHeader];
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;

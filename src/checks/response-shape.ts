@@ -1,11 +1,12 @@
 // The shape rules that hold for every response of every scenario (docs/contract.md §3.1 to §3.3,
 // judged on every exchange as §7 says). A scenario judges behaviour; this judges form, on every exchange.
 import type { Exchange } from '../transport/exchange.js';
-import type { OperationName } from '../api/operations.js';
+import type { OperationName } from '../contract/operations.js';
+import { errorStatus, isModeledError } from '../contract/errors.js';
+import { errorTypeHeader } from '../contract/headers.js';
 import { cite } from '../contract/sections.js';
-import { errorStatus, isModeledError } from './error-name.js';
 import { readResponse } from './response-reading.js';
-import { validateBody, type SchemaFailure } from './schemas.js';
+import { validateBody, type SchemaFailure } from './body-validation.js';
 
 export interface ShapeFinding {
   rule: string;
@@ -17,7 +18,7 @@ export interface ShapeFinding {
 const errorsSource = cite('3.3');
 
 export const shapeRules = {
-  errorHeader: 'every error names itself in the x-amzn-errortype header',
+  errorHeader: `every error names itself in the ${errorTypeHeader} header`,
   errorJson: 'every error body is a JSON object with a string message',
   errorNameStatus: 'an error name from the table comes with its status',
   throttleName: 'a 429 is a ThrottlingException',
@@ -42,11 +43,11 @@ export function judgeShape(exchange: Exchange, operation: OperationName | undefi
   const reading = readResponse(exchange);
   const findings: ShapeFinding[] = [];
   if (response.status >= 400) {
-    if (!response.headers['x-amzn-errortype']) {
+    if (!response.headers[errorTypeHeader]) {
       findings.push({
         rule: shapeRules.errorHeader,
         source: errorsSource,
-        message: `a ${response.status} came without x-amzn-errortype${reading.errorName ? ` (body names ${reading.errorName})` : ''}`,
+        message: `a ${response.status} came without ${errorTypeHeader}${reading.errorName ? ` (body names ${reading.errorName})` : ''}`,
       });
     }
     if (!reading.isJson) {

@@ -3,10 +3,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
 import { cliReporterContext, createReporters, finishReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
-import { summarize } from '../run/summary.js';
-import { runDefaults } from '../run/run-config.js';
+import { runDefaults } from '../run-config.js';
 import { toolName, toolVersion } from '../tool-info.js';
-import type { CaseResult, RunReport } from '../verdict.js';
+import { runVerdict, summarize, type CaseResult, type RunReport } from '../verdict.js';
 
 export interface CheckArgs {
   recording: string;
@@ -49,7 +48,8 @@ function builder(y: Argv): Argv<CheckArgs> {
 export function offlineReport(fields: { targetUrl: string; input: string; startedAt: Date; options: Record<string, unknown>; strict: boolean; cases: CaseResult[] }): RunReport {
   const finishedAt = new Date();
   const summary = summarize(fields.cases);
-  const nonConformant = summary.failed > 0 || summary.errored > 0;
+  // Nothing offline creates tokens of its own: a replay's leftovers are the caller's to report.
+  const verdict = runVerdict(summary, 0);
   return {
     schemaVersion: 1,
     tool: { name: toolName, version: toolVersion },
@@ -60,8 +60,8 @@ export function offlineReport(fields: { targetUrl: string; input: string; starte
     options: fields.options,
     strict: fields.strict,
     complete: true,
-    verdict: nonConformant ? 'non-conformant' : 'conformant',
-    exitCode: nonConformant ? ExitCode.NonConformant : ExitCode.Conformant,
+    verdict,
+    exitCode: verdict === 'non-conformant' ? ExitCode.NonConformant : ExitCode.Conformant,
     summary,
     cases: fields.cases,
     leftovers: [],

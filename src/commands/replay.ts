@@ -3,7 +3,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../exit-codes.js';
 import { cliReporterContext, createReporters, finishReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
-import { runDefaults } from '../run/run-config.js';
+import { runDefaults } from '../run-config.js';
 import { offlineReport } from './check.js';
 import { redactedValue } from '../secrets/placeholders.js';
 

@@ -3,7 +3,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import pc from 'picocolors';
 import { cliReporterContext, createReporters, finishReporters, reporterNames } from '../reporters/index.js';
-import { resolveRunConfig, runDefaults, type RunOptions } from '../run/run-config.js';
+import { resolveRunConfig, runDefaults, type RunOptions } from '../run-config.js';
 import { executeRun } from '../run/run.js';
 import { watchInterrupts } from './interrupt.js';
 import { scenarios } from '../../suites/index.js';

@@ -1,7 +1,8 @@
 // Before any scenario: can this run be carried out at all? An unreachable target, rejected
 // credentials or something that is not this API end the run with exit 3 and a one-line reason,
 // instead of a page of failed scenarios.
-import * as ops from '../api/operations.js';
+import * as ops from '../contract/operations.js';
+import { credentialStatuses } from '../contract/statuses.js';
 import { describe } from '../checks/case-checks.js';
 import { readResponse } from '../checks/response-reading.js';
 import { CannotRunError, UsageError } from '../exit-codes.js';
@@ -22,7 +23,7 @@ export async function preflight(targetUrl: string, actors: Array<{ actor: Actor;
     }
     const reading = readResponse(exchange);
     const status = exchange.response!.status;
-    if (status === 401 || status === 403) {
+    if (credentialStatuses.includes(status)) {
       throw new CannotRunError(`pre-flight: the credentials of ${flag} were rejected (${describe(exchange, reading)})`);
     }
     const body = reading.json as { items?: unknown } | undefined;

@@ -9,32 +9,22 @@
 //   - a request that got no answer at all (kept apart in a recording) is reported too.
 // One case per segment (scenario case, or HAR file); identical findings are counted, with the
 // first exchange as evidence.
-import { collectionPath, operationOf, successStatus, type OperationName } from '../api/operations.js';
 import { CaseChecks } from '../checks/case-checks.js';
+import { operationOf } from '../contract/operations.js';
 import { cite } from '../contract/sections.js';
-import { errorStatus } from '../checks/error-name.js';
+import { documentedStatuses } from '../contract/statuses.js';
 import type { Exchange } from '../transport/exchange.js';
 import { SecretRedactor } from '../secrets/registry.js';
-import { statusOf } from '../run/run-case.js';
-import type { CaseResult } from '../verdict.js';
+import { statusOf, type CaseResult } from '../verdict.js';
+import { splitSegmentName } from './recording-format.js';
 import { entryToExchange, loadTraffic, type LoadedTraffic, type TrafficSource } from './recording-store.js';
 
 const statusSource = cite('2.3', '3.3');
-const modelledErrorStatuses = Object.values(errorStatus) as number[];
 
 export const checkRules = {
   documentedStatus: 'every answer has a status its operation documents',
   answered: 'every request gets an HTTP answer',
 } as const;
-
-/** The statuses an operation may answer with (docs/contract.md §2, §3). */
-export function documentedStatuses(operation: OperationName, path: string): number[] {
-  const bare = path.split('?')[0] ?? path;
-  // contract §5.3: a delete without an ID may also be a 405 (no operation matches).
-  if (operation === 'DeleteAccessToken' && (bare === collectionPath || bare === `${collectionPath}/`)) return [400, 401, 403, 404, 405, 429];
-  // 401: missing or invalid credentials (contract §3.4 accepts 401 or 403 for them).
-  return [successStatus[operation], ...modelledErrorStatuses, 401].sort((a, b) => a - b);
-}
 
 export interface CheckedTraffic {
   traffic: LoadedTraffic;
@@ -87,7 +77,7 @@ export function checkSource(
     checks.record({ rule: checkRules.documentedStatus, source: statusSource, level: 'must' }, true, `${source.entries.length} answers with documented statuses`);
   }
   checks.finishShapeChecks();
-  const [scenario, name] = splitName(source.name);
+  const [scenario, name] = splitSegmentName(source.name);
   return {
     scenario,
     case: name,
@@ -99,13 +89,6 @@ export function checkSource(
     checks: checks.results,
     durationMs: Date.now() - started,
   };
-}
-
-/** "valid-delete / fresh token" -> ["valid-delete", "fresh token"]; a HAR file is its own case. */
-function splitName(name: string): [string, string] {
-  const at = name.indexOf(' / ');
-  if (at > 0) return [name.slice(0, at), name.slice(at + 3)];
-  return ['recording', name];
 }
 
 /** Load and judge. Throws RecordingError (exit 2) for a missing, damaged or foreign recording. */

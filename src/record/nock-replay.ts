@@ -12,7 +12,7 @@
 //   replay.stop();
 //
 // nock is loaded only when this is called, so importing the library does not intercept anything.
-import { RecordedAnswers, type Miss } from './recorded-answers.js';
+import { missAnswer, RecordedAnswers, type Miss } from './recorded-answers.js';
 import { loadTraffic } from './recording-store.js';
 
 export interface NockReplayOptions {
@@ -49,8 +49,8 @@ export async function replayWithNock(recording: string, options: NockReplayOptio
       const text = body === undefined || body === '' ? undefined : typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body);
       const answer = answers.answer(method, uri, text);
       if (!answer) {
-        const message = `pat-conformance replay: the recording holds no (further) answer for ${method} ${uri}`;
-        return [501, JSON.stringify({ message }), { 'content-type': 'application/json', 'x-amzn-errortype': 'PatConformanceReplayMiss' }] as const;
+        const miss = missAnswer(method, uri);
+        return [miss.status, miss.body, miss.headers] as const;
       }
       return [answer.status, answer.body, answer.headers] as const;
     });

@@ -3,12 +3,14 @@
 // without regard to key order or spacing); headers and credentials are not compared (a client
 // under test has its own bearer). Identical requests get the recorded answers in recorded
 // order: the first DELETE of an ID gets the recorded 200, the second the recorded 404.
+import { errorTypeHeader } from '../contract/headers.js';
+import { notServedFromRecording } from './header-lists.js';
 import type { LoadedTraffic, RecordedEntry } from './recording-store.js';
 import { entryBody, entryPath } from './recording-store.js';
 
 export interface RecordedAnswer {
   status: number;
-  /** Header name -> values (repeated headers keep every value), hop-by-hop headers removed. */
+  /** Header name -> values (repeated headers keep every value), without notServedFromRecording. */
   headers: Record<string, string[]>;
   body: Buffer;
   entry: RecordedEntry;
@@ -19,8 +21,15 @@ export interface Miss {
   path: string;
 }
 
-/** Headers that describe the recorded connection or body framing, not the answer. */
-const notReplayed = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
+/**
+ * The answer to a request the recording does not hold, the same from `serve --replay` and the
+ * nock replay: 501 with the error type PatConformanceReplayMiss (no service error has that
+ * name, so no client mistakes it for the target's) and a message naming the request.
+ */
+export function missAnswer(method: string, path: string): { status: 501; headers: Record<string, string>; body: string } {
+  const message = `pat-conformance replay: the recording holds no (further) answer for ${method} ${path}`;
+  return { status: 501, headers: { 'content-type': 'application/json', [errorTypeHeader]: 'PatConformanceReplayMiss' }, body: JSON.stringify({ message }) };
+}
 
 /** JSON bodies compared by value; anything else as text. */
 export function normalizeBody(body: string | undefined): string {
@@ -74,7 +83,7 @@ export class RecordedAnswers {
     const headers: Record<string, string[]> = {};
     for (const { name, value } of entry.response.headers) {
       const lower = name.toLowerCase();
-      if (notReplayed.has(lower)) continue;
+      if (notServedFromRecording.has(lower)) continue;
       (headers[lower] ??= []).push(value);
     }
     return { status: entry.response.status, headers, body: entryBody(entry), entry };

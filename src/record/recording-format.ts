@@ -9,7 +9,7 @@
 //
 // Everything in it is already redacted: no bearer token, no token secret.
 import type { StoredTransportError } from './polly-adapter.js';
-import type { RunConfig } from '../run/run-config.js';
+import type { RunConfig } from '../run-config.js';
 
 export const recordingFormat = 'pat-conformance-recording';
 export const recordingFormatVersion = 1;
@@ -23,6 +23,16 @@ export interface RecordedTransportError {
   method: string;
   path: string;
   error: StoredTransportError;
+}
+
+/**
+ * A segment's name as a report's scenario and case: "valid-delete / fresh token" is
+ * ["valid-delete", "fresh token"]; any other segment (pre-flight, a stretch of proxied traffic,
+ * a HAR file) is a case of its own under "recording".
+ */
+export function splitSegmentName(name: string): [scenario: string, testCase: string] {
+  const at = name.indexOf(' / ');
+  return at > 0 ? [name.slice(0, at), name.slice(at + 3)] : ['recording', name];
 }
 
 export interface SegmentMeta {

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CannotRunError } from '../exit-codes.js';
-import { RecordedAnswers, type Miss } from './recorded-answers.js';
+import { missAnswer, RecordedAnswers, type Miss } from './recorded-answers.js';
 import { loadTraffic } from './recording-store.js';
 
 export interface ReplayServerOptions {
@@ -38,10 +38,9 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     const method = req.method ?? 'GET';
     const answer = answers.answer(method, path, body);
     if (!answer) {
-      const message = `pat-conformance replay: the recording holds no (further) answer for ${method} ${path}`;
-      const data = JSON.stringify({ message });
-      res.writeHead(501, { 'content-type': 'application/json', 'x-amzn-errortype': 'PatConformanceReplayMiss', 'content-length': Buffer.byteLength(data) });
-      res.end(data);
+      const miss = missAnswer(method, path);
+      res.writeHead(miss.status, { ...miss.headers, 'content-length': Buffer.byteLength(miss.body) });
+      res.end(miss.body);
       options.log?.(`${method} ${loggable(path)} 501 MISS (not in the recording)`);
       return;
     }

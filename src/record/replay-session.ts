@@ -16,7 +16,9 @@
 // may move (reported as a difference). A 429 from the new target is waited out (Retry-After) and
 // the request sent again, within --throttle-budget. Tokens the replay created and did not see
 // deleted are deleted at the end, by ID, by the identity that created them (docs/contract.md §9).
-import { collectionPath, deleteRequest, encodeLabel, listRequest, operationOf } from '../api/operations.js';
+import { deleteRequest, listRequest, operationOf } from '../contract/operations.js';
+import { encodeLabel, labelOf } from '../contract/paths.js';
+import { credentialStatuses } from '../contract/statuses.js';
 import { CaseChecks, describe as describeAnswer } from '../checks/case-checks.js';
 import { readResponse } from '../checks/response-reading.js';
 import { judgeShape } from '../checks/response-shape.js';
@@ -27,8 +29,9 @@ import { StepError } from '../engine/step-error.js';
 import { defaultThrottlePolicy, sendWaitingOutThrottle } from '../engine/throttle-wait.js';
 import { createRandom } from '../random.js';
 import { SecretRedactor } from '../secrets/registry.js';
-import { statusOf } from '../run/run-case.js';
-import type { CaseResult } from '../verdict.js';
+import { statusOf, type CaseResult } from '../verdict.js';
+import { notCopiedFromRecording } from './header-lists.js';
+import { splitSegmentName } from './recording-format.js';
 import { entryToExchange, loadTraffic, type LoadedTraffic, type RecordedEntry } from './recording-store.js';
 import { identityPlaceholder, redactedValue } from '../secrets/placeholders.js';
 
@@ -60,9 +63,6 @@ const rules = {
   shape: { rule: 'the new target\'s answer is as well-formed as the recorded one', source },
   answered: { rule: 'the new target answers every request', source },
 };
-
-/** Headers a replay never copies from the recording. */
-const notCopied = new Set(['authorization', 'host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'proxy-authorization', 'cookie']);
 
 /** At most this many differences are listed per segment; the rest are counted. */
 const listedDifferences = 25;
@@ -107,7 +107,7 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
     // Only the identities the recording uses, each with the bearer given for it.
     await preflight(http, identities.map((_, i) => options.tokens[i]!), options.target);
     for (const segment of traffic.sources) {
-      const [scenario, name] = splitName(segment.name);
+      const [scenario, name] = splitSegmentName(segment.name);
       options.onCaseStarted?.(scenario, name);
       const started = Date.now();
       const checks = new CaseChecks('must', redactor);
@@ -194,7 +194,7 @@ async function preflight(http: Transport, tokens: string[], target: string): Pro
     if (answer.transportError) throw new CannotRunError(`pre-flight: cannot reach ${target}: ${answer.transportError.message}`);
     const status = answer.response!.status;
     const flag = i === 0 ? '--token' : i === 1 ? '--other-token' : `--identity-token #${i + 1}`;
-    if (status === 401 || status === 403) throw new CannotRunError(`pre-flight: the credentials of ${flag} were rejected (${describeAnswer(answer)})`);
+    if (credentialStatuses.includes(status)) throw new CannotRunError(`pre-flight: the credentials of ${flag} were rejected (${describeAnswer(answer)})`);
   }
 }
 
@@ -219,7 +219,7 @@ export function rewriteRequest(entry: RecordedEntry, recorded: Exchange, maps: M
   };
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(recorded.request.headers)) {
-    if (!notCopied.has(name)) headers[name] = value;
+    if (!notCopiedFromRecording.has(name)) headers[name] = value;
   }
   const auth = recorded.request.headers.authorization;
   if (auth !== undefined) headers.authorization = maps.authorization(auth);
@@ -242,7 +242,7 @@ function learn(recorded: Exchange, answer: Exchange, state: { ids: Map<string, s
   }
   if (typeof was?.nextToken === 'string' && typeof now?.nextToken === 'string') state.nextTokens.set(was.nextToken, now.nextToken);
   if (operation === 'DeleteAccessToken' && answer.response && answer.response.status >= 200 && answer.response.status < 300) {
-    const label = answer.request.path.slice(collectionPath.length + 1);
+    const label = labelOf(answer.request.path);
     try {
       state.created.delete(decodeURIComponent(label));
     } catch {
@@ -281,11 +281,6 @@ function inferIdentities(traffic: LoadedTraffic): string[] {
     }
   }
   return Array.from({ length: highest }, (_, i) => identityPlaceholder(i + 1));
-}
-
-function splitName(name: string): [string, string] {
-  const at = name.indexOf(' / ');
-  return at > 0 ? [name.slice(0, at), name.slice(at + 3)] : ['recording', name];
 }
 
 function shortPath(path: string): string {

@@ -9,7 +9,7 @@
 import type { TrafficTap } from '../transport/transport.js';
 import { UsageError } from '../exit-codes.js';
 import { SecretRedactor } from '../secrets/registry.js';
-import { resolveRunConfig, runDefaults, type RunConfig, type RunOptions } from '../run/run-config.js';
+import { resolveRunConfig, runDefaults, type RunConfig, type RunOptions } from '../run-config.js';
 import type { RunReport } from '../verdict.js';
 import type { RecordingDescription, Recorder } from './recorder.js';
 import { createRecorder } from './recorder.js';

@@ -5,8 +5,14 @@
 import type { ServerResponse } from 'node:http';
 import type { ReferenceOptions } from './options.js';
 
-/** The status each error name travels with. The first six are the service's modelled errors. */
-export const errorStatus = {
+/**
+ * The status each error name travels with. The first six are the service's modelled errors.
+ *
+ * Independent of src/contract/ on purpose: the checks read the contract's table
+ * (src/contract/errors.ts), and this server is what they are tested against. Were it the same
+ * table, a wrong status in it would pass on both sides; do not import or merge it (see limits.ts).
+ */
+export const referenceErrorStatus = {
   ValidationException: 400,
   ServiceQuotaExceededException: 402,
   AccessDeniedException: 403,
@@ -21,7 +27,7 @@ export const errorStatus = {
   ServiceUnavailableException: 503,
 } as const;
 
-export type ErrorName = keyof typeof errorStatus;
+export type ErrorName = keyof typeof referenceErrorStatus;
 
 export interface ErrorExtras {
   /** Overrides the table's status (405 for UnknownOperationException on a known path). */
@@ -46,7 +52,7 @@ export function writeError(
   extras: ErrorExtras = {},
 ): void {
   if (res.headersSent || res.destroyed) return;
-  const status = extras.status ?? errorStatus[name];
+  const status = extras.status ?? referenceErrorStatus[name];
   const has = (f: (typeof options.faults)[number]): boolean => options.faults.includes(f);
 
   // error-name-mismatch: the header names a different error than the status means.

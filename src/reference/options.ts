@@ -5,6 +5,7 @@
 // exit 2 from the CLI).
 import { UsageError } from '../exit-codes.js';
 import { faultNames, isFaultName, type FaultName } from './faults.js';
+import { referenceLimits } from './limits.js';
 
 export type ErrortypeStyle = 'plain' | 'suffixed' | 'namespaced';
 export type IdStyle = 'uuid' | 'short' | 'long' | 'sequential' | 'per-identity';
@@ -136,7 +137,7 @@ export function resolveReferenceOptions(partial: Partial<ReferenceOptions> = {})
   integerIn(o.burst, '--burst', 1, 1e9);
   integerIn(o.maxInFlight, '--max-in-flight', 0, 1e6);
   oneOf(o.retryAfter, '--retry-after', ['seconds', 'none'] as const);
-  integerIn(o.pageSize, '--page-size', 1, 10);
+  integerIn(o.pageSize, '--page-size', referenceLimits.maxResults.min, referenceLimits.maxResults.max);
   integerIn(o.maxTokens, '--max-tokens', 1, 1_000_000);
   integerIn(o.conflictWindowMs, '--conflict-window', 0, 60_000);
   oneOf(o.wrongOwnerStatus, '--wrong-owner-status', [403, 404] as const);

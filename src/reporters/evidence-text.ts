@@ -1,9 +1,13 @@
 // Plain-text renderings shared by the console, JUnit and Markdown reporters, so that a piece
 // of evidence reads the same in every format and is formatted in one place only.
+import { errorTypeHeader, retryAfterHeader } from '../contract/headers.js';
 import type { CaseResult, CheckResult, Evidence, RunReport, RunSummary } from '../verdict.js';
 
-/** Response headers worth showing first: they explain most failures on their own. */
-const INTERESTING_HEADERS = ['content-type', 'content-length', 'x-amzn-errortype', 'retry-after'];
+/**
+ * Response headers worth showing first: they explain most failures on their own (the body's
+ * type and size, and the two headers the contract gives a meaning to).
+ */
+const INTERESTING_HEADERS = ['content-type', 'content-length', errorTypeHeader, retryAfterHeader];
 
 export interface EvidenceTextOptions {
   /** How many characters of a body to show (code points, so no emoji is cut in half). */

@@ -6,7 +6,7 @@ import type { Transport } from '../transport/transport.js';
 import { Actor, type ActorEnvironment } from '../engine/actor.js';
 import { InterruptedError, StepError } from '../engine/step-error.js';
 import { InconclusiveCase, SkipCase, type CaseDefinition, type Scenario, type ScenarioSettings } from '../scenario.js';
-import type { CaseResult, CaseStatus, CheckResult } from '../verdict.js';
+import { statusOf, type CaseResult, type CaseStatus } from '../verdict.js';
 
 export interface CaseRunEnvironment {
   actorEnv: Omit<ActorEnvironment, 'observe'>;
@@ -85,12 +85,4 @@ export async function runCase(scenario: Scenario, testCase: CaseDefinition, env:
   const status = forced?.status === 'errored' || forced?.status === 'skipped' ? forced.status : statusOf(checks.results, env.strict, forced?.status);
   const timeline = checks.timelineData ? { timeline: checks.timelineData } : {};
   return { ...base, status, ...(forced ? { reason: forced.reason } : {}), checks: checks.results, ...timeline, durationMs: Date.now() - started };
-}
-
-/** must failures fail; should failures fail only under --strict, else warn. */
-export function statusOf(checks: CheckResult[], strict: boolean, fallback?: CaseStatus): CaseStatus {
-  const failed = checks.filter((c) => !c.passed);
-  if (failed.some((c) => c.level === 'must' || strict)) return 'failed';
-  if (fallback) return fallback;
-  return failed.length > 0 ? 'warned' : 'passed';
 }

@@ -10,13 +10,12 @@ import { SecretRedactor } from '../secrets/registry.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { scenarios } from '../../suites/index.js';
 import { toolName, toolVersion } from '../tool-info.js';
-import type { CaseResult, RunReport } from '../verdict.js';
+import { summarize, type CaseResult, type RunReport } from '../verdict.js';
 import { deleteCreatedTokens, deleteOpenTokens, type Leftover } from '../engine/cleanup.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { preflight } from '../engine/preflight.js';
-import { publicOptions, type RunConfig } from './run-config.js';
+import { publicOptions, type RunConfig } from '../run-config.js';
 import { runCase } from './run-case.js';
-import { summarize } from './summary.js';
 import type { RunTraffic } from '../record/run-traffic.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
 

@@ -1,12 +1,20 @@
 // CreateAccessToken: PUT /v1/accessTokens -> 201 {secret, name, expiresTime, accessTokenId}.
 import { readJsonObject, member } from '../body.js';
 import { writeError } from '../errors.js';
+import { referenceLimits } from '../limits.js';
 import { writeJson } from '../responses.js';
 import type { ReferenceState, RequestContext } from '../state.js';
 import { formatRfc3339, parseRfc3339 } from '../timestamps.js';
 import { writeBodyError } from './common.js';
 
 const oneYearMs = 365 * 24 * 3600 * 1000;
+const nameLength = referenceLimits.nameLength;
+
+/** Names are counted in code points, as Smithy's length trait counts. */
+function nameFits(name: string): boolean {
+  const length = [...name].length;
+  return length >= nameLength.min && length <= nameLength.max;
+}
 
 export async function createAccessToken({ req, res, state, identity }: RequestContext): Promise<void> {
   const body = await readJsonObject(req);
@@ -16,9 +24,8 @@ export async function createAccessToken({ req, res, state, identity }: RequestCo
   if (typeof name !== 'string') {
     return writeError(res, state.options, 'ValidationException', 'name is required and must be a string');
   }
-  const nameLength = [...name].length; // code points, as Smithy's length trait counts
-  if (nameLength < 1 || nameLength > 100) {
-    return writeError(res, state.options, 'ValidationException', 'name must be 1 to 100 characters long');
+  if (!nameFits(name)) {
+    return writeError(res, state.options, 'ValidationException', `name must be ${nameLength.min} to ${nameLength.max} characters long`);
   }
 
   const rawExpires = member(body.value, 'expiresTime');
@@ -83,7 +90,7 @@ export async function createDespiteThrottle({ req, state, identity }: RequestCon
   const body = await readJsonObject(req);
   if (!body.ok) return;
   const name = member(body.value, 'name');
-  if (typeof name !== 'string' || [...name].length < 1 || [...name].length > 100) return;
+  if (typeof name !== 'string' || !nameFits(name)) return;
   const rawExpires = member(body.value, 'expiresTime');
   const parsed = typeof rawExpires === 'string' ? parseRfc3339(rawExpires) : undefined;
   const expires = parsed ?? new Date(Date.now() + oneYearMs);

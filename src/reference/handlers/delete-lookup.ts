@@ -4,10 +4,11 @@
 // scope. Most ID faults are one wrong step here; each is what a real handler does when it
 // decodes, normalizes or compares IDs the way some framework or database does by default.
 // No side effects: the delete handler decides what to do with the token found.
+import { referenceLimits } from '../limits.js';
 import type { Identity, ReferenceState } from '../state.js';
 import type { StoredToken } from '../token-store.js';
 
-export const maxIdLength = 36;
+const { min: minIdLength, max: maxIdLength } = referenceLimits.idLength;
 
 export type IdResult = { ok: true; id: string } | { ok: false; empty: true } | { ok: false; empty: false; message: string };
 
@@ -52,8 +53,8 @@ export function resolveId(label: string, state: ReferenceState): IdResult {
   if (!state.fault('no-length-check')) {
     // Smithy counts code points; utf16-length counts what JavaScript's .length counts.
     const length = state.fault('utf16-length') ? id.length : [...id].length;
-    if (length < 1 || length > maxIdLength) {
-      return { ok: false, empty: false, message: `The token ID must be 1 to ${maxIdLength} characters long` };
+    if (length < minIdLength || length > maxIdLength) {
+      return { ok: false, empty: false, message: `The token ID must be ${minIdLength} to ${maxIdLength} characters long` };
     }
   }
   // What a handler does that validates IDs against the characters its own IDs are made of

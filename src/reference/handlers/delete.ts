@@ -6,11 +6,12 @@
 // `await` below is a deliberate yield: the conflict window, or a fault that needs interleaving
 // to show its defect.
 import { writeError } from '../errors.js';
+import { referenceLimits } from '../limits.js';
 import { writeEmpty, writeJson } from '../responses.js';
 import { sleep, type Identity, type ReferenceState, type RequestContext } from '../state.js';
 import { formatRfc3339 } from '../timestamps.js';
 import type { StoredToken } from '../token-store.js';
-import { lookUp, maxIdLength, resolveId } from './delete-lookup.js';
+import { lookUp, resolveId } from './delete-lookup.js';
 
 /** race-500 treats a delete that arrives this soon after the removal as a racing loser. */
 const raceMemoryMs = 1000;
@@ -199,7 +200,7 @@ export function deleteWithoutId(ctx: RequestContext, kind: 'empty-label' | 'no-l
   const { res, state } = ctx;
   if (state.fault('missing-id-500')) return writeInternal(ctx, 'Cannot read property id of undefined');
   if (kind === 'empty-label') {
-    return writeError(res, state.options, 'ValidationException', `The token ID must be 1 to ${maxIdLength} characters long`);
+    return writeError(res, state.options, 'ValidationException', `The token ID must be ${referenceLimits.idLength.min} to ${referenceLimits.idLength.max} characters long`);
   }
   writeError(res, state.options, 'UnknownOperationException', 'DELETE /v1/accessTokens needs a token ID: DELETE /v1/accessTokens/{id}', {
     status: 405,

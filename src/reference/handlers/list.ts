@@ -1,13 +1,13 @@
 // ListAccessTokens: POST /v1/accessTokens -> 200 {items, nextToken?}, the caller's tokens only.
 import { member, readJsonObject } from '../body.js';
 import { writeError } from '../errors.js';
+import { referenceLimits } from '../limits.js';
 import type { LastPageToken } from '../options.js';
 import { writeJson } from '../responses.js';
 import type { RequestContext } from '../state.js';
 import { writeBodyError } from './common.js';
 
-/** The model's bound on maxResults. */
-const maxResultsLimit = 10;
+const { min: minMaxResults, max: maxMaxResults } = referenceLimits.maxResults;
 
 export async function listAccessTokens({ req, res, state, identity }: RequestContext): Promise<void> {
   const body = await readJsonObject(req);
@@ -16,9 +16,9 @@ export async function listAccessTokens({ req, res, state, identity }: RequestCon
   const maxResults = member(body.value, 'maxResults');
   if (
     maxResults !== undefined &&
-    (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1 || maxResults > maxResultsLimit)
+    (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < minMaxResults || maxResults > maxMaxResults)
   ) {
-    return writeError(res, state.options, 'ValidationException', `maxResults must be an integer from 1 to ${maxResultsLimit}`);
+    return writeError(res, state.options, 'ValidationException', `maxResults must be an integer from ${minMaxResults} to ${maxMaxResults}`);
   }
   const nextToken = member(body.value, 'nextToken');
   if (nextToken !== undefined && typeof nextToken !== 'string') {
@@ -34,7 +34,7 @@ export async function listAccessTokens({ req, res, state, identity }: RequestCon
   }
 
   const asked = state.fault('list-ignores-max-results') ? undefined : maxResults;
-  const limit = Math.min(state.options.pageSize, asked ?? maxResultsLimit);
+  const limit = Math.min(state.options.pageSize, asked ?? maxMaxResults);
   const page = state.store.page(identity.key, afterSeq, limit);
   const last = page.items.at(-1);
   const more = page.more && last !== undefined && !state.fault('list-hides-last-page');

@@ -1,31 +1,9 @@
 // The three operations of the access-token API (docs/contract.md §2) and
-// VerifySession, as requests on the wire.
+// VerifySession, as requests on the wire, and which operation a request on the wire is.
 import type { HttpRequest } from '../transport/exchange.js';
+import { barePath, collectionPath, deletePath, sessionPath } from './paths.js';
 
 export type OperationName = 'CreateAccessToken' | 'ListAccessTokens' | 'DeleteAccessToken' | 'VerifySession';
-
-export const collectionPath = '/v1/accessTokens';
-
-/** The success status each operation's model fixes. */
-export const successStatus: Record<OperationName, number> = {
-  CreateAccessToken: 201,
-  ListAccessTokens: 200,
-  DeleteAccessToken: 200,
-  VerifySession: 200,
-};
-
-/**
- * Percent-encode an HTTP label as Smithy requires: everything outside the unreserved set
- * (A-Z a-z 0-9 - . _ ~) is encoded, including / ? # % and the characters encodeURIComponent
- * leaves alone (! ' ( ) *).
- */
-export function encodeLabel(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-export function deletePath(id: string): string {
-  return `${collectionPath}/${encodeLabel(id)}`;
-}
 
 const jsonHeaders = { 'content-type': 'application/json', accept: 'application/json' };
 
@@ -52,13 +30,13 @@ export function deleteRequest(id: string): HttpRequest {
 }
 
 export function sessionRequest(): HttpRequest {
-  return { method: 'GET', path: '/session', headers: { accept: 'application/json' } };
+  return { method: 'GET', path: sessionPath, headers: { accept: 'application/json' } };
 }
 
 /** Which operation a request is, judged from the wire (for checks and recordings). */
 export function operationOf(method: string, path: string): OperationName | undefined {
-  const bare = path.split('?')[0] ?? path;
-  if (bare === '/session' && method === 'GET') return 'VerifySession';
+  const bare = barePath(path);
+  if (bare === sessionPath && method === 'GET') return 'VerifySession';
   if (bare === collectionPath && method === 'PUT') return 'CreateAccessToken';
   if (bare === collectionPath && method === 'POST') return 'ListAccessTokens';
   if (method === 'DELETE' && (bare === collectionPath || bare.startsWith(`${collectionPath}/`))) return 'DeleteAccessToken';
