@@ -1,5 +1,5 @@
 // One conformance run, start to finish: target, pre-flight, every selected case, cleanup,
-// reports. Data flows one way: config -> client -> scenarios -> verdicts -> reporters.
+// reports. Data flows one way: config -> transport -> scenarios -> verdicts -> reporters.
 import { ExitCode } from '../exit-codes.js';
 import { Transport, defaultTransportBounds, type TrafficTap, type TransportBounds } from '../transport/transport.js';
 import { Actor, type ActorEnvironment } from '../engine/actor.js';
@@ -10,7 +10,7 @@ import { SecretRedactor } from '../secrets/registry.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { scenarios } from '../../suites/index.js';
 import { toolName, toolVersion } from '../tool-info.js';
-import { summarize, type CaseResult, type RunReport } from '../verdict.js';
+import { runVerdict, summarize, type CaseResult, type RunReport } from '../verdict.js';
 import { deleteCreatedTokens, deleteOpenTokens, type Leftover } from '../engine/cleanup.js';
 import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { preflight } from '../engine/preflight.js';
@@ -124,8 +124,8 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   const interrupted = hooks.interruptedBy();
   const summary = summarize(results);
   // A target that did not let the run delete its own tokens fails the gate too (docs/contract.md §9).
-  const nonConformant = summary.failed > 0 || summary.errored > 0 || leftovers.length > 0;
-  const exitCode = interrupted ? (interrupted === 'SIGTERM' ? ExitCode.Sigterm : ExitCode.Sigint) : nonConformant ? ExitCode.NonConformant : ExitCode.Conformant;
+  const verdict = runVerdict(summary, leftovers.length, interrupted);
+  const exitCode = interrupted ? (interrupted === 'SIGTERM' ? ExitCode.Sigterm : ExitCode.Sigint) : verdict === 'non-conformant' ? ExitCode.NonConformant : ExitCode.Conformant;
   return {
     schemaVersion: 1,
     tool: { name: toolName, version: toolVersion },
@@ -137,7 +137,7 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
     strict: config.strict,
     complete: !interrupted,
     ...(interrupted ? { interrupted } : {}),
-    verdict: interrupted ? 'incomplete' : nonConformant ? 'non-conformant' : 'conformant',
+    verdict,
     exitCode,
     summary,
     cases: results,
