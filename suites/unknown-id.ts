@@ -53,14 +53,17 @@ export default defineScenario({
     { name: 'prefix of an existing ID', level: 'must', rule: 'an unknown prefix of an existing ID answers 404, and the existing token survives', source, ids: ((_r, t) => prefixesOf(t.id)) as Candidates, mayBeForeign: true },
   ],
   async run(context, testCase) {
-    const { owner, check, random } = context;
+    const { owner, other, check, random } = context;
     const existing = await owner.createToken();
     const before = await takeListing(owner);
-    // Never one of the owner's own live tokens: a conformant target would delete it (§9). The
-    // other identity's IDs may be sent: the owner's delete cannot reach them on a conformant
-    // target (403 or 404), and on one with IDs scoped per identity they are unknown to the owner.
-    const candidates = testCase.ids(random, existing).filter((id) => !before.byId.has(id));
-    if (candidates.length === 0) throw new InconclusiveCase('every candidate ID names a live token of the owner; nothing unknown to probe with');
+    // Never one of the owner's own live tokens: a conformant target would delete it. Nor one the
+    // other identity holds: a conformant target would refuse the owner, but a target without an
+    // owner check would delete that identity's token, and the runner never sends a delete that
+    // could reach another identity's token (§9). A third user's token cannot be listed: that is
+    // what the 403 rule below is for.
+    const othersIds = other ? (await takeListing(other)).byId : new Map<string, unknown>();
+    const candidates = testCase.ids(random, existing).filter((id) => !before.byId.has(id) && !othersIds.has(id));
+    if (candidates.length === 0) throw new InconclusiveCase('every candidate ID names a live token of the owner or the other identity; nothing unknown to probe with');
     const foreign: string[] = [];
     for (const probe of candidates.slice(0, 'mayBeForeign' in testCase ? triesWhenForeign : 1)) {
       const answer = await owner.deleteToken(probe);

@@ -38,6 +38,22 @@ describe('tokens that existed before the run', () => {
   });
 });
 
+describe('probes never name a token of the other identity', () => {
+  // With sequential IDs shared by both identities, the other identity holding tokens 1 to 40
+  // makes every one-character digit, and every prefix of the owner's new token 41, a token of
+  // theirs: unknown-id's "unknown" IDs must be chosen around them, or a target without an owner
+  // check deletes one (it did, for every seed, before the other identity's listing was checked).
+  it.concurrent.each([1, 2])('unknown-id, seed %i: the other identity keeps all its tokens', { timeout: 60_000 }, async (seed) => {
+    await withReference({ idStyle: 'sequential', faults: ['no-owner-check'], rate: 0 }, async (server) => {
+      const theirs: string[] = [];
+      for (let i = 1; i <= 40; i++) theirs.push((await createToken(server.url, otherToken, `theirs-${i}`)).id);
+      const out = await tempDir();
+      await runCli(['run', ...targetArgs(server.url), '--quiet', '--out', out, '--scenario', 'unknown-id', '--seed', String(seed)]);
+      expect((await listIds(server.url, otherToken)).sort()).toEqual(theirs.sort());
+    });
+  });
+});
+
 /**
  * A pass-through proxy that notes every `secret` the target hands out, so the test knows the
  * secrets the runner saw without trusting the runner to say.
