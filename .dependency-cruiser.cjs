@@ -1,24 +1,22 @@
 // Import rules for src/, suites/ and bench/ (npm run lint: depcruise src suites bench --config .dependency-cruiser.cjs).
 //
-// The intended layering, bottom to top:
-//   contract, transport                      what the API is; how bytes reach it
+// The intended layering, bottom to top (ARCHITECTURE.md says the same in prose):
+//   transport, contract                      how bytes reach the API; what the API is (it builds requests)
 //   secrets, checks                          redaction; judging one exchange
-//   engine (and src/scenario.ts, its types)  actors, the token ledger, throttling
+//   engine (and src/scenario.ts, its types)  actors, the token ledger, the clock, throttling, pre-flight, cleanup
+//   explore                                  generated histories and their judge
 //   src/scenario-api.ts, suites/             what a scenario may use; the scenarios
-//   record, run                              recording and replay; a whole run
+//   recording                                Polly behind the transport: record and replay
+//   run, tools                               a whole run; check, replay, proxy, replay server, nock export
 //   reporters                                render a finished report (they need only src/verdict.ts)
 //   commands                                 one module per CLI command
 //   src/cli.ts, src/index.ts                 the entry points
 // src/reference/ stands beside all of this: an independent oracle (a fake of the API) that shares no code
 // with the suite that judges it.
-//
-// Old and new directory names: the tree is being moved (src/client/ becomes src/transport/,
-// src/api/operations.ts becomes src/contract/operations.ts). The patterns below accept both names; once
-// the move is merged, narrow them by deleting the old alternative from each of these constants.
-const TRANSPORT = '^src/(transport|client)/';
-const CONTRACT = '^src/(contract/|api/operations[.]ts$)';
-// Who may import undici: the transport, and the recorder's Polly adapter (its file, or its folder once it has one).
-const UNDICI_USERS = [TRANSPORT, '^src/record/undici-adapter[.]ts$'];
+const TRANSPORT = '^src/transport/';
+const CONTRACT = '^src/contract/';
+// Who may import undici: the transport alone (recording and replay are a tap on it, not a second client).
+const UNDICI_USERS = [TRANSPORT];
 // Small modules at the root of src/ that import nothing from src/ (kept so by the rule src-root-leaves-stay-leaves):
 // exit codes and their errors, the report's types, the seeded random source, the tool's name and version.
 const LEAVES = '^src/(exit-codes|verdict|random|tool-info)[.]ts$';
@@ -120,22 +118,22 @@ module.exports = {
       name: 'judging-code-not-to-reference',
       severity: 'error',
       comment: 'What judges an implementation never looks inside the oracle: the reference is reached only as a target (run, commands, entry points).',
-      from: { path: [CONTRACT, TRANSPORT, '^src/(secrets|checks|engine|reporters)/', '^src/scenario(-api)?[.]ts$', '^suites/'] },
+      from: { path: [CONTRACT, TRANSPORT, '^src/(secrets|checks|engine|explore|reporters)/', '^src/scenario(-api)?[.]ts$', '^suites/'] },
       to: { path: '^src/reference/' },
     },
     {
       name: 'undici-only-in-transport',
       severity: 'error',
-      comment: 'HTTP goes through src/transport/ (and the recorder\'s Polly adapter); bench/ measures undici itself and is exempt.',
+      comment: 'HTTP goes through src/transport/; bench/ measures undici itself and is exempt.',
       from: { path: '^(src|suites)/', pathNot: UNDICI_USERS },
       to: { path: '(^|/)node_modules/undici/' },
     },
     {
-      name: 'contract-is-the-bottom',
+      name: 'contract-above-transport-only',
       severity: 'error',
-      comment: 'src/contract/ (what the API is) imports nothing else from src/.',
+      comment: 'src/contract/ (what the API is) imports nothing else from src/ but the request model of src/transport/.',
       from: { path: CONTRACT },
-      to: { path: '^src/', pathNot: CONTRACT },
+      to: { path: '^src/', pathNot: [CONTRACT, TRANSPORT] },
     },
     {
       name: 'transport-is-the-bottom',
@@ -166,25 +164,39 @@ module.exports = {
       to: { path: '^src/', pathNot: [CONTRACT, TRANSPORT, '^src/(secrets|checks|engine)/', '^src/scenario[.]ts$', LEAVES] },
     },
     {
-      name: 'scenario-api-below-run-and-record',
+      name: 'scenario-api-below-run-and-recording',
       severity: 'error',
-      comment: 'src/scenario-api.ts exposes the engine to the scenarios; it imports nothing from run, record, reporters or commands.',
+      comment: 'src/scenario-api.ts exposes the engine to the scenarios; it imports nothing from run, recording, tools, explore, reporters or commands.',
       from: { path: '^src/scenario-api[.]ts$' },
-      to: { path: '^src/(run|record|reporters|commands)/' },
+      to: { path: '^src/(run|recording|tools|explore|reporters|commands)/' },
     },
     {
-      name: 'record-not-to-run',
+      name: 'explore-below-run-and-recording',
       severity: 'error',
-      comment: 'src/record/ must not import src/run/ (run uses record; what both need belongs lower down).',
-      from: { path: '^src/record/' },
-      to: { path: '^src/run/' },
+      comment: 'src/explore/ (generated histories and their judge) uses the engine and what is below it, not the runner, recording, tools or the scenarios.',
+      from: { path: '^src/explore/' },
+      to: { path: ['^src/(run|recording|tools|reporters|commands)/', '^src/scenario-api[.]ts$', '^suites/'] },
+    },
+    {
+      name: 'recording-below-run-and-tools',
+      severity: 'error',
+      comment: 'src/recording/ (Polly behind the transport) is used by run and the tools; it imports neither (what both need belongs lower down).',
+      from: { path: '^src/recording/' },
+      to: { path: '^src/(run|tools|explore|commands)/' },
+    },
+    {
+      name: 'tools-not-to-run',
+      severity: 'error',
+      comment: 'src/tools/ (check, replay, proxy, replay server, nock export) are built on recording, engine and checks, not on the runner.',
+      from: { path: '^src/tools/' },
+      to: { path: '^src/(run|commands)/' },
     },
     {
       name: 'reporters-only-verdict-and-io',
       severity: 'error',
-      comment: 'A reporter renders a finished report: it uses the root leaves (src/verdict.ts above all), src/io/ and itself, no run or record internals.',
+      comment: 'A reporter renders a finished report: it uses the root leaves (src/verdict.ts above all), src/io/, the contract (header names) and itself, no run or recording internals.',
       from: { path: '^src/reporters/' },
-      to: { path: '^src/', pathNot: ['^src/(reporters|io)/', LEAVES] },
+      to: { path: '^src/', pathNot: ['^src/(reporters|io)/', CONTRACT, LEAVES] },
     },
   ],
   options: {

@@ -1,5 +1,5 @@
 // What recording and replay cost: a full run against the embedded reference, live, recorded and
-// replayed, alternated N times with the same seed (`node dist/src/record/bench-recording.js [N]`).
+// replayed, alternated N times with the same seed (`node dist/bench/bench-recording.js [N]`).
 // Prints medians of the process's wall time and of the run's own duration (report durationMs).
 // A benchmark, never a timed unit test: the numbers depend on the machine and its load.
 import { spawn } from 'node:child_process';

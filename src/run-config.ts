@@ -1,6 +1,7 @@
 // Command-line options become one resolved, validated run configuration. Nothing after this
-// point reads argv or the environment. It sits above src/run/ and src/record/ because both read
-// it: the runner runs by it, and a recording keeps it so that a replay can run the same way.
+// point reads argv or the environment. It sits beside src/run/, not in it, because src/recording/
+// reads it too: the runner runs by it, and a recording keeps it so that a replay can run the
+// same way.
 import { UsageError } from './exit-codes.js';
 import { freshSeed } from './random.js';
 import { resolveReporterNames, type ReporterName } from './reporters/index.js';

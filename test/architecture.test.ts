@@ -48,9 +48,9 @@ describe('src/', () => {
   });
 });
 
-describe('src/record/', () => {
-  it('imports nothing from src/run/: a case\'s status and the run configuration live above both', () => {
-    const files = tsFilesUnder('src/record');
+describe('src/recording/ and src/tools/', () => {
+  it('import nothing from src/run/: a case\'s status and the run configuration live above both', () => {
+    const files = [...tsFilesUnder('src/recording'), ...tsFilesUnder('src/tools')];
     expect(files.length).toBeGreaterThan(10);
     const offending = files.flatMap((file) => localImports(file).filter((m) => m.startsWith('src/run/')).map((m) => `${file} -> ${m}`));
     expect(offending).toEqual([]);

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { onTestFinished } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRecordingProxy } from '../src/record/proxy.js';
+import { startRecordingProxy } from '../src/tools/proxy.js';
 import { startReferenceServer } from '../src/reference/server.js';
 
 export const sdkBearer = 'sdk-session-bearer-0123456789abcdef';

@@ -10,8 +10,8 @@ import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { FaultName } from '../src/reference/faults.js';
 import { readReport, runCli, tempDirs, withReference, type CliResult, startListeningCli } from './helpers/cli.js';
-import { startRecordingProxy } from '../src/record/proxy.js';
-import { loadTraffic } from '../src/record/recording-store.js';
+import { startRecordingProxy } from '../src/tools/proxy.js';
+import { loadTraffic } from '../src/recording/recording-store.js';
 
 const tempDir = tempDirs();
 const bearer = 'sdk-user-bearer-token-0123456789';

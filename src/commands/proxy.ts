@@ -65,7 +65,7 @@ export const proxyCommand: CommandModule<object, ProxyArgs> = {
   builder,
   handler: async (args) => {
     validate(args);
-    const { startRecordingProxy } = await import('../record/proxy.js');
+    const { startRecordingProxy } = await import('../tools/proxy.js');
     const log = args.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
     const proxy = await startRecordingProxy({
       target: args.target,

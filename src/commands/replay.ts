@@ -76,8 +76,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     const tokens = [argv.token, argv['other-token'] ?? '', ...(argv['identity-token'] ?? [])];
     const reporterList = resolveReporterNames(argv.reporter, argv.quiet);
     const reporters = createReporters(reporterList, cliReporterContext(argv.out));
-    const { replaySession } = await import('../record/replay-session.js');
-    const { loadTraffic } = await import('../record/recording-store.js');
+    const { replaySession } = await import('../tools/replay-session.js');
+    const { loadTraffic } = await import('../recording/recording-store.js');
     const total = loadTraffic(argv.recording).sources.length;
     for (const reporter of reporters) reporter.runStarted?.({ targetUrl: `${argv.target} (replaying ${argv.recording})`, totalCases: total });
     const result = await replaySession({

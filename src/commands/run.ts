@@ -7,7 +7,7 @@ import { resolveRunConfig, runDefaults, type RunOptions } from '../run-config.js
 import { executeRun } from '../run/run.js';
 import { watchInterrupts } from './interrupt.js';
 import { scenarios } from '../../suites/index.js';
-import { RecordingError } from '../record/errors.js';
+import { RecordingError } from '../recording/errors.js';
 import { withVirtualClock } from '../engine/clock.js';
 
 const epilogue = `Exit codes:
@@ -62,7 +62,7 @@ export const runCommand: CommandModule<object, RunOptions> = {
   builder,
   handler: async (argv) => {
     // Polly is loaded only when a run records or replays.
-    const recording = argv.record || argv.replay ? await import('../record/run-traffic.js') : undefined;
+    const recording = argv.record || argv.replay ? await import('../run/run-traffic.js') : undefined;
     const replay = argv.replay ? recording!.resolveReplayRunConfig(argv) : undefined;
     const config = replay?.config ?? resolveRunConfig(argv);
     const session = await recording?.openRunTraffic(config, replay?.recording);

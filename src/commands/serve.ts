@@ -29,7 +29,7 @@ export interface ServeArgs {
   users: string | undefined;
   fault: string[];
   quiet: boolean;
-  /** Answer from a recording instead (src/record/replay-server.ts). */
+  /** Answer from a recording instead (src/tools/replay-server.ts). */
   replay: string | undefined;
 }
 
@@ -173,7 +173,7 @@ async function serve(args: ServeArgs): Promise<void> {
 /** `serve --replay DIR`: answer from a recording until SIGINT/SIGTERM, then say what was served. */
 async function serveReplay(args: ServeArgs & { replay: string }): Promise<void> {
   if (splitList(args.fault ?? []).length > 0) throw new UsageError('--fault does not apply to --replay: the recording already says what the answers are');
-  const { startReplayServer } = await import('../record/replay-server.js');
+  const { startReplayServer } = await import('../tools/replay-server.js');
   const log = args.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
   const server = await startReplayServer({ recording: args.replay, host: args.host, port: args.port, log });
   const closed = closeOnSignal(() => server.close());

@@ -16,7 +16,7 @@ import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { preflight } from '../engine/preflight.js';
 import { publicOptions, type RunConfig } from '../run-config.js';
 import { runCase } from './run-case.js';
-import type { RunTraffic } from '../record/run-traffic.js';
+import type { RunTraffic } from './run-traffic.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
 
 export interface RunHooks {

@@ -4,7 +4,7 @@
 // hang, a reset, garbage): it returns an Exchange that says what happened, because those are
 // verdicts, not crashes.
 //
-// Recording and replay are a tap on the transport (src/record/polly-adapter.ts): every request
+// Recording and replay are a tap on the transport (src/recording/polly-adapter.ts): every request
 // is handed to the tap with a way to perform it on the wire; recording performs it and keeps
 // what came back, replay answers from the recording and never performs it.
 import type { Pool } from 'undici';

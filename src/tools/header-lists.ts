@@ -1,8 +1,8 @@
 // The header lists of replaying a recording, side by side because they differ on purpose: each
 // is said once, with why it is that list, and what two of them leave out for the same reason
 // they share. (Two more lists belong to the transport and live there: the proxy's hop-by-hop
-// headers, src/record/proxy.ts, and the headers that take no part in matching a request to its
-// recording, src/record/recorder.ts.)
+// headers, src/tools/proxy.ts, and the headers that take no part in matching a request to its
+// recording, src/recording/recorder.ts.)
 
 /**
  * How the recorded message was framed on its connection (RFC 9110 §6, §7.6.1): these described

@@ -16,8 +16,8 @@ import { documentedStatuses } from '../contract/statuses.js';
 import type { Exchange } from '../transport/exchange.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { statusOf, type CaseResult } from '../verdict.js';
-import { splitSegmentName } from './recording-format.js';
-import { entryToExchange, loadTraffic, type LoadedTraffic, type TrafficSource } from './recording-store.js';
+import { splitSegmentName } from '../recording/recording-format.js';
+import { entryToExchange, loadTraffic, type LoadedTraffic, type TrafficSource } from '../recording/recording-store.js';
 
 const statusSource = cite('2.3', '3.3');
 

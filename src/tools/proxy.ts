@@ -13,7 +13,7 @@ import { CannotRunError } from '../exit-codes.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import type { HttpMethod } from '../transport/exchange.js';
 import { Transport, defaultTransportBounds } from '../transport/transport.js';
-import { createRecorder, type Recorder, type RecordingSummary } from './recorder.js';
+import { createRecorder, type Recorder, type RecordingSummary } from '../recording/recorder.js';
 
 export interface ProxyOptions {
   /** Base URL of the implementation the traffic goes to. */

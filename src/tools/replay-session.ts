@@ -31,8 +31,8 @@ import { createRandom } from '../random.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { statusOf, type CaseResult } from '../verdict.js';
 import { notCopiedFromRecording } from './header-lists.js';
-import { splitSegmentName } from './recording-format.js';
-import { entryToExchange, loadTraffic, type LoadedTraffic, type RecordedEntry } from './recording-store.js';
+import { splitSegmentName } from '../recording/recording-format.js';
+import { entryToExchange, loadTraffic, type LoadedTraffic, type RecordedEntry } from '../recording/recording-store.js';
 import { identityPlaceholder, redactedValue } from '../secrets/placeholders.js';
 
 export interface ReplaySessionOptions {

@@ -13,7 +13,7 @@
 //
 // nock is loaded only when this is called, so importing the library does not intercept anything.
 import { missAnswer, RecordedAnswers, type Miss } from './recorded-answers.js';
-import { loadTraffic } from './recording-store.js';
+import { loadTraffic } from '../recording/recording-store.js';
 
 export interface NockReplayOptions {
   /** Origin the program under test sends to (default: the recorded target's). */

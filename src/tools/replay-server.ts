@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CannotRunError } from '../exit-codes.js';
 import { missAnswer, RecordedAnswers, type Miss } from './recorded-answers.js';
-import { loadTraffic } from './recording-store.js';
+import { loadTraffic } from '../recording/recording-store.js';
 
 export interface ReplayServerOptions {
   /** A recording directory, a directory of HAR files, or a HAR file. */

@@ -5,8 +5,8 @@
 // order: the first DELETE of an ID gets the recorded 200, the second the recorded 404.
 import { errorTypeHeader } from '../contract/headers.js';
 import { notServedFromRecording } from './header-lists.js';
-import type { LoadedTraffic, RecordedEntry } from './recording-store.js';
-import { entryBody, entryPath } from './recording-store.js';
+import type { LoadedTraffic, RecordedEntry } from '../recording/recording-store.js';
+import { entryBody, entryPath } from '../recording/recording-store.js';
 
 export interface RecordedAnswer {
   status: number;

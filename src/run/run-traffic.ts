@@ -11,10 +11,10 @@ import { UsageError } from '../exit-codes.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { resolveRunConfig, runDefaults, type RunConfig, type RunOptions } from '../run-config.js';
 import type { RunReport } from '../verdict.js';
-import type { RecordingDescription, Recorder } from './recorder.js';
-import { createRecorder } from './recorder.js';
-import type { RunRecordingInfo } from './recording-format.js';
-import { openRecording, type OpenedRecording } from './recording-store.js';
+import type { RecordingDescription, Recorder } from '../recording/recorder.js';
+import { createRecorder } from '../recording/recorder.js';
+import type { RunRecordingInfo } from '../recording/recording-format.js';
+import { openRecording, type OpenedRecording } from '../recording/recording-store.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
 
 /** What executeRun sees of a recorder: the tap and the segment boundaries. */
