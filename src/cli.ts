@@ -9,6 +9,7 @@ import { serveCommand } from './commands/serve.js';
 import { checkCommand } from './commands/check.js';
 import { proxyCommand } from './commands/proxy.js';
 import { replayCommand } from './commands/replay.js';
+import { exploreCommand } from './commands/explore.js';
 import { toolVersion } from './tool-info.js';
 import { dropForeignEnvironment, environmentPrefix, type DeclaredOptions } from './cli-environment.js';
 
@@ -24,10 +25,12 @@ async function main(argv: string[]): Promise<void> {
     .command(checkCommand)
     .command(proxyCommand)
     .command(replayCommand)
-    .demandCommand(1, 'Name a command: run, list, serve, check, proxy or replay (see --help).')
+    .command(exploreCommand)
+    .demandCommand(1, 'Name a command: run, explore, list, serve, check, proxy or replay (see --help).')
     .example('$0 run', 'Every scenario against the embedded reference implementation')
     .example('$0 run --target $URL --token $A --other-token $B --reporter junit', 'Gate a build on an implementation')
     .example('$0 run --record recordings/mine', 'Record a run; replay it offline with --replay')
+    .example('$0 explore --target $URL --token $A --other-token $B', 'Look for interleavings that break an implementation')
     .example('$0 serve --port 8080', 'A local fake of the API for other tests')
     .epilogue('Exit codes: 0 conformant, 1 not conformant, 2 usage or configuration error, 3 the run could not be carried out, 130/143 interrupted.\nEach command has its own --help.')
     .strict()

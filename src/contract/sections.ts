@@ -35,6 +35,7 @@ export const contractSections = {
   '7': 'Shape rules on every exchange',
   '8': 'Bounds',
   '9': 'Safety of a run against a real service',
+  '10': 'Histories under concurrency',
 } as const;
 
 export type ContractSection = keyof typeof contractSections;

@@ -67,7 +67,7 @@ export interface RecordingMeta {
   format: typeof recordingFormat;
   formatVersion: typeof recordingFormatVersion;
   /** 'run': `run --record`; 'proxy': traffic of any client through `proxy --record`. */
-  kind: 'run' | 'proxy';
+  kind: 'run' | 'proxy' | 'explore';
   tool: { name: string; version: string };
   createdAt: string;
   target: { url: string; embedded: boolean };

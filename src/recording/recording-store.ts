@@ -97,7 +97,7 @@ function validateMeta(value: unknown, input: string): RecordingMeta {
     throw new RecordingError(`recording ${where(input)} has format version ${String(meta.formatVersion)}; this version of pat-conformance reads version ${recordingFormatVersion}`);
   }
   const problem =
-    meta.kind !== 'run' && meta.kind !== 'proxy'
+    meta.kind !== 'run' && meta.kind !== 'proxy' && meta.kind !== 'explore'
       ? 'kind'
       : !meta.target || typeof meta.target.url !== 'string'
         ? 'target'

@@ -47,7 +47,7 @@ export function resolveReplayRunConfig(options: RunOptions): ReplayRun {
   const recording = openRecording(dir);
   const { meta } = recording;
   if (meta.kind !== 'run' || !meta.run) {
-    throw new UsageError(`recording "${dir}" was made by \`proxy\`, not \`run --record\`; use \`check\`, \`replay\` or \`serve --replay\` with it`);
+    throw new UsageError(`recording "${dir}" was made by \`${meta.kind}\`, not \`run --record\`; use \`check\`, \`replay\` or \`serve --replay\` with it`);
   }
   const run = meta.run;
   const conflict = (flag: string, given: unknown, recorded: unknown, fallback?: unknown): void => {

@@ -1,0 +1,228 @@
+// `pat-conformance explore`: generated programs of creates, lists and deletes of both identities,
+// released a few at a time, each history judged for linearizability (docs/contract.md §10).
+// This module maps flags onto the exploration's settings, prints the seed and the counterexample,
+// writes the reports and sets the exit code.
+import { join } from 'node:path';
+import pc from 'picocolors';
+import type { Argv, CommandModule } from 'yargs';
+import { ExitCode, UsageError } from '../exit-codes.js';
+import { explore } from '../explore/explore.js';
+import { type ExploreReport, formatTimeline } from '../explore/report.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { freshSeed } from '../random.js';
+import { renderExploreHtml } from '../reporters/explore-html.js';
+import { startEmbeddedTarget } from '../run/embedded-target.js';
+import { SecretRedactor } from '../secrets/registry.js';
+import { identityPlaceholder } from '../secrets/placeholders.js';
+import { toolName, toolVersion } from '../tool-info.js';
+import { watchInterrupts } from './interrupt.js';
+
+export interface ExploreArgs {
+  target?: string;
+  token?: string;
+  otherToken?: string;
+  seed?: number;
+  budget?: number;
+  concurrency?: number;
+  timeLimit?: number;
+  timeout?: number;
+  reporter?: string[];
+  out?: string;
+  quiet?: boolean;
+  record?: string;
+  redactHeader?: string[];
+  redactField?: string[];
+}
+
+export const exploreDefaults = { budget: 3000, concurrency: 6, timeLimitSeconds: 60, timeoutMs: 10_000, outDir: 'reports' } as const;
+const exploreReporters = ['console', 'json', 'html'] as const;
+
+const epilogue = `Exit codes:
+  0    no violation found within the budget and the time limit
+  1    a violation: the smallest program that still fails is printed and reported
+  2    usage or configuration error
+  3    the target could not be explored (unreachable, credentials rejected, not this API)
+  130  interrupted by SIGINT (143: SIGTERM); the tokens the exploration created are deleted first
+
+The seed is always printed: --seed N generates the same programs again (against a target whose
+races fall differently, shrinking may end on another counterexample of the same defect).
+Safety as in run: only tokens the exploration created are deleted, by ID; a wrong-owner delete
+is never sent for an ID its sender holds. Tokens never appear in reports or logs.`;
+
+function builder(y: Argv): Argv<ExploreArgs> {
+  return y
+    .usage('$0 explore [options]\n\nGenerate concurrent programs of creates, lists and deletes, and judge every history for linearizability\n(default target: the embedded reference implementation).')
+    .option('target', { type: 'string', describe: 'Base URL of the implementation under test; absent: the embedded reference on a free loopback port' })
+    .option('token', { type: 'string', describe: 'Bearer token of the first identity (required with --target)' })
+    .option('other-token', { type: 'string', describe: 'Bearer token of a second identity: interleaved with the first, and wrong-owner deletes' })
+    .option('seed', { type: 'number', describe: 'Seed of the generated programs (default: random, always printed)' })
+    .option('budget', { type: 'number', default: exploreDefaults.budget, describe: 'Requests the search may send (shrinking and confirming a violation get as many again)' })
+    .option('concurrency', { type: 'number', default: exploreDefaults.concurrency, describe: 'Operations released together at most (1 to 64)' })
+    .option('time-limit', { type: 'number', default: exploreDefaults.timeLimitSeconds, describe: 'Seconds the search may take (shrinking and confirming get half as long again)' })
+    .option('timeout', { type: 'number', default: exploreDefaults.timeoutMs, describe: 'Milliseconds one request may take, connect to last byte' })
+    .option('reporter', { type: 'array', string: true, describe: `Report formats (repeatable): ${exploreReporters.join(', ')}. Default: console, json. The console is shown unless --quiet` })
+    .option('out', { type: 'string', default: exploreDefaults.outDir, describe: 'Directory for report files (explore.json, explore.html)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'No console output; only the exit code and report files' })
+    .option('record', { type: 'string', describe: 'Record every exchange as HAR 1.2 into this directory (redacted; one segment per program)' })
+    .option('redact-header', { type: 'array', string: true, describe: "With --record: also redact this header's value (repeatable)" })
+    .option('redact-field', { type: 'array', string: true, describe: 'With --record: also redact this JSON member in every body (repeatable)' })
+    .config('config', 'A JSON file of options (keys as the long option names)')
+    .example('$0 explore', 'Explore the embedded reference (it passes)')
+    .example('$0 explore --target $URL --token $A --other-token $B --timeout 3000', 'Look for interleavings that break an implementation')
+    .example('$0 explore --target $URL --token $A --other-token $B --seed 42', 'Generate the same programs as a run that printed seed 42')
+    .epilogue(epilogue);
+}
+
+interface ExploreCommandSettings {
+  reporters: Set<string>;
+  budget: number;
+  concurrency: number;
+  timeLimit: number;
+  timeout: number;
+  out: string;
+}
+
+function validate(argv: ExploreArgs): ExploreCommandSettings {
+  const budget = argv.budget ?? exploreDefaults.budget;
+  const concurrency = argv.concurrency ?? exploreDefaults.concurrency;
+  const timeLimit = argv.timeLimit ?? exploreDefaults.timeLimitSeconds;
+  const timeout = argv.timeout ?? exploreDefaults.timeoutMs;
+  const positiveInteger = (flag: string, value: number, max = Number.MAX_SAFE_INTEGER): void => {
+    if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, not ${value}`);
+  };
+  positiveInteger('--budget', budget);
+  positiveInteger('--concurrency', concurrency, 64);
+  positiveInteger('--timeout', timeout);
+  if (!(timeLimit > 0)) throw new UsageError(`--time-limit must be a number of seconds above 0, not ${timeLimit}`);
+  if (argv.seed !== undefined && !Number.isInteger(argv.seed)) throw new UsageError(`--seed must be a whole number, not ${argv.seed}`);
+  if (argv.target !== undefined && !argv.token) throw new UsageError('--target needs --token (the bearer token of the first identity)');
+  if (argv.target === undefined && (argv.token || argv.otherToken)) throw new UsageError('--token and --other-token go with --target (without it the embedded reference has identities of its own)');
+  if (argv.target !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(argv.target);
+    } catch {
+      throw new UsageError(`--target is not a URL: ${argv.target}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must be an http or https URL, not ${url.protocol}`);
+  }
+  if (argv.token && argv.token === argv.otherToken) throw new UsageError('--token and --other-token are the same; the second identity needs a token of its own');
+  const names = (argv.reporter ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  const bad = names.find((r) => !(exploreReporters as readonly string[]).includes(r));
+  if (bad) throw new UsageError(`unknown reporter "${bad}" for explore; valid names: ${exploreReporters.join(', ')}`);
+  const reporters = new Set(names.length === 0 ? ['console', 'json'] : names);
+  if (argv.quiet) reporters.delete('console');
+  else reporters.add('console');
+  return { reporters, budget, concurrency, timeLimit, timeout, out: argv.out ?? exploreDefaults.outDir };
+}
+
+export const exploreCommand: CommandModule<object, ExploreArgs> = {
+  command: 'explore',
+  describe: 'Generate concurrent histories and judge them for linearizability',
+  builder,
+  handler: async (argv) => {
+    const settings = validate(argv);
+    const { reporters } = settings;
+    const seed = argv.seed ?? freshSeed();
+    const say = (line: string): void => {
+      if (reporters.has('console')) process.stdout.write(`${line}\n`);
+    };
+    const interrupts = watchInterrupts((signal) => {
+      if (!argv.quiet) process.stderr.write(`\n${pc.yellow(`${signal}: stopping, deleting the tokens this exploration created (again to exit at once)`)}\n`);
+    });
+    const embedded = argv.target === undefined ? await startEmbeddedTarget() : undefined;
+    const targetUrl = argv.target ?? embedded!.server.url;
+    const ownerToken = argv.token ?? embedded!.ownerToken;
+    const otherToken = argv.otherToken ?? embedded?.otherToken;
+    const redactor = new SecretRedactor();
+    redactor.add(ownerToken, identityPlaceholder(1));
+    redactor.add(otherToken, identityPlaceholder(2));
+    // Polly is loaded only when the exploration records.
+    const recorder = argv.record
+      ? await (await import('../recording/recorder.js')).createRecorder({
+          dir: argv.record,
+          mode: 'record',
+          redactor,
+          redactHeaders: argv.redactHeader,
+          redactFields: argv.redactField,
+          identities: otherToken ? [identityPlaceholder(1), identityPlaceholder(2)] : [identityPlaceholder(1)],
+        })
+      : undefined;
+    say(`explore ${embedded ? 'the embedded reference' : targetUrl}, seed ${seed} (again: --seed ${seed}), budget ${settings.budget} requests, ${settings.timeLimit} s`);
+    const startedAt = new Date();
+    try {
+      const summary = await explore({
+        targetUrl,
+        ownerToken,
+        otherToken,
+        seed,
+        budget: settings.budget,
+        concurrency: settings.concurrency,
+        timeLimitMs: settings.timeLimit * 1000,
+        timeoutMs: settings.timeout,
+        redactor,
+        signal: interrupts.signal,
+        traffic: recorder,
+        progress: (line) => say(pc.dim(line)),
+      }).catch(async (error: unknown) => {
+        await recorder?.abort();
+        throw error;
+      });
+      const finishedAt = new Date();
+      const interrupted = interrupts.received;
+      const violated = summary.violation !== undefined || summary.leftovers.length > 0;
+      const report: ExploreReport = {
+        schemaVersion: 1,
+        kind: 'explore',
+        tool: { name: toolName, version: toolVersion },
+        target: { url: targetUrl, embedded: embedded !== undefined },
+        startedAt: startedAt.toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        options: { budget: settings.budget, concurrency: settings.concurrency, timeLimitSeconds: settings.timeLimit, timeoutMs: settings.timeout, otherIdentity: otherToken !== undefined },
+        verdict: violated ? 'violation' : interrupted ? 'incomplete' : 'no-violation',
+        exitCode: violated ? ExitCode.NonConformant : interrupted ? (interrupted === 'SIGTERM' ? ExitCode.Sigterm : ExitCode.Sigint) : ExitCode.Conformant,
+        ...summary,
+      };
+      let note: string | undefined;
+      if (recorder) {
+        if (interrupted) {
+          await recorder.abort();
+          note = `recording not written (interrupted); ${argv.record} is unchanged`;
+        } else {
+          const written = await recorder.finish({ kind: 'explore', target: report.target });
+          note = `recorded ${written.exchanges} exchanges in ${written.segments} segments to ${argv.record}`;
+        }
+      }
+      if (reporters.has('json')) await writeFileAtomic(join(settings.out, 'explore.json'), `${redactor.text(JSON.stringify(report, null, 2))}\n`);
+      if (reporters.has('html')) await writeFileAtomic(join(settings.out, 'explore.html'), redactor.text(renderExploreHtml(report)));
+      for (const line of consoleLines(report)) say(redactor.text(line));
+      if (note && !argv.quiet) process.stderr.write(`${note}\n`);
+      process.exitCode = report.exitCode;
+    } finally {
+      interrupts.dispose();
+      await embedded?.server.close();
+    }
+  },
+};
+
+function consoleLines(report: ExploreReport): string[] {
+  const ran = `${report.programs} programs, ${report.requests} requests, ${(report.durationMs / 1000).toFixed(1)} s, ended by ${report.stopped}`;
+  const lines: string[] = [];
+  const v = report.violation;
+  if (v) {
+    lines.push(pc.red(`VIOLATION ${v.source}`), `  ${v.rule}`, `  ${v.message}`);
+    if (v.confirmed) lines.push(`  the smallest failing program, run ${v.confirmed.runs} times again, failed ${v.confirmed.reproduced} times`);
+    lines.push('  program (one round per line; a round\'s steps are released together):', ...v.program.map((round) => `    ${round}`));
+    lines.push('  timeline (> marks the operations the violation names):', ...formatTimeline(v.timeline).map((line) => `    ${line}`));
+  }
+  for (const leftover of report.leftovers) lines.push(pc.red(`LEFT BEHIND ${leftover.identity} ${leftover.id}: ${leftover.reason}`));
+  lines.push(
+    report.verdict === 'violation'
+      ? pc.red(`explore: violation (${ran}); seed ${report.seed}`)
+      : report.verdict === 'incomplete'
+        ? pc.yellow(`explore: interrupted (${ran}); seed ${report.seed}`)
+        : pc.green(`explore: no violation found (${ran}); seed ${report.seed}`),
+  );
+  return lines;
+}
