@@ -34,7 +34,7 @@ export interface ExploreArgs {
   redactField?: string[];
 }
 
-export const exploreDefaults = { budget: 3000, concurrency: 6, timeLimitSeconds: 60, timeoutMs: 10_000, outDir: 'reports' } as const;
+export const exploreDefaults = { budget: 3000, concurrency: 8, timeLimitSeconds: 60, timeoutMs: 10_000, outDir: 'reports' } as const;
 const exploreReporters = ['console', 'json', 'html'] as const;
 
 const epilogue = `Exit codes:

@@ -67,7 +67,8 @@ export class Execution {
     if (!actor) return undefined;
     switch (step.op) {
       case 'create': {
-        const name = `${this.env.namePrefix}-n${step.name}`;
+        // Names differ between identities (a token of the other shown in a listing is then its own finding).
+        const name = `${this.env.namePrefix}-${step.who === 'owner' ? 'a' : 'b'}${step.name}`;
         return () => this.create(step.who, actor, name);
       }
       case 'delete': {

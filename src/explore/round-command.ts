@@ -34,6 +34,9 @@ function applicable(step: Step, model: Readonly<ExploreModel>): boolean {
 }
 
 export class RoundCommand implements fc.AsyncCommand<ExploreModel, ExploreReal> {
+  /** The steps the last run sent (a delete with no token to name is dropped): what a counterexample shows. */
+  private sent: readonly Step[] | undefined;
+
   constructor(readonly steps: readonly Step[]) {}
 
   check(model: Readonly<ExploreModel>): boolean {
@@ -43,11 +46,12 @@ export class RoundCommand implements fc.AsyncCommand<ExploreModel, ExploreReal> 
   async run(model: ExploreModel, real: ExploreReal): Promise<void> {
     const steps = this.steps.filter((step) => applicable(step, model));
     for (const step of steps) if (step.op === 'create') model.created[step.who]++;
+    this.sent = steps;
     await real.round(steps);
   }
 
   toString(): string {
-    return this.steps.map(describeStep).join(' || ');
+    return (this.sent ?? this.steps).map(describeStep).join(' || ');
   }
 }
 
