@@ -39,7 +39,9 @@ async function main(): Promise<void> {
       for (const mode of ['live', 'record', 'replay'] as const) {
         const out = join(work, mode);
         const args =
-          mode === 'replay' ? ['run', '--replay', recording, '--quiet', '--out', out] : ['run', '--seed', '4242', '--quiet', '--out', out, ...(mode === 'record' ? ['--record', recording] : [])];
+          mode === 'replay'
+            ? ['run', '--replay', recording, '--quiet', '--out', out]
+            : ['run', '--seed', '4242', '--quiet', '--out', out, ...(mode === 'record' ? ['--record', recording] : [])];
         const { code, wallMs } = await run(args);
         if (code !== 0) throw new Error(`${mode} run exited ${code}`);
         const report = JSON.parse(await readFile(join(out, 'pat-conformance.json'), 'utf8')) as { durationMs: number };

@@ -129,12 +129,16 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
       for (const kind of order) {
         const result = await loadClient(kind, server.url, seconds);
         results[kind] = result;
-        log(`  round ${r + 1}/${rounds}  ${kind.padEnd(18)} ${fmt(result.requestsPerSecond).padStart(7)} req/s${result.failures ? `  (${result.failures} failures!)` : ''}`);
+        log(
+          `  round ${r + 1}/${rounds}  ${kind.padEnd(18)} ${fmt(result.requestsPerSecond).padStart(7)} req/s${result.failures ? `  (${result.failures} failures!)` : ''}`,
+        );
       }
       roundResults.push({ round: r + 1, order, results });
     }
 
-    const medians = Object.fromEntries(clientKinds.map((k) => [k, median(roundResults.map((r) => r.results[k]!.requestsPerSecond))])) as Record<ClientKind, number>;
+    const medians = Object.fromEntries(
+      clientKinds.map((k) => [k, median(roundResults.map((r) => r.results[k]!.requestsPerSecond))]),
+    ) as Record<ClientKind, number>;
     const ratios = clientKinds
       .filter((k) => k !== baseKind)
       .map((k) => {
@@ -143,7 +147,9 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
         const target = throughputTargets[k];
         return { ratio: `${k}/${baseKind}`, perRound, median: m, ...(target ? { target, met: m >= target.min } : {}) };
       });
-    const medianCpu = Object.fromEntries(clientKinds.map((k) => [k, median(roundResults.map((r) => r.results[k]!.cpuMicrosPerRequest))])) as Record<ClientKind, number>;
+    const medianCpu = Object.fromEntries(
+      clientKinds.map((k) => [k, median(roundResults.map((r) => r.results[k]!.cpuMicrosPerRequest))]),
+    ) as Record<ClientKind, number>;
     const cpuRatios = clientKinds
       .filter((k) => k !== baseKind)
       .map((k) => {
@@ -153,14 +159,29 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
     // What Transport and runBurst cost over undici itself (its dispatch() with a bare handler).
     const overUndici = {
       requestsPerSecond: roundResults.map((r) => r.results.driver!.requestsPerSecond / r.results['undici-dispatch']!.requestsPerSecond),
-      cpuMicrosPerRequest: roundResults.map((r) => r.results.driver!.cpuMicrosPerRequest / r.results['undici-dispatch']!.cpuMicrosPerRequest),
+      cpuMicrosPerRequest: roundResults.map(
+        (r) => r.results.driver!.cpuMicrosPerRequest / r.results['undici-dispatch']!.cpuMicrosPerRequest,
+      ),
     };
     const failures = roundResults.reduce((sum, r) => sum + Object.values(r.results).reduce((s, x) => s + x.failures, 0), 0);
 
-    const rows = [['client (same server, same duration)', 'median req/s', `/ ${baseKind} (median of rounds)`, 'client CPU us/req', `/ ${baseKind}`, 'rounds (req/s)']];
+    const rows = [
+      [
+        'client (same server, same duration)',
+        'median req/s',
+        `/ ${baseKind} (median of rounds)`,
+        'client CPU us/req',
+        `/ ${baseKind}`,
+        'rounds (req/s)',
+      ],
+    ];
     for (const k of clientKinds) {
       const ratio = ratios.find((x) => x.ratio.startsWith(`${k}/`));
-      const mark = ratio?.target ? (ratio.met ? `  (target >= ${ratio.target.min}: met)` : `  (target >= ${ratio.target.min}: NOT met)`) : '';
+      const mark = ratio?.target
+        ? ratio.met
+          ? `  (target >= ${ratio.target.min}: met)`
+          : `  (target >= ${ratio.target.min}: NOT met)`
+        : '';
       const cpuRatio = cpuRatios.find((x) => x.ratio.startsWith(`${k}/`));
       rows.push([
         k,
@@ -171,7 +192,9 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
         roundResults.map((r) => fmt(r.results[k]!.requestsPerSecond)).join(' '),
       ]);
     }
-    console.log(`\n1. Throughput: bare node:http server (child process), ${connections} connections, about ${seconds} s per measurement, ${rounds} rounds interleaved`);
+    console.log(
+      `\n1. Throughput: bare node:http server (child process), ${connections} connections, about ${seconds} s per measurement, ${rounds} rounds interleaved`,
+    );
     console.log(table(rows));
     console.log(
       `driver / undici-dispatch (what the Transport wrapper keeps of undici's own speed): req/s ${fmt(median(overUndici.requestsPerSecond), 2)}, ` +
@@ -218,7 +241,11 @@ async function runVariant(id: string, ctx: RunVariantContext): Promise<VariantMe
   mkdirSync(ctx.workDir, { recursive: true });
   const countFile = join(ctx.workDir, 'request-count.json');
   const hook = pathToFileURL(join(benchDir, 'count-requests.js')).href;
-  const outcome = await runNode(['--import', hook, ...variant.args(ctx)], { ...process.env, BENCH_REQUEST_COUNT_FILE: countFile, NO_COLOR: '1' });
+  const outcome = await runNode(['--import', hook, ...variant.args(ctx)], {
+    ...process.env,
+    BENCH_REQUEST_COUNT_FILE: countFile,
+    NO_COLOR: '1',
+  });
   let requests: number | undefined;
   try {
     requests = (JSON.parse(readFileSync(countFile, 'utf8')) as { requests: number }).requests;
@@ -243,7 +270,8 @@ async function benchRun(): Promise<Record<string, unknown>> {
   try {
     log(`run: calibration live run (counts its requests; not in the medians)...`);
     const calibration = await runVariant(baselineId, { distDir, workDir: join(scratch, 'calibration'), liveRequests: 0 });
-    if (calibration.problem || calibration.requests === undefined) throw new Error(`the calibration live run failed: ${calibration.problem ?? 'no request count'}`);
+    if (calibration.problem || calibration.requests === undefined)
+      throw new Error(`the calibration live run failed: ${calibration.problem ?? 'no request count'}`);
     const liveRequests = calibration.requests;
     log(`run: the live run sent ${liveRequests} requests; ${runRounds} rounds of ${runVariants.length} variants`);
 
@@ -254,7 +282,9 @@ async function benchRun(): Promise<Record<string, unknown>> {
       for (const id of order) {
         const { stdout: _stdout, ...m } = await runVariant(id, { distDir, workDir: join(scratch, `r${r + 1}-${id}`), liveRequests });
         measurements.push({ ...m, round: r + 1 });
-        log(`  round ${r + 1}/${runRounds}  ${id.padEnd(16)} ${fmt(m.wallMs).padStart(6)} ms wall, ${m.requests ?? '?'} requests${m.problem ? `  INVALID: ${m.problem}` : ''}`);
+        log(
+          `  round ${r + 1}/${runRounds}  ${id.padEnd(16)} ${fmt(m.wallMs).padStart(6)} ms wall, ${m.requests ?? '?'} requests${m.problem ? `  INVALID: ${m.problem}` : ''}`,
+        );
       }
     }
 
@@ -264,7 +294,9 @@ async function benchRun(): Promise<Record<string, unknown>> {
       .map((v) => {
         const perRound = of(v.id).map((m) => m.wallMs / of(baselineId).find((b) => b.round === m.round)!.wallMs);
         const m = median(perRound);
-        const met = v.target ? (v.target.max === undefined || m <= v.target.max) && (v.target.min === undefined || m >= v.target.min) : undefined;
+        const met = v.target
+          ? (v.target.max === undefined || m <= v.target.max) && (v.target.min === undefined || m >= v.target.min)
+          : undefined;
         return { variant: v.id, perRound, median: m, ...(v.target ? { target: v.target, met } : {}) };
       });
     const summary = runVariants.map((v) => {
@@ -280,10 +312,22 @@ async function benchRun(): Promise<Record<string, unknown>> {
       };
     });
 
-    const rows = [['variant (fresh node process each)', 'median wall ms', 'inner ms', 'requests', 'req/s (wall)', `/ ${baselineId}`, 'rounds (wall ms)']];
+    const rows = [
+      [
+        'variant (fresh node process each)',
+        'median wall ms',
+        'inner ms',
+        'requests',
+        'req/s (wall)',
+        `/ ${baselineId}`,
+        'rounds (wall ms)',
+      ],
+    ];
     for (const s of summary) {
       const ratio = ratios.find((x) => x.variant === s.variant);
-      const mark = ratio?.target ? `  (target ${ratio.target.max !== undefined ? `<= ${ratio.target.max}` : `>= ${ratio.target.min}`}: ${ratio.met ? 'met' : 'NOT met'})` : '';
+      const mark = ratio?.target
+        ? `  (target ${ratio.target.max !== undefined ? `<= ${ratio.target.max}` : `>= ${ratio.target.min}`}: ${ratio.met ? 'met' : 'NOT met'})`
+        : '';
       rows.push([
         s.variant,
         fmt(s.medianWallMs),
@@ -291,13 +335,19 @@ async function benchRun(): Promise<Record<string, unknown>> {
         fmt(s.medianRequests),
         fmt(s.medianRequestsPerSecond),
         ratio ? `${fmt(ratio.median, 2)}${mark}` : '1.00',
-        of(s.variant).map((m) => fmt(m.wallMs)).join(' '),
+        of(s.variant)
+          .map((m) => fmt(m.wallMs))
+          .join(' '),
       ]);
     }
-    console.log(`\n2. Full conformance run vs peers: ${runRounds} rounds interleaved; "inner" = the process's own measure without start-up`);
+    console.log(
+      `\n2. Full conformance run vs peers: ${runRounds} rounds interleaved; "inner" = the process's own measure without start-up`,
+    );
     console.log(table(rows));
     const recorded = recordedVsLive(ratios);
-    console.log(`recorded run / live run: ${recorded ? `${fmt(recorded.median, 2)}${recorded.target?.max !== undefined ? ` (target <= ${recorded.target.max}: ${recorded.met ? 'met' : 'NOT met'})` : ''}` : 'not measured yet (no recorded-run entry in bench/run-peers.ts)'}`);
+    console.log(
+      `recorded run / live run: ${recorded ? `${fmt(recorded.median, 2)}${recorded.target?.max !== undefined ? ` (target <= ${recorded.target.max}: ${recorded.met ? 'met' : 'NOT met'})` : ''}` : 'not measured yet (no recorded-run entry in bench/run-peers.ts)'}`,
+    );
     const invalid = measurements.filter((m) => m.problem).length;
     if (invalid > 0) console.log(`WARNING: ${invalid} measurements were invalid (see reports JSON)`);
 
@@ -333,7 +383,9 @@ async function benchHostileSection(): Promise<Record<string, unknown>> {
 
 const startedAt = new Date();
 const loadBefore = loadavg();
-console.log(`pat-conformance benchmark: node ${process.version}, ${cpus().length} CPUs, load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `pat-conformance benchmark: node ${process.version}, ${cpus().length} CPUs, load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`,
+);
 const throughput = runs('throughput') ? await benchThroughput() : undefined;
 const run = runs('run') ? await benchRun() : undefined;
 const hostile = runs('hostile') ? await benchHostileSection() : undefined;

@@ -185,7 +185,13 @@ export const hostileVariants: HostileVariant[] = [
     target: targets.silentPort,
     expectedExit: 3,
     peer: 'small-body',
-    goal: { kind: 'beyond-peer', unitMs: timeoutMs, unitName: '--timeout', max: 1.5, source: 'a request is bounded by --timeout, connect to last byte' },
+    goal: {
+      kind: 'beyond-peer',
+      unitMs: timeoutMs,
+      unitName: '--timeout',
+      max: 1.5,
+      source: 'a request is bounded by --timeout, connect to last byte',
+    },
   },
   {
     id: 'drip-body',
@@ -194,7 +200,13 @@ export const hostileVariants: HostileVariant[] = [
     target: targets.dripBody,
     expectedExit: 3,
     peer: 'silent-port',
-    goal: { kind: 'beyond-peer', unitMs: timeoutMs, unitName: '--timeout', max: 1, source: 'dripping bytes do not extend --timeout, which bounds the whole answer (a timer each byte restarted would never fire)' },
+    goal: {
+      kind: 'beyond-peer',
+      unitMs: timeoutMs,
+      unitName: '--timeout',
+      max: 1,
+      source: 'dripping bytes do not extend --timeout, which bounds the whole answer (a timer each byte restarted would never fire)',
+    },
   },
   {
     id: 'hello-everywhere',
@@ -210,7 +222,13 @@ export const hostileVariants: HostileVariant[] = [
     target: targets.goesSilentAfterPreflight,
     expectedExit: 1,
     peer: 'hello-everywhere',
-    goal: { kind: 'beyond-peer', unitMs: timeoutMs, unitName: '--timeout', max: 3.5, source: 'three unanswered requests (one --timeout each), then the remaining cases fail at once' },
+    goal: {
+      kind: 'beyond-peer',
+      unitMs: timeoutMs,
+      unitName: '--timeout',
+      max: 3.5,
+      source: 'three unanswered requests (one --timeout each), then the remaining cases fail at once',
+    },
   },
   {
     id: 'throttled-forever',
@@ -220,7 +238,13 @@ export const hostileVariants: HostileVariant[] = [
     extraArgs: () => ['--throttle-budget', String(throttleBudgetMs)],
     expectedExit: 1,
     peer: 'hello-everywhere',
-    goal: { kind: 'beyond-peer', unitMs: throttleBudgetMs, unitName: '--throttle-budget', max: 3, source: 'one budget per operation that stays throttled, never one per step' },
+    goal: {
+      kind: 'beyond-peer',
+      unitMs: throttleBudgetMs,
+      unitName: '--throttle-budget',
+      max: 3,
+      source: 'one budget per operation that stays throttled, never one per step',
+    },
   },
   {
     id: 'huge-body',
@@ -247,7 +271,11 @@ export const hostileVariants: HostileVariant[] = [
     command: 'record-replay',
     expectedExit: 0,
     peer: 'its recorded live run',
-    goal: { kind: 'duration-ratio', max: 0.5, source: 'a replay does not wait out the recorded 429s: at most half the live run (run durations, without start-up)' },
+    goal: {
+      kind: 'duration-ratio',
+      max: 0.5,
+      source: 'a replay does not wait out the recorded 429s: at most half the live run (run durations, without start-up)',
+    },
   },
   {
     id: 'serve-stop-idle',
@@ -262,7 +290,11 @@ export const hostileVariants: HostileVariant[] = [
     openConnections: true,
     expectedExit: 0,
     peer: 'serve-stop-idle',
-    goal: { kind: 'wall', maxMs: serveStopGoalMs, source: 'open connections do not hold the process (Node would keep an idle one 5 s, a request in progress minutes)' },
+    goal: {
+      kind: 'wall',
+      maxMs: serveStopGoalMs,
+      source: 'open connections do not hold the process (Node would keep an idle one 5 s, a request in progress minutes)',
+    },
   },
 ];
 
@@ -309,7 +341,10 @@ async function runCommand(distDir: string, benchDir: string, args: string[], wor
   const preload = pathToFileURL(join(benchDir, 'peak-rss.js')).href;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', preload, join(distDir, 'src/cli.js'), ...args], { env: cliEnv(rssFile), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', preload, join(distDir, 'src/cli.js'), ...args], {
+      env: cliEnv(rssFile),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -330,11 +365,24 @@ function holdRequest(url: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
       socket.write(
-        ['POST /v1/accessTokens HTTP/1.1', `host: ${hostname}:${port}`, `authorization: Bearer ${ownerToken}`, 'content-type: application/json', 'content-length: 2', 'expect: 100-continue', '', ''].join('\r\n'),
+        [
+          'POST /v1/accessTokens HTTP/1.1',
+          `host: ${hostname}:${port}`,
+          `authorization: Bearer ${ownerToken}`,
+          'content-type: application/json',
+          'content-length: 2',
+          'expect: 100-continue',
+          '',
+          '',
+        ].join('\r\n'),
       );
     });
     socket.once('error', reject);
-    socket.once('data', (d: Buffer) => (/^HTTP\/1\.1 100/.test(d.toString('latin1')) ? resolve(socket) : reject(new Error(`expected 100 Continue, got ${d.toString('latin1').slice(0, 40)}`))));
+    socket.once('data', (d: Buffer) =>
+      /^HTTP\/1\.1 100/.test(d.toString('latin1'))
+        ? resolve(socket)
+        : reject(new Error(`expected 100 Continue, got ${d.toString('latin1').slice(0, 40)}`)),
+    );
     // The server closes it on SIGTERM; nothing to do then.
     socket.on('close', () => undefined);
   });
@@ -343,10 +391,14 @@ function holdRequest(url: string): Promise<Socket> {
 async function serveStop(distDir: string, benchDir: string, openConnections: boolean, workDir: string): Promise<Spawned> {
   const rssFile = join(workDir, 'peak-rss.json');
   const preload = pathToFileURL(join(benchDir, 'peak-rss.js')).href;
-  const child = spawn(process.execPath, ['--import', preload, join(distDir, 'src/cli.js'), 'serve', '--port', '0', '--quiet', '--users', ownerToken], {
-    env: cliEnv(rssFile),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', preload, join(distDir, 'src/cli.js'), 'serve', '--port', '0', '--quiet', '--users', ownerToken],
+    {
+      env: cliEnv(rssFile),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -393,16 +445,40 @@ async function recordReplay(distDir: string, benchDir: string, workDir: string):
   let live: Spawned;
   try {
     mkdirSync(join(workDir, 'live'), { recursive: true });
-    const args = ['run', '--target', server.url, '--token', ownerToken, '--other-token', otherToken, '--scenario', 'unknown-id', '--record', recording, '--quiet', '--out', join(workDir, 'live')];
+    const args = [
+      'run',
+      '--target',
+      server.url,
+      '--token',
+      ownerToken,
+      '--other-token',
+      otherToken,
+      '--scenario',
+      'unknown-id',
+      '--record',
+      recording,
+      '--quiet',
+      '--out',
+      join(workDir, 'live'),
+    ];
     live = await runCommand(distDir, benchDir, args, join(workDir, 'live'));
   } finally {
     await server.close();
   }
   if (live.exitCode !== 0) {
-    return { wallMs: Number.NaN, exitCode: live.exitCode, problem: `the recorded live run exited ${live.exitCode}: ${live.stderr.trim().slice(0, 300)}` };
+    return {
+      wallMs: Number.NaN,
+      exitCode: live.exitCode,
+      problem: `the recorded live run exited ${live.exitCode}: ${live.stderr.trim().slice(0, 300)}`,
+    };
   }
   mkdirSync(join(workDir, 'replayed'), { recursive: true });
-  const replay = await runCommand(distDir, benchDir, ['run', '--replay', recording, '--quiet', '--out', join(workDir, 'replayed')], join(workDir, 'replayed'));
+  const replay = await runCommand(
+    distDir,
+    benchDir,
+    ['run', '--replay', recording, '--quiet', '--out', join(workDir, 'replayed')],
+    join(workDir, 'replayed'),
+  );
   return {
     wallMs: replay.wallMs,
     exitCode: replay.exitCode,
@@ -415,7 +491,12 @@ async function recordReplay(distDir: string, benchDir: string, workDir: string):
   };
 }
 
-async function measure(variant: HostileVariant, distDir: string, benchDir: string, workDir: string): Promise<Omit<HostileMeasurement, 'round'>> {
+async function measure(
+  variant: HostileVariant,
+  distDir: string,
+  benchDir: string,
+  workDir: string,
+): Promise<Omit<HostileMeasurement, 'round'>> {
   mkdirSync(workDir, { recursive: true });
   if (variant.command === 'record-replay') return { variant: variant.id, ...(await recordReplay(distDir, benchDir, workDir)) };
   let outcome: Spawned;
@@ -424,7 +505,21 @@ async function measure(variant: HostileVariant, distDir: string, benchDir: strin
   } else {
     const target = await variant.target!();
     try {
-      const args = ['run', '--target', target.url, '--token', ownerToken, '--other-token', otherToken, '--timeout', String(timeoutMs), '--quiet', '--out', join(workDir, 'out'), ...(variant.extraArgs?.(workDir) ?? [])];
+      const args = [
+        'run',
+        '--target',
+        target.url,
+        '--token',
+        ownerToken,
+        '--other-token',
+        otherToken,
+        '--timeout',
+        String(timeoutMs),
+        '--quiet',
+        '--out',
+        join(workDir, 'out'),
+        ...(variant.extraArgs?.(workDir) ?? []),
+      ];
       outcome = await runCommand(distDir, benchDir, args, workDir);
     } finally {
       target.close();
@@ -436,7 +531,13 @@ async function measure(variant: HostileVariant, distDir: string, benchDir: strin
       : outcome.peakRssMiB === undefined
         ? 'no peak RSS was written'
         : undefined;
-  return { variant: variant.id, wallMs: outcome.wallMs, exitCode: outcome.exitCode, peakRssMiB: outcome.peakRssMiB, ...(problem ? { problem } : {}) };
+  return {
+    variant: variant.id,
+    wallMs: outcome.wallMs,
+    exitCode: outcome.exitCode,
+    peakRssMiB: outcome.peakRssMiB,
+    ...(problem ? { problem } : {}),
+  };
 }
 
 const fmt = (n: number | undefined, digits = 0): string => (n !== undefined && Number.isFinite(n) ? round(n, digits).toFixed(digits) : '-');
@@ -459,26 +560,35 @@ export async function benchHostile(o: HostileOptions): Promise<Record<string, un
       const variant = hostileVariants.find((v) => v.id === id)!;
       const m = await measure(variant, o.distDir, o.benchDir, join(o.scratch, `r${r + 1}-${id}`));
       measurements.push({ ...m, round: r + 1 });
-      const live = m.peerWallMs !== undefined ? ` (its live run ${fmt(m.peerWallMs)} ms; run durations ${fmt(m.innerMs)} / ${fmt(m.peerInnerMs)} ms)` : '';
-      o.log(`  round ${r + 1}/${o.rounds}  ${id.padEnd(22)} ${fmt(m.wallMs).padStart(6)} ms, peak RSS ${fmt(m.peakRssMiB)} MiB${live}${m.problem ? `  INVALID: ${m.problem}` : ''}`);
+      const live =
+        m.peerWallMs !== undefined
+          ? ` (its live run ${fmt(m.peerWallMs)} ms; run durations ${fmt(m.innerMs)} / ${fmt(m.peerInnerMs)} ms)`
+          : '';
+      o.log(
+        `  round ${r + 1}/${o.rounds}  ${id.padEnd(22)} ${fmt(m.wallMs).padStart(6)} ms, peak RSS ${fmt(m.peakRssMiB)} MiB${live}${m.problem ? `  INVALID: ${m.problem}` : ''}`,
+      );
     }
   }
 
   const of = (id: string): HostileMeasurement[] => measurements.filter((m) => m.variant === id);
   /** The peer's figures for a measurement: another variant of the same round, or its own live run. */
   const peerOf = (id: string, m: HostileMeasurement): { wallMs: number; peakRssMiB?: number; innerMs?: number } | undefined =>
-    m.peerWallMs !== undefined ? { wallMs: m.peerWallMs, peakRssMiB: m.peerPeakRssMiB, innerMs: m.peerInnerMs } : of(id).find((p) => p.round === m.round);
+    m.peerWallMs !== undefined
+      ? { wallMs: m.peerWallMs, peakRssMiB: m.peerPeakRssMiB, innerMs: m.peerInnerMs }
+      : of(id).find((p) => p.round === m.round);
   const summary = hostileVariants.map((v) => {
     const ms = of(v.id);
     const wall = median(ms.map((m) => m.wallMs));
     const rss = median(ms.flatMap((m) => (m.peakRssMiB === undefined ? [] : [m.peakRssMiB])));
     const perPeer = (f: (m: HostileMeasurement, p: NonNullable<ReturnType<typeof peerOf>>) => number | undefined): number | undefined =>
       v.peer
-        ? median(ms.flatMap((m) => {
-            const p = peerOf(v.peer!, m);
-            const x = p ? f(m, p) : undefined;
-            return x !== undefined && Number.isFinite(x) ? [x] : [];
-          }))
+        ? median(
+            ms.flatMap((m) => {
+              const p = peerOf(v.peer!, m);
+              const x = p ? f(m, p) : undefined;
+              return x !== undefined && Number.isFinite(x) ? [x] : [];
+            }),
+          )
         : undefined;
     const beyondPeer = perPeer((m, p) => m.wallMs - p.wallMs);
     const wallRatio = perPeer((m, p) => m.wallMs / p.wallMs);
@@ -520,7 +630,19 @@ export async function benchHostile(o: HostileOptions): Promise<Record<string, un
     };
   });
 
-  const rows = [['variant (fresh process each)', 'peer', 'median wall ms', '- peer ms', '/ peer', 'peak RSS MiB', 'RSS / peer', 'measured against its goal', 'rounds (wall ms)']];
+  const rows = [
+    [
+      'variant (fresh process each)',
+      'peer',
+      'median wall ms',
+      '- peer ms',
+      '/ peer',
+      'peak RSS MiB',
+      'RSS / peer',
+      'measured against its goal',
+      'rounds (wall ms)',
+    ],
+  ];
   for (const s of summary) {
     rows.push([
       s.variant,
@@ -531,7 +653,9 @@ export async function benchHostile(o: HostileOptions): Promise<Record<string, un
       fmt(s.medianPeakRssMiB),
       s.peakRssOverPeer === undefined ? '-' : fmt(s.peakRssOverPeer, 2),
       s.goalText,
-      of(s.variant).map((m) => fmt(m.wallMs)).join(' '),
+      of(s.variant)
+        .map((m) => fmt(m.wallMs))
+        .join(' '),
     ]);
   }
   console.log(

@@ -59,7 +59,16 @@ interface Outcome {
 }
 
 async function runAutocannon(url: string, seconds: number): Promise<Outcome> {
-  const result = await autocannon({ url: url + path, connections, pipelining: 1, duration: seconds, timeout: 10, method: 'POST', headers, body });
+  const result = await autocannon({
+    url: url + path,
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: 10,
+    method: 'POST',
+    headers,
+    body,
+  });
   return { requests: result.requests.total, failures: result.errors + result.timeouts + result.non2xx, elapsedMs: result.duration * 1000 };
 }
 
@@ -132,7 +141,8 @@ export async function measure(kind: ClientKind, url: string, seconds: number): P
     const burst = bursts[kind];
     // Two warm-ups: a cold one, then one of about half a second at its rate, whose (warm) rate
     // sizes the measured burst.
-    const countFor = (o: Outcome, s: number): number => Math.max(minimumCount, Math.round(((o.requests / o.elapsedMs) * s * 1000) / 1000) * 1000);
+    const countFor = (o: Outcome, s: number): number =>
+      Math.max(minimumCount, Math.round(((o.requests / o.elapsedMs) * s * 1000) / 1000) * 1000);
     const cold = await timedBurst(burst, url, minimumCount);
     const warm = await timedBurst(burst, url, countFor(cold, warmupSeconds));
     const count = countFor(warm, seconds);

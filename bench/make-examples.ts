@@ -38,7 +38,22 @@ async function main(): Promise<void> {
     const server = await startReferenceServer({ users: [owner, other], faults: ['body-on-success'] });
     try {
       const broken = join(root, 'recordings', 'reference-body-on-success');
-      const code2 = await runCli(['run', '--target', server.url, '--token', owner, '--other-token', other, '--seed', '20302', '--record', broken, '--quiet', '--out', out]);
+      const code2 = await runCli([
+        'run',
+        '--target',
+        server.url,
+        '--token',
+        owner,
+        '--other-token',
+        other,
+        '--seed',
+        '20302',
+        '--record',
+        broken,
+        '--quiet',
+        '--out',
+        out,
+      ]);
       if (code2 !== 1) throw new Error(`the body-on-success run exited ${code2}, not 1`);
       process.stdout.write(`wrote ${broken}\n`);
     } finally {

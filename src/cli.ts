@@ -32,7 +32,9 @@ async function main(argv: string[]): Promise<void> {
     .example('$0 run --record recordings/mine', 'Record a run; replay it offline with --replay')
     .example('$0 explore --target $URL --token $A --other-token $B', 'Look for interleavings that break an implementation')
     .example('$0 serve --port 8080', 'A local fake of the API for other tests')
-    .epilogue('Exit codes: 0 conformant, 1 not conformant, 2 usage or configuration error, 3 the run could not be carried out, 130/143 interrupted.\nEach command has its own --help.')
+    .epilogue(
+      'Exit codes: 0 conformant, 1 not conformant, 2 usage or configuration error, 3 the run could not be carried out, 130/143 interrupted.\nEach command has its own --help.',
+    )
     .strict()
     .env(environmentPrefix)
     // Before validation: a variable meant for another command must not be an unknown argument here.

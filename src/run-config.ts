@@ -94,10 +94,16 @@ function parseTarget(value: string | undefined): string | undefined {
 export function resolveRunConfig(options: RunOptions): RunConfig {
   if (options.record && options.replay) throw new UsageError('--record and --replay cannot be used together');
   if (options.replay && options.target) throw new UsageError('--replay answers from the recording and reaches no target; drop --target');
-  const redactHeaders = (options.redactHeader ?? []).flatMap((h) => String(h).split(',')).map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const redactHeaders = (options.redactHeader ?? [])
+    .flatMap((h) => String(h).split(','))
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
   const badHeader = redactHeaders.find((h) => !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(h));
   if (badHeader !== undefined) throw new UsageError(`--redact-header "${badHeader}" is not a header name`);
-  const redactFields = (options.redactField ?? []).flatMap((f) => String(f).split(',')).map((f) => f.trim()).filter(Boolean);
+  const redactFields = (options.redactField ?? [])
+    .flatMap((f) => String(f).split(','))
+    .map((f) => f.trim())
+    .filter(Boolean);
   const target = parseTarget(options.target);
   const token = options.token || undefined;
   const otherToken = options.otherToken || undefined;
@@ -112,7 +118,10 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
   }
 
   const known = scenarios.map((s) => s.name);
-  const asked = (options.scenario ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const asked = (options.scenario ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = asked.filter((s) => !known.includes(s));
   if (unknown.length > 0) {
     throw new UsageError(`unknown scenario ${unknown.map((u) => `"${u}"`).join(', ')}; valid names: ${known.join(', ')}`);
@@ -122,7 +131,8 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
   const reporters = resolveReporterNames(options.reporter, options.quiet ?? false);
 
   const seed = options.seed ?? freshSeed();
-  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new UsageError(`--seed must be a whole number from 0 to ${2 ** 32 - 1}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)
+    throw new UsageError(`--seed must be a whole number from 0 to ${2 ** 32 - 1}`);
 
   return {
     target,

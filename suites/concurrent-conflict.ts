@@ -47,11 +47,23 @@ export default defineScenario({
   title: 'Racing deletes of one token: one 200, the rest 404 or 409; different tokens never conflict',
   source,
   cases: [
-    { name: 'identical deletes of one token', level: 'must', rule: 'exactly one 200; every other answer 404 or 409; no 5xx; the token is gone', source, kind: 'same' as const },
+    {
+      name: 'identical deletes of one token',
+      level: 'must',
+      rule: 'exactly one 200; every other answer 404 or 409; no 5xx; the token is gone',
+      source,
+      kind: 'same' as const,
+    },
     { name: 'deletes of different tokens', level: 'must', rule: rules.allSucceed.rule, source, kind: 'different' as const },
     // A delete that rewrites the identity's whole token set (read, modify, write back) loses the
     // creates that landed in between: only creates and deletes released together show it.
-    { name: 'creates racing deletes', level: 'must', rule: 'creates released with deletes of other tokens: every 201 is listed, every 200 is gone', source: cite('6.7'), kind: 'creates' as const },
+    {
+      name: 'creates racing deletes',
+      level: 'must',
+      rule: 'creates released with deletes of other tokens: every 201 is listed, every 200 is gone',
+      source: cite('6.7'),
+      kind: 'creates' as const,
+    },
   ],
   async run(context, testCase) {
     const width = context.settings.concurrency;
@@ -91,9 +103,24 @@ async function raceOneToken(context: ScenarioContext, pool: ConnectionPool, widt
       return !isErrorAnswer(a.response?.status, readResponse(a).errorName, ['ResourceNotFoundException', 'ConflictException']);
     });
     const tally = summarize(judged);
-    check.record(rules.oneWinner, winners.length === 1, `${winners.length} of ${judged.length} unthrottled racers answered 200 (${tally})`, winners[1] ?? judged.find((a) => a.response?.status !== 200));
-    check.record(rules.losers, badLosers.length === 0, badLosers.length === 0 ? `losers: ${tally}` : `${badLosers.length} losers answered otherwise (${tally})`, badLosers[0]);
-    check.record(rules.noServerError, broken.length === 0, broken.length === 0 ? 'no 5xx, no dropped connection' : `${broken.length} racers got ${describe(broken[0]!)}`, broken[0]);
+    check.record(
+      rules.oneWinner,
+      winners.length === 1,
+      `${winners.length} of ${judged.length} unthrottled racers answered 200 (${tally})`,
+      winners[1] ?? judged.find((a) => a.response?.status !== 200),
+    );
+    check.record(
+      rules.losers,
+      badLosers.length === 0,
+      badLosers.length === 0 ? `losers: ${tally}` : `${badLosers.length} losers answered otherwise (${tally})`,
+      badLosers[0],
+    );
+    check.record(
+      rules.noServerError,
+      broken.length === 0,
+      broken.length === 0 ? 'no 5xx, no dropped connection' : `${broken.length} racers got ${describe(broken[0]!)}`,
+      broken[0],
+    );
     const { listed, lastPage } = await owner.isListed(token.id);
     check.record(rules.gone, !listed, listed ? `token ${token.id} is still listed after the race` : 'the token is gone', lastPage);
     return;
@@ -115,11 +142,23 @@ async function raceDifferentTokens(context: ScenarioContext, pool: ConnectionPoo
     final.push(judged);
   }
   const failed = final.filter((a) => a.response?.status !== 200);
-  check.record(rules.allSucceed, failed.length === 0, failed.length === 0 ? `all ${width} deletes answered 200` : `${failed.length} of ${width} deletes did not answer 200 (${summarize(final)})`, failed[0]);
+  check.record(
+    rules.allSucceed,
+    failed.length === 0,
+    failed.length === 0
+      ? `all ${width} deletes answered 200`
+      : `${failed.length} of ${width} deletes did not answer 200 (${summarize(final)})`,
+    failed[0],
+  );
   const { tokens: listed, lastPage } = await owner.listAll();
   const ids = new Set(listed.map((t) => t.id));
   const remaining = tokens.filter((t) => ids.has(t.id));
-  check.record(rules.allGone, remaining.length === 0, remaining.length === 0 ? `all ${width} tokens gone` : `${remaining.length} tokens still listed`, lastPage);
+  check.record(
+    rules.allGone,
+    remaining.length === 0,
+    remaining.length === 0 ? `all ${width} tokens gone` : `${remaining.length} tokens still listed`,
+    lastPage,
+  );
 }
 
 async function raceCreatesWithDeletes(context: ScenarioContext, pool: ConnectionPool, width: number): Promise<void> {
@@ -144,7 +183,9 @@ async function raceCreatesWithDeletes(context: ScenarioContext, pool: Connection
     const deletedIds = doomed.filter((_, i) => deleteAnswers[i]!.response?.status === 200).map((t) => t.id);
     if (created.length === 0 || deletedIds.length === 0) {
       if (attempt === maxRaceAttempts) {
-        throw new InconclusiveCase(`in ${maxRaceAttempts} races, creates and deletes never both got through (last: ${created.length} creates answered 201, ${deletedIds.length} deletes 200)`);
+        throw new InconclusiveCase(
+          `in ${maxRaceAttempts} races, creates and deletes never both got through (last: ${created.length} creates answered 201, ${deletedIds.length} deletes 200)`,
+        );
       }
       await waitAfterThrottledRace(context, [...deleteAnswers, ...createOutcomes.map((o) => o.exchange)]);
       continue;
@@ -157,8 +198,22 @@ async function raceCreatesWithDeletes(context: ScenarioContext, pool: Connection
     const lost = created.filter((t) => listed.get(t.id) !== t.name);
     const kept = deletedIds.filter((id) => listed.has(id));
     const lostEvidence = createOutcomes.find((o) => o.token && lost.includes(o.token))?.exchange;
-    check.record(rules.createsKept, lost.length === 0, lost.length === 0 ? `all ${created.length} created tokens listed` : `${lost.length} of ${created.length} tokens answered 201 are not listed under their names: ${lost.map((t) => `${t.id} (${t.name})`).join(', ')}`, lostEvidence ?? lastPage);
-    check.record(rules.deletesDone, kept.length === 0, kept.length === 0 ? `all ${deletedIds.length} deleted tokens gone` : `${kept.length} of ${deletedIds.length} tokens answered 200 are still listed: ${kept.join(', ')}`, lastPage);
+    check.record(
+      rules.createsKept,
+      lost.length === 0,
+      lost.length === 0
+        ? `all ${created.length} created tokens listed`
+        : `${lost.length} of ${created.length} tokens answered 201 are not listed under their names: ${lost.map((t) => `${t.id} (${t.name})`).join(', ')}`,
+      lostEvidence ?? lastPage,
+    );
+    check.record(
+      rules.deletesDone,
+      kept.length === 0,
+      kept.length === 0
+        ? `all ${deletedIds.length} deleted tokens gone`
+        : `${kept.length} of ${deletedIds.length} tokens answered 200 are still listed: ${kept.join(', ')}`,
+      lastPage,
+    );
     return;
   }
 }

@@ -72,7 +72,10 @@ const cases: Array<{ name: string; level: 'must'; rule: string; source: string; 
     level: 'must',
     rule: 'the ID in another letter case answers a 4xx and deletes nothing',
     source,
-    probes: (id) => (flipCase(id) === id ? { notApplicable: `the ID ${id} has no letters with a case` } : [encoded(flipCase(id), 'the ID in another letter case')]),
+    probes: (id) =>
+      flipCase(id) === id
+        ? { notApplicable: `the ID ${id} has no letters with a case` }
+        : [encoded(flipCase(id), 'the ID in another letter case')],
   },
   {
     // Also past 36 code points when the ID is 36 long: then the expected 4xx is the length rule's 400.
@@ -80,7 +83,12 @@ const cases: Array<{ name: string; level: 'must'; rule: string; source: string; 
     level: 'must',
     rule: 'the ID after an added letter, space or tab, or in quotes, answers a 4xx and deletes nothing',
     source,
-    probes: (id) => [encoded(`x${id}`, 'a letter, then the ID'), encoded(` ${id}`, 'a space, then the ID'), encoded(`\t${id}`, 'a tab, then the ID'), encoded(`"${id}"`, 'the ID in double quotes')],
+    probes: (id) => [
+      encoded(`x${id}`, 'a letter, then the ID'),
+      encoded(` ${id}`, 'a space, then the ID'),
+      encoded(`\t${id}`, 'a tab, then the ID'),
+      encoded(`"${id}"`, 'the ID in double quotes'),
+    ],
   },
   {
     name: 'a character added after',
@@ -150,7 +158,9 @@ const cases: Array<{ name: string; level: 'must'; rule: string; source: string; 
     source,
     probes: (id) => {
       const wide = fullwidthFirst(id);
-      return wide === undefined ? { notApplicable: `the ID ${id} has no ASCII letter or digit` } : [encoded(wide, 'the ID with a fullwidth character (NFKC folds it back)')];
+      return wide === undefined
+        ? { notApplicable: `the ID ${id} has no ASCII letter or digit` }
+        : [encoded(wide, 'the ID with a fullwidth character (NFKC folds it back)')];
     },
   },
 ];
@@ -175,7 +185,9 @@ export default defineScenario({
       check.record(
         { rule: `a delete of ${probe.what} answers a 4xx`, source },
         ok,
-        ok ? `${probe.label} answered ${status}` : `${probe.label} (${probe.what}) answered ${status ?? `nothing (${answer.transportError?.message})`}, not a 4xx`,
+        ok
+          ? `${probe.label} answered ${status}`
+          : `${probe.label} (${probe.what}) answered ${status ?? `nothing (${answer.transportError?.message})`}, not a 4xx`,
         answer,
       );
     }

@@ -40,16 +40,65 @@ function appendPastBound(id: string): string {
 }
 
 const cases: LengthCase[] = [
-  { name: `${tooLong} characters`, level: 'must', rule: `a ${tooLong}-character ID answers 400 ValidationException`, source, id: () => 'a'.repeat(tooLong), expect: 'ValidationException' },
-  { name: '100 characters', level: 'must', rule: 'a 100-character ID answers 400 ValidationException', source, id: () => 'b'.repeat(100), expect: 'ValidationException' },
-  { name: '4096 characters', level: 'must', rule: 'a 4096-character ID answers 400 ValidationException', source, id: () => 'c'.repeat(4096), expect: 'ValidationException' },
+  {
+    name: `${tooLong} characters`,
+    level: 'must',
+    rule: `a ${tooLong}-character ID answers 400 ValidationException`,
+    source,
+    id: () => 'a'.repeat(tooLong),
+    expect: 'ValidationException',
+  },
+  {
+    name: '100 characters',
+    level: 'must',
+    rule: 'a 100-character ID answers 400 ValidationException',
+    source,
+    id: () => 'b'.repeat(100),
+    expect: 'ValidationException',
+  },
+  {
+    name: '4096 characters',
+    level: 'must',
+    rule: 'a 4096-character ID answers 400 ValidationException',
+    source,
+    id: () => 'c'.repeat(4096),
+    expect: 'ValidationException',
+  },
   // An implementation that truncates to 36 and then deletes is caught here: the first 36
   // characters are an existing token's ID (when the implementation's IDs are 36 long).
-  { name: 'existing ID with characters appended', level: 'must', rule: `an existing ID plus characters (over ${longest}) answers 400 and deletes nothing`, source, id: (t) => appendPastBound(t.id), expect: 'ValidationException' },
-  { name: `existing ID with ${tooLong} emoji appended`, level: 'must', rule: 'an existing ID plus astral characters answers 400 and deletes nothing', source, id: (t) => t.id + '\u{1F511}'.repeat(tooLong), expect: 'ValidationException' },
+  {
+    name: 'existing ID with characters appended',
+    level: 'must',
+    rule: `an existing ID plus characters (over ${longest}) answers 400 and deletes nothing`,
+    source,
+    id: (t) => appendPastBound(t.id),
+    expect: 'ValidationException',
+  },
+  {
+    name: `existing ID with ${tooLong} emoji appended`,
+    level: 'must',
+    rule: 'an existing ID plus astral characters answers 400 and deletes nothing',
+    source,
+    id: (t) => t.id + '\u{1F511}'.repeat(tooLong),
+    expect: 'ValidationException',
+  },
   // Lengths are code points (Smithy): 36 emoji are 72 UTF-16 units and 144 UTF-8 bytes, yet within the bound.
-  { name: `${longest} emoji (astral code points)`, level: 'should', rule: `a ${longest}-code-point ID of astral characters is within the bound: 404, not 400`, source: cite('5.4', '2.5'), id: () => '\u{1F511}'.repeat(longest), expect: 'ResourceNotFoundException' },
-  { name: `${longest} two-byte characters`, level: 'should', rule: `a ${longest}-code-point ID of 2-byte UTF-8 characters is within the bound: 404, not 400`, source: cite('5.4', '2.5'), id: () => 'é'.repeat(longest), expect: 'ResourceNotFoundException' },
+  {
+    name: `${longest} emoji (astral code points)`,
+    level: 'should',
+    rule: `a ${longest}-code-point ID of astral characters is within the bound: 404, not 400`,
+    source: cite('5.4', '2.5'),
+    id: () => '\u{1F511}'.repeat(longest),
+    expect: 'ResourceNotFoundException',
+  },
+  {
+    name: `${longest} two-byte characters`,
+    level: 'should',
+    rule: `a ${longest}-code-point ID of 2-byte UTF-8 characters is within the bound: 404, not 400`,
+    source: cite('5.4', '2.5'),
+    id: () => 'é'.repeat(longest),
+    expect: 'ResourceNotFoundException',
+  },
 ];
 
 export default defineScenario({
@@ -69,7 +118,12 @@ export default defineScenario({
       // or no answer to a well-formed ID is a failure whatever the count.
       const status = answer.response?.status;
       const answered = status !== undefined && status < 500;
-      check.record({ rule: 'a well-formed ID is answered without a 5xx', source: cite('5.4', '3.3'), level: 'must' }, answered, answered ? `answered ${status}` : `got ${describe(answer)}`, answer);
+      check.record(
+        { rule: 'a well-formed ID is answered without a 5xx', source: cite('5.4', '3.3'), level: 'must' },
+        answered,
+        answered ? `answered ${status}` : `got ${describe(answer)}`,
+        answer,
+      );
     }
     await expectUnchanged(check, { ...rules.unchanged, level: 'must' }, before, [existing.id]);
   },

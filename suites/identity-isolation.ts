@@ -2,15 +2,7 @@
 // even one with the same ID. An implementation may scope IDs per identity (§2.5), so tokens of
 // both identities are created early in the run and interleaved: there, IDs are then shared, and
 // a delete that is not scoped to its caller shows. The family runs first for that reason.
-import {
-  cite,
-  defineScenario,
-  expectUnchanged,
-  takeListing,
-  type Actor,
-  type CreatedToken,
-  type Rule,
-} from '../src/scenario-api.js';
+import { cite, defineScenario, expectUnchanged, takeListing, type Actor, type CreatedToken, type Rule } from '../src/scenario-api.js';
 
 const source = cite('6.3');
 
@@ -18,18 +10,33 @@ const source = cite('6.3');
 const pairs = 3;
 
 const rules = {
-  deleted: { rule: 'each identity\'s delete of its own token answers 200', source: cite('6.3', '5.1') },
-  isolated: { rule: 'the identity that did not delete still has every token it held (before the run too), with the same name and expiresTime', source },
+  deleted: { rule: "each identity's delete of its own token answers 200", source: cite('6.3', '5.1') },
+  isolated: {
+    rule: 'the identity that did not delete still has every token it held (before the run too), with the same name and expiresTime',
+    source,
+  },
 } satisfies Record<string, Rule>;
 
 export default defineScenario({
   name: 'identity-isolation',
-  title: 'One identity\'s deletes never touch another identity\'s tokens, even ones with the same ID',
+  title: "One identity's deletes never touch another identity's tokens, even ones with the same ID",
   source,
   requires: { otherIdentity: true },
   cases: [
-    { name: 'the owner deletes; the other identity\'s tokens stay', level: 'must', rule: rules.isolated.rule, source, deleter: 'owner' as const },
-    { name: 'the other identity deletes; the owner\'s tokens stay', level: 'must', rule: rules.isolated.rule, source, deleter: 'other' as const },
+    {
+      name: "the owner deletes; the other identity's tokens stay",
+      level: 'must',
+      rule: rules.isolated.rule,
+      source,
+      deleter: 'owner' as const,
+    },
+    {
+      name: "the other identity deletes; the owner's tokens stay",
+      level: 'must',
+      rule: rules.isolated.rule,
+      source,
+      deleter: 'other' as const,
+    },
   ],
   async run(context, testCase) {
     const { owner, other, check } = context;

@@ -24,18 +24,59 @@ export default defineScenario({
   title: 'A delete without an ID is a 4xx error and deletes nothing',
   source,
   cases: [
-    { name: 'trailing slash, empty label', level: 'must', rule: 'DELETE /v1/accessTokens/ answers 400, 403, 404 or 405, never 2xx or 5xx', source, path: rawDeletePath(''), allowed: missingIdStatuses, expected: '400, 403, 404 or 405' },
-    { name: 'collection path', level: 'must', rule: 'DELETE /v1/accessTokens answers 400, 403, 404 or 405, never 2xx or 5xx', source, path: collectionPath, allowed: missingIdStatuses, expected: '400, 403, 404 or 405' },
+    {
+      name: 'trailing slash, empty label',
+      level: 'must',
+      rule: 'DELETE /v1/accessTokens/ answers 400, 403, 404 or 405, never 2xx or 5xx',
+      source,
+      path: rawDeletePath(''),
+      allowed: missingIdStatuses,
+      expected: '400, 403, 404 or 405',
+    },
+    {
+      name: 'collection path',
+      level: 'must',
+      rule: 'DELETE /v1/accessTokens answers 400, 403, 404 or 405, never 2xx or 5xx',
+      source,
+      path: collectionPath,
+      allowed: missingIdStatuses,
+      expected: '400, 403, 404 or 405',
+    },
     // Whitespace-only IDs are well-formed labels; an unknown ID's 404 is as good as a 400.
-    { name: 'space-only ID (%20)', level: 'must', rule: 'a space-only ID answers a 4xx, never 2xx or 5xx', source, path: rawDeletePath('%20'), allowed: fourXX(), expected: 'a 4xx' },
-    { name: 'tab-only ID (%09)', level: 'must', rule: 'a tab-only ID answers a 4xx, never 2xx or 5xx', source, path: rawDeletePath('%09'), allowed: fourXX(), expected: 'a 4xx' },
-    { name: 'three spaces (%20%20%20)', level: 'must', rule: 'a whitespace-only ID answers a 4xx, never 2xx or 5xx', source, path: rawDeletePath('%20%20%20'), allowed: fourXX(), expected: 'a 4xx' },
+    {
+      name: 'space-only ID (%20)',
+      level: 'must',
+      rule: 'a space-only ID answers a 4xx, never 2xx or 5xx',
+      source,
+      path: rawDeletePath('%20'),
+      allowed: fourXX(),
+      expected: 'a 4xx',
+    },
+    {
+      name: 'tab-only ID (%09)',
+      level: 'must',
+      rule: 'a tab-only ID answers a 4xx, never 2xx or 5xx',
+      source,
+      path: rawDeletePath('%09'),
+      allowed: fourXX(),
+      expected: 'a 4xx',
+    },
+    {
+      name: 'three spaces (%20%20%20)',
+      level: 'must',
+      rule: 'a whitespace-only ID answers a 4xx, never 2xx or 5xx',
+      source,
+      path: rawDeletePath('%20%20%20'),
+      allowed: fourXX(),
+      expected: 'a 4xx',
+    },
   ],
   async run(context, testCase) {
     const canaries = await plantCanaries(context);
     // IDs are opaque: a whitespace-only ID is possible, and the owner's would be deleted (§9).
     const label = labelOf(testCase.path);
-    if (label !== '' && namesLiveToken(label, [canaries[0]!.before])) throw new SkipCase(`the owner holds a token whose ID is ${JSON.stringify(decodeURIComponent(label))}; the probe was not sent`);
+    if (label !== '' && namesLiveToken(label, [canaries[0]!.before]))
+      throw new SkipCase(`the owner holds a token whose ID is ${JSON.stringify(decodeURIComponent(label))}; the probe was not sent`);
     const answer = await context.owner.deletePath(testCase.path);
     context.check.status(answer, testCase.allowed, { rule: testCase.rule, source }, testCase.expected);
     await expectCanariesSurvive(context, canaries, rules.unchanged);

@@ -20,7 +20,10 @@ const source = cite('5.9');
 const rules = {
   normalOrThrottled: { rule: 'every answer in the burst is the normal one or a 429 ThrottlingException', source },
   noServerError: { rule: 'no 5xx and no dropped connection during the burst', source },
-  throttledNoEffect: { rule: 'a throttled delete has no effect (its token is still listed, with the same name and expiresTime)', source: cite('5.9', '6.2') },
+  throttledNoEffect: {
+    rule: 'a throttled delete has no effect (its token is still listed, with the same name and expiresTime)',
+    source: cite('5.9', '6.2'),
+  },
   recovers: { rule: 'after the burst, with backoff, the target answers normally again', source },
   deletesRecover: { rule: 'after the burst, with backoff, a throttled delete succeeds when repeated', source },
   answeredDeletesGone: { rule: 'every token whose delete was answered 200 in the burst is gone', source: cite('6.5') },
@@ -32,7 +35,12 @@ export default defineScenario({
   title: 'A burst is answered normally or with well-formed 429s, throttled deletes do nothing, and the target recovers',
   source,
   cases: [
-    { name: 'burst of lists and deletes', level: 'must', rule: 'every answer normal or 429 ThrottlingException; no 5xx; throttled deletes do nothing; recovery', source },
+    {
+      name: 'burst of lists and deletes',
+      level: 'must',
+      rule: 'every answer normal or 429 ThrottlingException; no 5xx; throttled deletes do nothing; recovery',
+      source,
+    },
   ],
   async run(context, _testCase) {
     const { owner, check, http, settings } = context;
@@ -42,7 +50,9 @@ export default defineScenario({
     const deletes = Math.max(1, Math.min(20, Math.floor(settings.burst / 10)));
     const tokens: CreatedToken[] = [];
     for (let i = 0; i < deletes; i++) tokens.push(await owner.createToken());
-    const deleteAt = new Map(tokens.map((token, j) => [Math.min(settings.burst - 1, Math.floor(((j + 0.5) * settings.burst) / deletes)), token]));
+    const deleteAt = new Map(
+      tokens.map((token, j) => [Math.min(settings.burst - 1, Math.floor(((j + 0.5) * settings.burst) / deletes)), token]),
+    );
     // Listed before the burst: a throttled delete must not have changed its token either (§6.2).
     const before = await takeListing(owner);
     const pool = http.connections(settings.burstConcurrency);
@@ -67,12 +77,28 @@ export default defineScenario({
       const status = a.response?.status;
       return status !== undefined && status < 500 && status !== 429 && status !== 200;
     });
-    check.record(rules.noServerError, broken.length === 0, broken.length === 0 ? `${answers.length} answers, none 5xx or dropped` : `${broken.length} of ${answers.length} answers were ${describe(broken[0]!)}`, broken[0]);
-    check.record(rules.normalOrThrottled, abnormal.length === 0, abnormal.length === 0 ? `${answers.length - throttled.length - broken.length} normal, ${throttled.length} throttled` : `${abnormal.length} answers were neither normal nor 429, e.g. ${describe(abnormal[0]!)}`, abnormal[0]);
+    check.record(
+      rules.noServerError,
+      broken.length === 0,
+      broken.length === 0
+        ? `${answers.length} answers, none 5xx or dropped`
+        : `${broken.length} of ${answers.length} answers were ${describe(broken[0]!)}`,
+      broken[0],
+    );
+    check.record(
+      rules.normalOrThrottled,
+      abnormal.length === 0,
+      abnormal.length === 0
+        ? `${answers.length - throttled.length - broken.length} normal, ${throttled.length} throttled`
+        : `${abnormal.length} answers were neither normal nor 429, e.g. ${describe(abnormal[0]!)}`,
+      abnormal[0],
+    );
     check.record(
       { ...rules.sawThrottle, level: settings.expectThrottle ? 'must' : 'should' },
       throttled.length > 0,
-      throttled.length > 0 ? `${throttled.length} of ${answers.length} requests were throttled` : `none of ${answers.length} requests at concurrency ${settings.burstConcurrency} was throttled`,
+      throttled.length > 0
+        ? `${throttled.length} of ${answers.length} requests were throttled`
+        : `none of ${answers.length} requests at concurrency ${settings.burstConcurrency} was throttled`,
     );
 
     // Recovery first: the listing that proves what the throttled deletes did needs a target that answers.
@@ -92,17 +118,31 @@ export default defineScenario({
     const answered = deleteAnswers.map((a, i) => ({ a, token: tokens[i]! })).filter(({ a }) => a.response?.status === 200);
     if (answered.length > 0) {
       const kept = answered.filter(({ token }) => ids.has(token.id));
-      check.record(rules.answeredDeletesGone, kept.length === 0, kept.length === 0 ? `${answered.length} deletes answered 200, every token gone` : `${kept.length} of ${answered.length} deletes answered 200 left their token listed: ${kept.map(({ token }) => token.id).join(', ')}`, kept[0]?.a ?? lastPage);
+      check.record(
+        rules.answeredDeletesGone,
+        kept.length === 0,
+        kept.length === 0
+          ? `${answered.length} deletes answered 200, every token gone`
+          : `${kept.length} of ${answered.length} deletes answered 200 left their token listed: ${kept.map(({ token }) => token.id).join(', ')}`,
+        kept[0]?.a ?? lastPage,
+      );
     }
 
     const throttledDeletes = deleteAnswers.map((a, i) => ({ a, token: tokens[i]! })).filter(({ a }) => a.response?.status === 429);
     if (throttledDeletes.length > 0) {
       const after = { ...before, byId: new Map(listed.map((t) => [t.id, t])) };
-      const touched = throttledDeletes.map(({ a, token }) => ({ a, found: differences(before, after, [token.id]) })).filter(({ found }) => found.length > 0);
+      const touched = throttledDeletes
+        .map(({ a, token }) => ({ a, found: differences(before, after, [token.id]) }))
+        .filter(({ found }) => found.length > 0);
       check.record(
         rules.throttledNoEffect,
         touched.length === 0,
-        touched.length === 0 ? `${throttledDeletes.length} throttled deletes, every token still listed with the same name and expiresTime` : `${touched.length} of ${throttledDeletes.length} throttled deletes had an effect: ${touched.flatMap(({ found }) => found).slice(0, 3).join('; ')}`,
+        touched.length === 0
+          ? `${throttledDeletes.length} throttled deletes, every token still listed with the same name and expiresTime`
+          : `${touched.length} of ${throttledDeletes.length} throttled deletes had an effect: ${touched
+              .flatMap(({ found }) => found)
+              .slice(0, 3)
+              .join('; ')}`,
         touched[0]?.a ?? lastPage,
       );
 
@@ -112,7 +152,12 @@ export default defineScenario({
       if (retried) {
         try {
           const again = await owner.deleteToken(retried.token.id);
-          check.record(rules.deletesRecover, again.response?.status === 200, `the throttled delete, repeated, answered ${describe(again)}`, again);
+          check.record(
+            rules.deletesRecover,
+            again.response?.status === 200,
+            `the throttled delete, repeated, answered ${describe(again)}`,
+            again,
+          );
         } catch (error) {
           if (!(error instanceof StepError)) throw error;
           check.record(rules.deletesRecover, false, error.message, error.exchange);

@@ -14,11 +14,11 @@ import {
 const source = cite('5.1');
 
 const rules = {
-  answers200: { rule: 'the owner\'s delete answers 200', source: cite('5.1', '2.3') },
+  answers200: { rule: "the owner's delete answers 200", source: cite('5.1', '2.3') },
   goneFromList: { rule: 'the deleted token is absent from ListAccessTokens (all pages)', source },
   secondDelete404: { rule: 'a second delete of the same ID answers 404 ResourceNotFoundException', source },
-  othersUntouched: { rule: 'the owner\'s other tokens are untouched', source },
-  sameNameSurvives: { rule: 'deleting a token leaves the owner\'s other token with the same name listed, unchanged', source: cite('6.4') },
+  othersUntouched: { rule: "the owner's other tokens are untouched", source },
+  sameNameSurvives: { rule: "deleting a token leaves the owner's other token with the same name listed, unchanged", source: cite('6.4') },
 } satisfies Record<string, Rule>;
 
 type Kind = 'plain' | 'same-name' | 'new-id';
@@ -29,13 +29,41 @@ export default defineScenario({
   source,
   cases: [
     // The ID is whatever the implementation produced, at whatever length it chose (up to 36).
-    { name: 'fresh token', level: 'must', rule: 'delete answers 200 with an empty body; the token is gone; re-delete is 404', source, siblings: 1, kind: 'plain' as Kind },
+    {
+      name: 'fresh token',
+      level: 'must',
+      rule: 'delete answers 200 with an empty body; the token is gone; re-delete is 404',
+      source,
+      siblings: 1,
+      kind: 'plain' as Kind,
+    },
     // With more than a page of tokens, presence and absence are only proved across pages.
-    { name: 'token among more than a page of tokens', level: 'must', rule: 'the same, with the owner holding more tokens than one page lists', source, siblings: 11, kind: 'plain' as Kind },
+    {
+      name: 'token among more than a page of tokens',
+      level: 'must',
+      rule: 'the same, with the owner holding more tokens than one page lists',
+      source,
+      siblings: 11,
+      kind: 'plain' as Kind,
+    },
     // An implementation that deletes by name (or keys its store by name) removes the sibling too.
-    { name: 'token with a same-name sibling', level: 'must', rule: rules.sameNameSurvives.rule, source: cite('6.4'), siblings: 0, kind: 'same-name' as Kind },
+    {
+      name: 'token with a same-name sibling',
+      level: 'must',
+      rule: rules.sameNameSurvives.rule,
+      source: cite('6.4'),
+      siblings: 0,
+      kind: 'same-name' as Kind,
+    },
     // A store that hands out freed IDs (a free list, "count + 1") makes an idempotent retry dangerous.
-    { name: 'a token created after a delete gets a new ID', level: 'must', rule: idsNotReused.rule, source: cite('6.6'), siblings: 0, kind: 'new-id' as Kind },
+    {
+      name: 'a token created after a delete gets a new ID',
+      level: 'must',
+      rule: idsNotReused.rule,
+      source: cite('6.6'),
+      siblings: 0,
+      kind: 'new-id' as Kind,
+    },
   ],
   async run(context, testCase) {
     if (testCase.kind === 'same-name') return sameNameSibling(context);
@@ -55,14 +83,18 @@ export default defineScenario({
     check.record(
       rules.goneFromList,
       !listedIds.has(token.id),
-      listedIds.has(token.id) ? `token ${token.id} (${[...token.id].length} chars) is still listed after its delete answered` : `token ${token.id} (${[...token.id].length} chars) is no longer listed`,
+      listedIds.has(token.id)
+        ? `token ${token.id} (${[...token.id].length} chars) is still listed after its delete answered`
+        : `token ${token.id} (${[...token.id].length} chars) is no longer listed`,
       lastPage,
     );
     const missing = siblings.filter((s) => !listedIds.has(s.id));
     check.record(
       rules.othersUntouched,
       missing.length === 0,
-      missing.length === 0 ? `all ${siblings.length} other tokens still listed` : `${missing.length} of ${siblings.length} other tokens disappeared: ${missing.map((m) => m.id).join(', ')}`,
+      missing.length === 0
+        ? `all ${siblings.length} other tokens still listed`
+        : `${missing.length} of ${siblings.length} other tokens disappeared: ${missing.map((m) => m.id).join(', ')}`,
       lastPage,
     );
 
@@ -75,7 +107,9 @@ async function sameNameSibling({ owner, check }: ScenarioContext): Promise<void>
   const first = await owner.createToken();
   const second = await owner.tryCreateToken({ name: first.name });
   if (!('token' in second)) {
-    throw new SkipCase('the target refuses a duplicate name with 409 ConflictException, which is conformant (contract §2.1): names cannot be keys there');
+    throw new SkipCase(
+      'the target refuses a duplicate name with 409 ConflictException, which is conformant (contract §2.1): names cannot be keys there',
+    );
   }
   const before = await takeListing(owner);
   const deleted = await owner.deleteToken(first.id);

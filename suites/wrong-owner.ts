@@ -15,7 +15,7 @@ import {
 const source = cite('5.2');
 
 const rules = {
-  refused: { rule: 'another identity\'s delete answers 403 AccessDeniedException or 404 ResourceNotFoundException', source },
+  refused: { rule: "another identity's delete answers 403 AccessDeniedException or 404 ResourceNotFoundException", source },
   unchanged: { rule: 'the token is still listed for its owner with the same name and expiresTime', source: cite('5.2', '6.2') },
   ownerCanDelete: { rule: 'the owner can still delete it afterwards (200)', source },
 } satisfies Record<string, Rule>;
@@ -37,16 +37,18 @@ async function pickAttempt({ owner, other }: ScenarioContext & { other: Actor })
   if (!(await other.heldIds()).has(mine.id)) return { victimOwner: owner, intruder: other, token: mine };
   const theirs = await other.createToken();
   if (!(await owner.heldIds()).has(theirs.id)) return { victimOwner: other, intruder: owner, token: theirs };
-  throw new InconclusiveCase(`each identity already holds a token with the ID the other was given (${mine.id}, ${theirs.id}): a wrong-owner delete would reach the intruder's own token, so none was sent`);
+  throw new InconclusiveCase(
+    `each identity already holds a token with the ID the other was given (${mine.id}, ${theirs.id}): a wrong-owner delete would reach the intruder's own token, so none was sent`,
+  );
 }
 
 export default defineScenario({
   name: 'wrong-owner',
-  title: 'Another identity cannot delete the owner\'s token, and its attempt changes nothing',
+  title: "Another identity cannot delete the owner's token, and its attempt changes nothing",
   source,
   requires: { otherIdentity: true },
   cases: [
-    { name: 'other identity deletes owner\'s token', level: 'must', rule: rules.refused.rule, source, repeat: 1 },
+    { name: "other identity deletes owner's token", level: 'must', rule: rules.refused.rule, source, repeat: 1 },
     // A second attempt catches implementations that refuse once and then give in (state kept wrongly).
     { name: 'other identity tries twice', level: 'must', rule: rules.refused.rule, source, repeat: 2 },
   ],

@@ -11,7 +11,8 @@ const root = new URL('..', import.meta.url);
 const importsOf = (text: string): string[] => [...text.matchAll(/^import[^;]*? from '([^']+)';/gms)].map((m) => m[1]!);
 
 /** Every module a file names: imports and re-exports, side-effect imports, and dynamic import('...'). */
-const modulesNamedBy = (text: string): string[] => [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)'([^']+)'/gm)].map((m) => m[1]!);
+const modulesNamedBy = (text: string): string[] =>
+  [...text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|^import\s+)'([^']+)'/gm)].map((m) => m[1]!);
 
 /** The .ts files under a folder of the repository, as paths relative to the repository. */
 function tsFilesUnder(folder: string): string[] {
@@ -36,7 +37,10 @@ describe('scenarios', () => {
     for (const file of files) {
       const imports = importsOf(readFileSync(new URL(`suites/${file}`, root), 'utf8'));
       expect(imports, file).toContain('../src/scenario-api.js');
-      expect(imports.filter((i) => i !== '../src/scenario-api.js' && !i.startsWith('./')), file).toEqual([]);
+      expect(
+        imports.filter((i) => i !== '../src/scenario-api.js' && !i.startsWith('./')),
+        file,
+      ).toEqual([]);
     }
   });
 });
@@ -49,26 +53,34 @@ describe('src/', () => {
 });
 
 describe('src/recording/ and src/tools/', () => {
-  it('import nothing from src/run/: a case\'s status and the run configuration live above both', () => {
+  it("import nothing from src/run/: a case's status and the run configuration live above both", () => {
     const files = [...tsFilesUnder('src/recording'), ...tsFilesUnder('src/tools')];
     expect(files.length).toBeGreaterThan(10);
-    const offending = files.flatMap((file) => localImports(file).filter((m) => m.startsWith('src/run/')).map((m) => `${file} -> ${m}`));
+    const offending = files.flatMap((file) =>
+      localImports(file)
+        .filter((m) => m.startsWith('src/run/'))
+        .map((m) => `${file} -> ${m}`),
+    );
     expect(offending).toEqual([]);
   });
 });
 
 describe('src/reference/', () => {
-  it('reads nothing of the checker\'s statement of the contract: it is the independent oracle', () => {
+  it("reads nothing of the checker's statement of the contract: it is the independent oracle", () => {
     const files = tsFilesUnder('src/reference');
     expect(files.length).toBeGreaterThan(10);
     const checkerSide = ['src/contract/', 'src/checks/', 'src/scenario-api.js', 'suites/'];
-    const offending = files.flatMap((file) => localImports(file).filter((m) => checkerSide.some((c) => m.startsWith(c))).map((m) => `${file} -> ${m}`));
+    const offending = files.flatMap((file) =>
+      localImports(file)
+        .filter((m) => checkerSide.some((c) => m.startsWith(c)))
+        .map((m) => `${file} -> ${m}`),
+    );
     expect(offending).toEqual([]);
   });
 });
 
 describe('src/contract/', () => {
-  it('is the only statement of the error table and of the collection path, apart from the reference\'s own', () => {
+  it("is the only statement of the error table and of the collection path, apart from the reference's own", () => {
     const files = [...tsFilesUnder('src'), ...tsFilesUnder('suites')].filter((f) => !f.startsWith('src/reference/'));
     const stating = (pattern: RegExp) => files.filter((file) => pattern.test(readFileSync(new URL(file, root), 'utf8')));
     // An error name paired with its status, as a table states it ("ConflictException: 409").

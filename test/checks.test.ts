@@ -7,7 +7,13 @@ import type { Exchange } from '../src/transport/exchange.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
 import { encodeLabel } from '../src/contract/paths.js';
 
-function exchange(method: Exchange['request']['method'], path: string, status: number, headers: Record<string, string>, body: string): Exchange {
+function exchange(
+  method: Exchange['request']['method'],
+  path: string,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): Exchange {
   return {
     request: { method, path, headers: {} },
     response: { status, headers, body, bodyBytes: Buffer.byteLength(body), truncated: false },
@@ -45,18 +51,29 @@ describe('shape rules', () => {
     for (const name of ['ResourceNotFoundException', 'ResourceNotFoundException:http://x', 'ns#ResourceNotFoundException']) {
       expect(judgeShape(exchange('DELETE', del, 404, { 'x-amzn-errortype': name }, '{"message":"no"}'), 'DeleteAccessToken')).toEqual([]);
     }
-    expect(judgeShape(exchange('DELETE', del, 400, { 'x-amzn-errortype': 'ValidationException' }, '{"Message":"bad"}'), 'DeleteAccessToken')).toEqual([]);
+    expect(
+      judgeShape(exchange('DELETE', del, 400, { 'x-amzn-errortype': 'ValidationException' }, '{"Message":"bad"}'), 'DeleteAccessToken'),
+    ).toEqual([]);
   });
   it('names each defect of an error', () => {
-    const rules = (status: number, headers: Record<string, string>, body: string) => judgeShape(exchange('DELETE', del, status, headers, body), 'DeleteAccessToken').map((f) => f.rule);
+    const rules = (status: number, headers: Record<string, string>, body: string) =>
+      judgeShape(exchange('DELETE', del, status, headers, body), 'DeleteAccessToken').map((f) => f.rule);
     expect(rules(404, {}, '{"message":"x"}')).toEqual(['every error names itself in the x-amzn-errortype header']);
-    expect(rules(404, { 'x-amzn-errortype': 'ResourceNotFoundException' }, 'not found')).toEqual(['every error body is a JSON object with a string message']);
-    expect(rules(404, { 'x-amzn-errortype': 'ResourceNotFoundException' }, '{"message":3}')).toEqual(['every error body is a JSON object with a string message']);
-    expect(rules(400, { 'x-amzn-errortype': 'ResourceNotFoundException' }, '{"message":"x"}')).toEqual(['an error name from the table comes with its status']);
+    expect(rules(404, { 'x-amzn-errortype': 'ResourceNotFoundException' }, 'not found')).toEqual([
+      'every error body is a JSON object with a string message',
+    ]);
+    expect(rules(404, { 'x-amzn-errortype': 'ResourceNotFoundException' }, '{"message":3}')).toEqual([
+      'every error body is a JSON object with a string message',
+    ]);
+    expect(rules(400, { 'x-amzn-errortype': 'ResourceNotFoundException' }, '{"message":"x"}')).toEqual([
+      'an error name from the table comes with its status',
+    ]);
     expect(rules(429, { 'x-amzn-errortype': 'TooManyRequests' }, '{"message":"x"}')).toEqual(['a 429 is a ThrottlingException']);
   });
   it('accepts names outside the table with any status (scenario rules decide those)', () => {
-    expect(judgeShape(exchange('DELETE', del, 401, { 'x-amzn-errortype': 'UnauthorizedException' }, '{"message":"x"}'), 'DeleteAccessToken')).toEqual([]);
+    expect(
+      judgeShape(exchange('DELETE', del, 401, { 'x-amzn-errortype': 'UnauthorizedException' }, '{"message":"x"}'), 'DeleteAccessToken'),
+    ).toEqual([]);
   });
   it('accepts a missing, null or empty nextToken on the last page, as the SDKs do (contract §2.2)', () => {
     const list = (body: unknown) => judgeShape(exchange('POST', '/v1/accessTokens', 200, {}, JSON.stringify(body)), 'ListAccessTokens');

@@ -12,7 +12,13 @@ const root = new URL('..', import.meta.url);
 
 describe('docs/contract.md', () => {
   it('has exactly the sections the code cites, with the same titles', () => {
-    expect(Object.fromEntries(documentSections())).toEqual({ ...contractSections, '5': 'Scenarios', '6': 'A delete touches exactly one token, and only its owner\'s', '2': 'The operations', '3': 'Responses' });
+    expect(Object.fromEntries(documentSections())).toEqual({
+      ...contractSections,
+      '5': 'Scenarios',
+      '6': "A delete touches exactly one token, and only its owner's",
+      '2': 'The operations',
+      '3': 'Responses',
+    });
   });
 
   it('is cited, section by section, by every scenario and case', () => {
@@ -36,7 +42,9 @@ describe('docs/contract.md', () => {
 
   it('ships in the package, and the README links it', () => {
     // What `npm pack` would put in the tarball (scripts skipped: the build is not the question).
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as Array<{ files: Array<{ path: string }> }>;
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
+    ) as Array<{ files: Array<{ path: string }> }>;
     expect(packed[0]!.files.map((f) => f.path)).toContain('docs/contract.md');
     expect(readFileSync(new URL('README.md', root), 'utf8')).toContain('](docs/contract.md)');
   });
@@ -50,7 +58,7 @@ describe('docs/contract.md', () => {
 const outsideNames = [['..', 'shared'].join('/'), ['SPEC', 'md'].join('.'), ['DESIGN', 'md'].join('.')];
 
 describe('the repository points nowhere outside itself', () => {
-  it('no tracked file cites anything but the project\'s own documents (docs/contract.md)', () => {
+  it("no tracked file cites anything but the project's own documents (docs/contract.md)", () => {
     const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
     const offenders: string[] = [];
     for (const file of tracked) {

@@ -58,7 +58,9 @@ function validator() {
 }
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 async function closeServer(server: Server): Promise<void> {
@@ -108,7 +110,11 @@ async function startProxy(target: string, options: { echoBearerInHeaderName?: bo
     // The client gave up on it meanwhile (an interrupted run): it is never sent.
     if (req.socket.destroyed) return;
     try {
-      const answer = await request(`${target}${req.url}`, { method: req.method as 'GET', headers: req.headers as Record<string, string>, body });
+      const answer = await request(`${target}${req.url}`, {
+        method: req.method as 'GET',
+        headers: req.headers as Record<string, string>,
+        body,
+      });
       const data = Buffer.from(await answer.body.arrayBuffer());
       const headers = { ...answer.headers } as Record<string, string | string[]>;
       const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -145,7 +151,18 @@ function bodyOnSuccessRun() {
     const out = join(dir, 'out');
     const recording = join(dir, 'recording');
     const result = await withReference({ ...users, faults: ['body-on-success'] }, (server) =>
-      runCli(['run', ...targetArgs(server.url), '--scenario', 'valid-delete', '--record', recording, '--out', out, '--reporter', 'json,junit,markdown,html']),
+      runCli([
+        'run',
+        ...targetArgs(server.url),
+        '--scenario',
+        'valid-delete',
+        '--record',
+        recording,
+        '--out',
+        out,
+        '--reporter',
+        'json,junit,markdown,html',
+      ]),
     );
     return { result, out, report: await readReport(out), recording };
   })();
@@ -168,7 +185,18 @@ describe('README.md, Reports: where the files land and which', () => {
 
   it('--reporter (repeatable or comma-separated): json → pat-conformance.json, junit → junit.xml, markdown → summary.md, html → report.html; the console is shown too', async () => {
     const out = join(await tempDir(), 'out');
-    const result = await runCli(['run', ...quick, '--out', out, '--reporter', 'json', '--reporter', 'junit,markdown', '--reporter', 'html']);
+    const result = await runCli([
+      'run',
+      ...quick,
+      '--out',
+      out,
+      '--reporter',
+      'json',
+      '--reporter',
+      'junit,markdown',
+      '--reporter',
+      'html',
+    ]);
     expect(result.code).toBe(0);
     expect(await files(out)).toEqual(['junit.xml', 'pat-conformance.json', 'report.html', 'summary.md']);
     expect(result.stdout).toMatch(/Verdict: CONFORMANT/);
@@ -195,7 +223,9 @@ describe('README.md, Reports: where the files land and which', () => {
     const dir = await tempDir();
     const stepSummary = join(dir, 'step-summary.md');
     await writeFile(stepSummary, 'an earlier step\n');
-    const result = await runCli(['run', ...quick, '--out', join(dir, 'out'), '--reporter', 'markdown', '--quiet'], { env: { GITHUB_STEP_SUMMARY: stepSummary } });
+    const result = await runCli(['run', ...quick, '--out', join(dir, 'out'), '--reporter', 'markdown', '--quiet'], {
+      env: { GITHUB_STEP_SUMMARY: stepSummary },
+    });
     expect(result.code).toBe(0);
     const written = await readFile(join(dir, 'out', 'summary.md'), 'utf8');
     const appended = await readFile(stepSummary, 'utf8');
@@ -212,7 +242,15 @@ describe('README.md, options table: defaults and flags', () => {
     const result = await runCli(['run', ...quick, '--out', out, '--quiet']);
     expect(result.code).toBe(0);
     const { options, target, strict } = await readReport(out);
-    expect(options).toMatchObject({ concurrency: 16, burst: 200, burstConcurrency: 50, timeoutMs: 10000, throttleBudgetMs: 30000, strict: false, expectThrottle: false });
+    expect(options).toMatchObject({
+      concurrency: 16,
+      burst: 200,
+      burstConcurrency: 50,
+      timeoutMs: 10000,
+      throttleBudgetMs: 30000,
+      strict: false,
+      expectThrottle: false,
+    });
     expect(strict).toBe(false);
     expect(Number.isInteger(options.seed) && (options.seed as number) >= 0 && (options.seed as number) <= 2 ** 32 - 1).toBe(true);
     expect(target.embedded).toBe(true);
@@ -223,12 +261,38 @@ describe('README.md, options table: defaults and flags', () => {
   it('each flag of the table changes what the report says the run used', async () => {
     const out = await tempDir();
     const result = await runCli([
-      'run', ...quick, '--out', out, '--quiet', '--strict', '--expect-throttle', '--concurrency', '4', '--burst', '30', '--burst-concurrency', '5',
-      '--timeout', '7000', '--throttle-budget', '9000', '--seed', '12345',
+      'run',
+      ...quick,
+      '--out',
+      out,
+      '--quiet',
+      '--strict',
+      '--expect-throttle',
+      '--concurrency',
+      '4',
+      '--burst',
+      '30',
+      '--burst-concurrency',
+      '5',
+      '--timeout',
+      '7000',
+      '--throttle-budget',
+      '9000',
+      '--seed',
+      '12345',
     ]);
     expect(result.code).toBe(0);
     const report = await readReport(out);
-    expect(report.options).toMatchObject({ strict: true, expectThrottle: true, concurrency: 4, burst: 30, burstConcurrency: 5, timeoutMs: 7000, throttleBudgetMs: 9000, seed: 12345 });
+    expect(report.options).toMatchObject({
+      strict: true,
+      expectThrottle: true,
+      concurrency: 4,
+      burst: 30,
+      burstConcurrency: 5,
+      timeoutMs: 7000,
+      throttleBudgetMs: 9000,
+      seed: 12345,
+    });
     expect(report.strict).toBe(true);
   });
 
@@ -286,8 +350,23 @@ describe('README.md: options from the environment and from --config', () => {
       const dir = await tempDir();
       const config = join(dir, 'options.json');
       const out = join(dir, 'out');
-      await writeFile(config, JSON.stringify({ target: server.url, token: ownerToken, 'other-token': otherToken, scenario: ['unknown-id'], out, quiet: true, concurrency: 7, burst: 30, 'burst-concurrency': 6 }));
-      const result = await runCli(['run', '--config', config, '--concurrency', '9'], { env: { PAT_CONFORMANCE_CONCURRENCY: '8', PAT_CONFORMANCE_BURST: '40' } });
+      await writeFile(
+        config,
+        JSON.stringify({
+          target: server.url,
+          token: ownerToken,
+          'other-token': otherToken,
+          scenario: ['unknown-id'],
+          out,
+          quiet: true,
+          concurrency: 7,
+          burst: 30,
+          'burst-concurrency': 6,
+        }),
+      );
+      const result = await runCli(['run', '--config', config, '--concurrency', '9'], {
+        env: { PAT_CONFORMANCE_CONCURRENCY: '8', PAT_CONFORMANCE_BURST: '40' },
+      });
       expect(result.code).toBe(0);
       const report = await readReport(out);
       expect(report.target.url).toBe(server.url);
@@ -297,7 +376,7 @@ describe('README.md: options from the environment and from --config', () => {
 });
 
 // -------------------------------------------------------------------------------------------------
-describe('README.md, Exit codes (and the report\'s exitCode, verdict and complete)', () => {
+describe("README.md, Exit codes (and the report's exitCode, verdict and complete)", () => {
   it('0: conformant; the report says verdict "conformant" and exitCode 0', async () => {
     await withReference(users, async (server) => {
       const out = await tempDir();
@@ -337,7 +416,11 @@ describe('README.md, Exit codes (and the report\'s exitCode, verdict and complet
     ['a bad value', ['run', '--concurrency', '1'], /--concurrency must be a whole number/],
     ['an unknown scenario', ['run', '--scenario', 'no-such-family'], /unknown scenario "no-such-family"/],
     ['an unknown reporter', ['run', '--reporter', 'pdf'], /unknown reporter "pdf"/],
-    ['--token and --other-token the same', ['run', '--target', 'http://127.0.0.1:9', '--token', ownerToken, '--other-token', ownerToken], /--other-token must be a different identity/],
+    [
+      '--token and --other-token the same',
+      ['run', '--target', 'http://127.0.0.1:9', '--token', ownerToken, '--other-token', ownerToken],
+      /--other-token must be a different identity/,
+    ],
   ])('2: %s is a usage error: one line on stderr, no report', async (_name, args, message) => {
     const cwd = await tempDir();
     const result = await runCli(args, { cwd });
@@ -387,47 +470,50 @@ describe('README.md, Exit codes (and the report\'s exitCode, verdict and complet
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s: exit %i; the report is incomplete (complete false, interrupted set, exitCode the same) and the run\'s tokens are deleted', async (signal, code) => {
-    await withReference(users, async (server) => {
-      const proxy = await startProxy(server.url);
-      try {
-        const out = await tempDir();
-        let child: ChildProcess | undefined;
-        // From the first delete on (tokens exist by then) every request waits: the run cannot
-        // finish before the signal, and cleanup has tokens to delete once released.
-        let heldWith: Promise<string[]> | undefined;
-        proxy.holdFrom(firstDelete, () => {
-          heldWith = listIds(server.url, ownerToken);
-          child!.kill(signal);
-        });
-        const result = await runCli(['run', ...targetArgs(proxy.url), '--scenario', 'valid-delete', '--out', out], {
-          onSpawn: (c) => {
-            child = c;
-            let stderr = '';
-            // The run says it is stopping: let cleanup through.
-            c.stderr!.on('data', (d: Buffer) => {
-              stderr += d.toString();
-              if (/stopping/.test(stderr)) proxy.release();
-            });
-          },
-        });
-        expect(result.code).toBe(code);
-        const report = await readReport(out);
-        expect(report.complete).toBe(false);
-        expect(report.interrupted).toBe(signal);
-        expect(report.verdict).toBe('incomplete');
-        expect(report.exitCode).toBe(code);
-        expect(report.cases.length).toBeLessThan(scenarios.find((s) => s.name === 'valid-delete')!.cases.length);
-        expect(report.leftovers).toEqual([]);
-        expect((await heldWith!).length).toBeGreaterThan(0);
-        expect(await listIds(server.url, ownerToken)).toEqual([]);
-        expect(result.stdout).toMatch(/Verdict: INCOMPLETE \(interrupted by SIG(INT|TERM)\)/);
-      } finally {
-        proxy.release();
-        await proxy.close();
-      }
-    });
-  });
+  ] as const)(
+    "%s: exit %i; the report is incomplete (complete false, interrupted set, exitCode the same) and the run's tokens are deleted",
+    async (signal, code) => {
+      await withReference(users, async (server) => {
+        const proxy = await startProxy(server.url);
+        try {
+          const out = await tempDir();
+          let child: ChildProcess | undefined;
+          // From the first delete on (tokens exist by then) every request waits: the run cannot
+          // finish before the signal, and cleanup has tokens to delete once released.
+          let heldWith: Promise<string[]> | undefined;
+          proxy.holdFrom(firstDelete, () => {
+            heldWith = listIds(server.url, ownerToken);
+            child!.kill(signal);
+          });
+          const result = await runCli(['run', ...targetArgs(proxy.url), '--scenario', 'valid-delete', '--out', out], {
+            onSpawn: (c) => {
+              child = c;
+              let stderr = '';
+              // The run says it is stopping: let cleanup through.
+              c.stderr!.on('data', (d: Buffer) => {
+                stderr += d.toString();
+                if (/stopping/.test(stderr)) proxy.release();
+              });
+            },
+          });
+          expect(result.code).toBe(code);
+          const report = await readReport(out);
+          expect(report.complete).toBe(false);
+          expect(report.interrupted).toBe(signal);
+          expect(report.verdict).toBe('incomplete');
+          expect(report.exitCode).toBe(code);
+          expect(report.cases.length).toBeLessThan(scenarios.find((s) => s.name === 'valid-delete')!.cases.length);
+          expect(report.leftovers).toEqual([]);
+          expect((await heldWith!).length).toBeGreaterThan(0);
+          expect(await listIds(server.url, ownerToken)).toEqual([]);
+          expect(result.stdout).toMatch(/Verdict: INCOMPLETE \(interrupted by SIG(INT|TERM)\)/);
+        } finally {
+          proxy.release();
+          await proxy.close();
+        }
+      });
+    },
+  );
 });
 
 // -------------------------------------------------------------------------------------------------
@@ -502,12 +588,14 @@ describe('docs/report-format.md: the JSON report', () => {
     });
   });
 
-  it('exitCode is the process\'s exit code except when something fails after the reports are written: here a later report (exit 3) while pat-conformance.json says 0', async () => {
+  it("exitCode is the process's exit code except when something fails after the reports are written: here a later report (exit 3) while pat-conformance.json says 0", async () => {
     const dir = await tempDir();
     const out = join(dir, 'out');
     const aDirectory = join(dir, 'step-summary-is-a-directory');
     await mkdir(aDirectory);
-    const result = await runCli(['run', ...quick, '--out', out, '--reporter', 'json,markdown', '--quiet'], { env: { GITHUB_STEP_SUMMARY: aDirectory } });
+    const result = await runCli(['run', ...quick, '--out', out, '--reporter', 'json,markdown', '--quiet'], {
+      env: { GITHUB_STEP_SUMMARY: aDirectory },
+    });
     expect(result.code).toBe(3);
     expect(oneLine(result)).toMatch(/the markdown report could not be written \(cannot append to \$GITHUB_STEP_SUMMARY/);
     const report = await readReport(out);
@@ -516,7 +604,18 @@ describe('docs/report-format.md: the JSON report', () => {
 
   it('timeline: set only on the throttle-burst case, one entry per request of the burst, atMs from 0, outcome an HTTP status or a transport error kind', async () => {
     const out = await tempDir();
-    const result = await runCli(['run', '--scenario', 'throttle-burst,unknown-id', '--burst', '30', '--burst-concurrency', '10', '--out', out, '--quiet']);
+    const result = await runCli([
+      'run',
+      '--scenario',
+      'throttle-burst,unknown-id',
+      '--burst',
+      '30',
+      '--burst-concurrency',
+      '10',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(result.code).toBe(0);
     const report = await readReport(out);
     validator()(report);
@@ -537,13 +636,35 @@ describe('docs/report-format.md: evidence and redaction', () => {
   it('bearers show as Bearer <identity-1> / <identity-2>, other credentials as "<scheme> <redacted>", the secret member as "<redacted:secret>", token options as "<redacted>"; no report holds a bearer', async () => {
     await withReference({ ...users, faults: ['no-owner-check', 'reuse-deleted-ids', 'no-auth'] }, async (server) => {
       const out = await tempDir();
-      const result = await runCli(['run', ...targetArgs(server.url), '--scenario', 'valid-delete,wrong-owner,unauthenticated', '--out', out, '--reporter', 'json,junit,markdown,html']);
+      const result = await runCli([
+        'run',
+        ...targetArgs(server.url),
+        '--scenario',
+        'valid-delete,wrong-owner,unauthenticated',
+        '--out',
+        out,
+        '--reporter',
+        'json,junit,markdown,html',
+      ]);
       expect(result.code).toBe(1);
       const report = await readReport(out);
       const evidence = report.cases.flatMap((c) => c.checks.flatMap((k) => (k.evidence ? [k.evidence] : [])));
       // The unknown-bearer probe is the owner's bearer with characters appended: <identity-1>-xxxxxxxx.
-      const credentials = new Set(evidence.map((e) => e.request.headers.authorization?.replace(/^(Bearer <identity-1>)-[a-z0-9]+$/, '$1-…')).filter((a) => a !== undefined));
-      expect(credentials).toEqual(new Set(['Bearer <identity-1>', 'Bearer <identity-2>', 'Bearer <identity-1>-…', 'Bearer <redacted>', 'Basic <redacted>', 'Basic <identity-1>']));
+      const credentials = new Set(
+        evidence
+          .map((e) => e.request.headers.authorization?.replace(/^(Bearer <identity-1>)-[a-z0-9]+$/, '$1-…'))
+          .filter((a) => a !== undefined),
+      );
+      expect(credentials).toEqual(
+        new Set([
+          'Bearer <identity-1>',
+          'Bearer <identity-2>',
+          'Bearer <identity-1>-…',
+          'Bearer <redacted>',
+          'Basic <redacted>',
+          'Basic <identity-1>',
+        ]),
+      );
       const secretMembers = evidence.flatMap((e) => [...(e.response?.body ?? '').matchAll(/"secret"\s*:\s*"[^"]*"/g)].map((m) => m[0]));
       expect(secretMembers.length).toBeGreaterThan(0);
       expect(new Set(secretMembers)).toEqual(new Set(['"secret":"<redacted:secret>"']));
@@ -559,8 +680,16 @@ describe('docs/report-format.md: evidence and redaction', () => {
     const failed = report.cases.flatMap((c) => c.checks).find((k) => !k.passed && k.evidence?.schemaPath !== undefined)!;
     expect(failed.evidence).toMatchObject({ schemaPath: 'DeleteAccessTokenResponse#/maxProperties', instancePath: '/' });
     expect(failed.evidence!.request.headers.authorization).toBe('Bearer <identity-1>');
-    const lines = ['authorization: Bearer <identity-1>', 'body: {"deleted":true}', 'schema path: DeleteAccessTokenResponse#/maxProperties', 'instance path: /'];
-    const junit = (await readFile(join(out, 'junit.xml'), 'utf8')).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    const lines = [
+      'authorization: Bearer <identity-1>',
+      'body: {"deleted":true}',
+      'schema path: DeleteAccessTokenResponse#/maxProperties',
+      'instance path: /',
+    ];
+    const junit = (await readFile(join(out, 'junit.xml'), 'utf8'))
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>');
     const markdown = await readFile(join(out, 'summary.md'), 'utf8');
     for (const text of [result.stdout, junit, markdown]) for (const line of lines) expect(text).toContain(line);
   });
@@ -590,7 +719,15 @@ describe('recordings/README.md', () => {
       identities: ['<identity-1>', '<identity-2>'],
       run: { scenarios: ['valid-delete'], otherIdentity: true, verdict: 'non-conformant', exitCode: 1 },
     });
-    expect(Object.keys(meta.run.options).sort()).toEqual(['burst', 'burstConcurrency', 'concurrency', 'expectThrottle', 'strict', 'throttleBudgetMs', 'timeoutMs']);
+    expect(Object.keys(meta.run.options).sort()).toEqual([
+      'burst',
+      'burstConcurrency',
+      'concurrency',
+      'expectThrottle',
+      'strict',
+      'throttleBudgetMs',
+      'timeoutMs',
+    ]);
     expect(Number.isInteger(meta.run.seed)).toBe(true);
     expect(new Date(meta.run.clock).toISOString()).toBe(meta.run.clock);
     const segments = meta.segments as Array<{ name: string; file?: string; exchanges: number; transportErrors: unknown[] }>;
@@ -640,10 +777,23 @@ describe('recordings/README.md', () => {
       const proxy = await startProxy(server.url, { echoBearerInHeaderName: true });
       try {
         const out = join(dir, 'reports');
-        const result = await runCli(['run', ...targetArgs(proxy.url), ...quick, '--record', recording, '--out', out, '--reporter', 'json,junit,markdown', '--quiet']);
+        const result = await runCli([
+          'run',
+          ...targetArgs(proxy.url),
+          ...quick,
+          '--record',
+          recording,
+          '--out',
+          out,
+          '--reporter',
+          'json,junit,markdown',
+          '--quiet',
+        ]);
         expect(result.code).toBe(0);
         const written = await Promise.all(
-          (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => readFile(join(e.parentPath, e.name), 'utf8')),
+          (await readdir(dir, { recursive: true, withFileTypes: true }))
+            .filter((e) => e.isFile())
+            .map((e) => readFile(join(e.parentPath, e.name), 'utf8')),
         );
         expect(written.length).toBeGreaterThan(3);
         for (const text of [...written, result.stdout, result.stderr]) {
@@ -663,7 +813,22 @@ describe('recordings/README.md', () => {
     function recorded(): Promise<string> {
       made ??= (async () => {
         const dir = join(await tempDir(), 'recording');
-        const result = await runCli(['run', '--scenario', 'unknown-id,missing-id', '--seed', '4242', '--concurrency', '8', '--burst', '30', '--record', dir, '--out', join(dir, '..', 'out'), '--quiet']);
+        const result = await runCli([
+          'run',
+          '--scenario',
+          'unknown-id,missing-id',
+          '--seed',
+          '4242',
+          '--concurrency',
+          '8',
+          '--burst',
+          '30',
+          '--record',
+          dir,
+          '--out',
+          join(dir, '..', 'out'),
+          '--quiet',
+        ]);
         expect(result.code).toBe(0);
         return dir;
       })();
@@ -675,7 +840,7 @@ describe('recordings/README.md', () => {
       return { result: await runCli(['run', '--replay', await recorded(), '--out', out, '--quiet', ...args]), out };
     }
 
-    it('the recording\'s verdict and exit code; target.replay names it; seed and options are the recording\'s', async () => {
+    it("the recording's verdict and exit code; target.replay names it; seed and options are the recording's", async () => {
       const { result, out } = await replay([]);
       expect(result.code).toBe(0);
       const report = await readReport(out);
@@ -706,7 +871,7 @@ describe('recordings/README.md', () => {
       expect(oneLine(result)).toMatch(message);
     });
 
-    it('--token and --other-token are not needed and not used; --strict makes the judgement stricter; reporters and --out are the caller\'s', async () => {
+    it("--token and --other-token are not needed and not used; --strict makes the judgement stricter; reporters and --out are the caller's", async () => {
       const { result, out } = await replay(['--token', ownerToken, '--other-token', otherToken, '--strict', '--reporter', 'junit,json']);
       expect(result.code).toBe(0);
       expect(await files(out)).toEqual(['junit.xml', 'pat-conformance.json']);

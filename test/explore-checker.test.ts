@@ -3,8 +3,17 @@
 // fine, then a generated history of some 2000 operations (linearizable by construction) and
 // the same with one double success injected.
 import { describe, expect, it } from 'vitest';
-import { byNamePrefix, judgeHistory } from '../src/explore/index.js';
-import type { CreateOperation, DeleteOperation, History, JudgeOptions, Judgement, ListOperation, Operation } from '../src/explore/index.js';
+import {
+  byNamePrefix,
+  type CreateOperation,
+  type DeleteOperation,
+  type History,
+  type JudgeOptions,
+  type ListOperation,
+  type Operation,
+} from '../src/explore/history.js';
+import { judgeHistory } from '../src/explore/judge.js';
+import type { Judgement } from '../src/explore/verdict.js';
 import { searchLinearization, type SequentialModel } from '../src/explore/linearizability.js';
 import { createRandom } from '../src/random.js';
 
@@ -55,7 +64,9 @@ describe('deletes of one token', () => {
     const v = violation(judgeHistory(r.history(), unscoped));
     expect(v.section).toBe('5.8');
     expect(v.operations).toEqual([a, b]);
-    expect(v.message).toBe("owner's deletes of token 7 at [105ms, 125ms] and [100ms, 130ms] both answered 200, but a token is deleted once");
+    expect(v.message).toBe(
+      "owner's deletes of token 7 at [105ms, 125ms] and [100ms, 130ms] both answered 200, but a token is deleted once",
+    );
   });
 
   it('the same one after the other is a violation', () => {
@@ -246,7 +257,10 @@ describe('listings against creates and deletes', () => {
   it('a listing that shows the same token twice in one page is a violation', () => {
     const r = recorder();
     r.created('owner', 'patc-1', '7', 0, 10);
-    const l = r.list('owner', 20, 30, [['7', 'patc-1'], ['7', 'patc-1']]);
+    const l = r.list('owner', 20, 30, [
+      ['7', 'patc-1'],
+      ['7', 'patc-1'],
+    ]);
     const v = violation(judgeHistory(r.history(), unscoped));
     expect(v.section).toBe('2.2');
     expect(v.operations).toEqual([l]);
@@ -313,14 +327,17 @@ describe('identities are isolated', () => {
     const v = violation(judgeHistory(r.history(), scoped));
     expect(v.section).toBe('6.3');
     expect(v.operations).toEqual([c, l]);
-    expect(v.message).toContain("other's listing at [20ms, 30ms] shows token 7 (\"patc-1\"), which is owner's");
+    expect(v.message).toContain('other\'s listing at [20ms, 30ms] shows token 7 ("patc-1"), which is owner\'s');
     expect(violation(judgeHistory(r.history(), unscoped)).section).toBe('6.3');
   });
 
   it("tokens that are not the exploration's are ignored", () => {
     const r = recorder();
     r.created('owner', 'patc-1', '7', 0, 10);
-    r.list('owner', 20, 30, [['7', 'patc-1'], ['old-1', 'my laptop']]);
+    r.list('owner', 20, 30, [
+      ['7', 'patc-1'],
+      ['old-1', 'my laptop'],
+    ]);
     expect(judgeHistory(r.history({ isExplorationToken: byNamePrefix('patc-') }), unscoped).ok).toBe(true);
     expect(judgeHistory(r.history(), unscoped).ok).toBe(true);
   });
@@ -371,7 +388,10 @@ describe('operations that got no answer', () => {
   it('a token nobody created is a violation', () => {
     const r = recorder();
     r.created('owner', 'patc-1', '7', 0, 10);
-    const l = r.list('owner', 20, 30, [['7', 'patc-1'], ['8', 'patc-2']]);
+    const l = r.list('owner', 20, 30, [
+      ['7', 'patc-1'],
+      ['8', 'patc-2'],
+    ]);
     const v = violation(judgeHistory(r.history({ isExplorationToken: byNamePrefix('patc-') }), unscoped));
     expect(v.section).toBe('2.2');
     expect(v.operations).toEqual([l]);
@@ -498,7 +518,10 @@ describe('the search', () => {
 
   it('says unknown, not a verdict, past its bound', () => {
     // Many concurrent writes, and a read no order explains: the search has to try them all.
-    const ops = [...Array.from({ length: 10 }, (_, i) => ({ start: 0, end: 100, op: { write: i + 1 } })), { start: 101, end: 102, op: { read: 99 } }];
+    const ops = [
+      ...Array.from({ length: 10 }, (_, i) => ({ start: 0, end: 100, op: { write: i + 1 } })),
+      { start: 101, end: 102, op: { read: 99 } },
+    ];
     expect(searchLinearization(ops, register, 50).ok).toBe('unknown');
     expect(searchLinearization(ops, register, 1_000_000).ok).toBe(false);
   });
@@ -693,7 +716,17 @@ describe('against a brute-force judge, on tiny random histories', () => {
   // it, a delete names it) or one it never mentions.
   function bruteForce(ops: readonly Operation[], options: JudgeOptions): boolean {
     const mentioned = (identity: string): string[] => [
-      ...new Set(ops.flatMap((o) => (o.identity !== identity ? [] : o.kind === 'list' ? (o.answer?.items ?? []).map((i) => i.id) : o.kind === 'delete' ? [o.tokenId] : []))),
+      ...new Set(
+        ops.flatMap((o) =>
+          o.identity !== identity
+            ? []
+            : o.kind === 'list'
+              ? (o.answer?.items ?? []).map((i) => i.id)
+              : o.kind === 'delete'
+                ? [o.tokenId]
+                : [],
+        ),
+      ),
     ];
     // Who may have held an ID at some point: a 201 gave it, or a listing or a delete answered 200 shows it was held.
     const heldBy = (id: string): Set<string> =>
@@ -746,7 +779,10 @@ describe('against a brute-force judge, on tiny random histories', () => {
           } else if (place(rest, held, given)) return true;
         } else {
           const items = op.answer?.items ?? [];
-          const same = new Set(items.map((item) => item.id)).size === items.length && items.length === mine.size && items.every((item) => mine.get(item.id) === item.name);
+          const same =
+            new Set(items.map((item) => item.id)).size === items.length &&
+            items.length === mine.size &&
+            items.every((item) => mine.get(item.id) === item.name);
           if (same && place(rest, held, given)) return true;
         }
       }
@@ -787,18 +823,39 @@ describe('against a brute-force judge, on tiny random histories', () => {
   // A linearizable history of a few operations with one answer changed at random: most become
   // impossible, some subtly (a 404 that should have been a 200 while a delete overlaps it).
   function mutated(seed: number): Operation[] {
-    const plan: Plan = { seed, operations: 3 + (seed % 5), clients: 3, tokens: 3, lost: 6, idsScopedPerIdentity: seed % 2 === 0, createShare: 0.35 };
-    const ops = generate(plan).operations.map((op) => (op.kind === 'list' && op.answer ? { ...op, answer: { ...op.answer, pages: 1 } } : op));
+    const plan: Plan = {
+      seed,
+      operations: 3 + (seed % 5),
+      clients: 3,
+      tokens: 3,
+      lost: 6,
+      idsScopedPerIdentity: seed % 2 === 0,
+      createShare: 0.35,
+    };
+    const ops = generate(plan).operations.map((op) =>
+      op.kind === 'list' && op.answer ? { ...op, answer: { ...op.answer, pages: 1 } } : op,
+    );
     const random = createRandom(seed * 7919);
     const at = random.int(ops.length);
     const op = ops[at] as Operation;
     if (random.int(4) === 0 || !op.answer) return ops;
     let changed: Operation = op;
-    if (op.kind === 'delete' && op.answer) changed = { ...op, answer: { ...op.answer, status: [200, 404, 403, 409][random.int(4)] as number } };
-    if (op.kind === 'create' && op.answer) changed = { ...op, answer: op.answer.status === 409 ? { ...op.answer, status: 201, tokenId: 'z' } : { answeredAt: op.answer.answeredAt, status: 409 } };
+    if (op.kind === 'delete' && op.answer)
+      changed = { ...op, answer: { ...op.answer, status: [200, 404, 403, 409][random.int(4)] as number } };
+    if (op.kind === 'create' && op.answer)
+      changed = {
+        ...op,
+        answer: op.answer.status === 409 ? { ...op.answer, status: 201, tokenId: 'z' } : { answeredAt: op.answer.answeredAt, status: 409 },
+      };
     if (op.kind === 'list' && op.answer) {
       const items = op.answer.items;
-      changed = { ...op, answer: { ...op.answer, items: items.length > 0 && random.int(2) === 0 ? items.slice(1) : [...items, { id: 't0', name: 'patc-0' }] } };
+      changed = {
+        ...op,
+        answer: {
+          ...op.answer,
+          items: items.length > 0 && random.int(2) === 0 ? items.slice(1) : [...items, { id: 't0', name: 'patc-0' }],
+        },
+      };
     }
     return ops.map((o, i) => (i === at ? changed : o));
   }

@@ -57,7 +57,11 @@ describe('status checks', () => {
   it('fails a step that got no answer, whatever is allowed', () => {
     const c = checks();
     expect(c.status(unanswered(), [200], rule, 'a 200')).toBe(false);
-    expect(c.results[0]).toMatchObject({ passed: false, message: 'expected a 200, got no answer (timeout: gave up)', evidence: { transportError: 'timeout: gave up' } });
+    expect(c.results[0]).toMatchObject({
+      passed: false,
+      message: 'expected a 200, got no answer (timeout: gave up)',
+      evidence: { transportError: 'timeout: gave up' },
+    });
   });
 });
 
@@ -66,7 +70,9 @@ describe('error checks', () => {
     const c = checks();
     expect(c.error(notFound(), ['ResourceNotFoundException'], rule)).toBe(true);
     // The right name with another status, and the right status with another name, both fail.
-    expect(c.error(answered(400, { 'x-amzn-errortype': 'ResourceNotFoundException' }, '{"message":"x"}'), ['ResourceNotFoundException'], rule)).toBe(false);
+    expect(
+      c.error(answered(400, { 'x-amzn-errortype': 'ResourceNotFoundException' }, '{"message":"x"}'), ['ResourceNotFoundException'], rule),
+    ).toBe(false);
     expect(c.error(answered(404, { 'x-amzn-errortype': 'NotFound' }, '{"message":"x"}'), ['ResourceNotFoundException'], rule)).toBe(false);
     expect(c.error(unanswered(), ['ResourceNotFoundException'], rule)).toBe(false);
     expect(c.results.map((r) => r.message)).toEqual([
@@ -145,7 +151,11 @@ describe('shape checks of a case', () => {
     const c = checks();
     c.observe(answered(200, {}, '{"deleted":true}'));
     c.finishShapeChecks();
-    expect(c.results[0]).toMatchObject({ rule: shapeRules.deleteBody, passed: false, evidence: { schemaPath: 'DeleteAccessTokenResponse#/maxProperties', instancePath: '/' } });
+    expect(c.results[0]).toMatchObject({
+      rule: shapeRules.deleteBody,
+      passed: false,
+      evidence: { schemaPath: 'DeleteAccessTokenResponse#/maxProperties', instancePath: '/' },
+    });
   });
 });
 
@@ -182,14 +192,30 @@ describe('evidence', () => {
     const redactor = new SecretRedactor();
     redactor.add('owner-bearer-1', '<identity-1>');
     const exchange: Exchange = {
-      request: { method: 'PUT', path: '/v1/accessTokens?x=owner-bearer-1', headers: { authorization: 'Bearer owner-bearer-1' }, body: '{"name":"owner-bearer-1"}' },
-      response: { status: 201, headers: { 'x-echo': 'owner-bearer-1' }, body: '{"secret":"s3cr3t-value"}', bodyBytes: 25, truncated: false },
+      request: {
+        method: 'PUT',
+        path: '/v1/accessTokens?x=owner-bearer-1',
+        headers: { authorization: 'Bearer owner-bearer-1' },
+        body: '{"name":"owner-bearer-1"}',
+      },
+      response: {
+        status: 201,
+        headers: { 'x-echo': 'owner-bearer-1' },
+        body: '{"secret":"s3cr3t-value"}',
+        bodyBytes: 25,
+        truncated: false,
+      },
       transportError: { kind: 'reset', message: 'after the headers' },
       startedAt: 0,
       durationMs: 1,
     };
     expect(toEvidence(exchange, redactor)).toEqual({
-      request: { method: 'PUT', path: '/v1/accessTokens?x=<identity-1>', headers: { authorization: 'Bearer <identity-1>' }, body: '{"name":"<identity-1>"}' },
+      request: {
+        method: 'PUT',
+        path: '/v1/accessTokens?x=<identity-1>',
+        headers: { authorization: 'Bearer <identity-1>' },
+        body: '{"name":"<identity-1>"}',
+      },
       response: { status: 201, headers: { 'x-echo': '<identity-1>' }, body: '{"secret":"<redacted:secret>"}', truncated: false },
       transportError: 'reset: after the headers',
     });
@@ -197,7 +223,10 @@ describe('evidence', () => {
 
   it('leaves out what the exchange does not have', () => {
     const evidence = toEvidence(unanswered(), new SecretRedactor());
-    expect(evidence).toEqual({ request: { method: 'DELETE', path: '/v1/accessTokens/abc', headers: {} }, transportError: 'timeout: gave up' });
+    expect(evidence).toEqual({
+      request: { method: 'DELETE', path: '/v1/accessTokens/abc', headers: {} },
+      transportError: 'timeout: gave up',
+    });
   });
 
   it('cuts long paths and bodies, and marks a response body as cut when either side cut it', () => {
@@ -215,10 +244,16 @@ describe('evidence', () => {
     expect(evidence.response?.body).toHaveLength(evidenceBodyLimit);
 
     const exact = 'y'.repeat(evidenceBodyLimit);
-    const fits = toEvidence({ ...exchange, request: { ...exchange.request, path: '/'.repeat(300) }, response: { ...exchange.response!, body: exact } }, new SecretRedactor());
+    const fits = toEvidence(
+      { ...exchange, request: { ...exchange.request, path: '/'.repeat(300) }, response: { ...exchange.response!, body: exact } },
+      new SecretRedactor(),
+    );
     expect(fits.request.path).toHaveLength(300);
     expect(fits.response).toMatchObject({ body: exact, truncated: false });
-    const clientCut = toEvidence({ ...exchange, response: { ...exchange.response!, body: 'short', truncated: true } }, new SecretRedactor());
+    const clientCut = toEvidence(
+      { ...exchange, response: { ...exchange.response!, body: 'short', truncated: true } },
+      new SecretRedactor(),
+    );
     expect(clientCut.response).toMatchObject({ body: 'short', truncated: true });
   });
 });

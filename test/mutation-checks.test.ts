@@ -37,12 +37,21 @@ describe('error names at their edges', () => {
   });
 
   it('says the name came from the header when it did', () => {
-    expect(readErrorName({ 'x-amzn-errortype': 'ConflictException' }, { __type: 'ThrottlingException' })).toEqual({ name: 'ConflictException', from: 'header' });
+    expect(readErrorName({ 'x-amzn-errortype': 'ConflictException' }, { __type: 'ThrottlingException' })).toEqual({
+      name: 'ConflictException',
+      from: 'header',
+    });
   });
 
   it('falls back to the body when the header is empty or blank', () => {
-    expect(readErrorName({ 'x-amzn-errortype': '' }, { __type: 'ValidationException' })).toEqual({ name: 'ValidationException', from: 'body.__type' });
-    expect(readErrorName({ 'x-amzn-errortype': '  ' }, { code: 'ConflictException' })).toEqual({ name: 'ConflictException', from: 'body.code' });
+    expect(readErrorName({ 'x-amzn-errortype': '' }, { __type: 'ValidationException' })).toEqual({
+      name: 'ValidationException',
+      from: 'body.__type',
+    });
+    expect(readErrorName({ 'x-amzn-errortype': '  ' }, { code: 'ConflictException' })).toEqual({
+      name: 'ConflictException',
+      from: 'body.code',
+    });
   });
 
   it('reads no name from a body that is null or not an object', () => {
@@ -59,7 +68,11 @@ describe('reading a response', () => {
 
   it('does not call an empty or a non-JSON body JSON', () => {
     expect(readResponse(exchange(200, {}, ''))).toMatchObject({ status: 200, empty: true, isJson: false, json: undefined });
-    expect(readResponse(exchange(404, { 'x-amzn-errortype': 'ResourceNotFoundException' }, 'not found'))).toMatchObject({ empty: false, isJson: false, json: undefined });
+    expect(readResponse(exchange(404, { 'x-amzn-errortype': 'ResourceNotFoundException' }, 'not found'))).toMatchObject({
+      empty: false,
+      isJson: false,
+      json: undefined,
+    });
     expect(readResponse(exchange(200, {}, '{"a":1}'))).toMatchObject({ empty: false, isJson: true, json: { a: 1 } });
   });
 
@@ -84,16 +97,16 @@ describe('reading a response', () => {
 
   it('reads Retry-After as seconds or as an HTTP date, and ignores what is neither', () => {
     const now = Date.parse('2030-01-01T00:00:00Z');
-    const after = (value?: string) => retryAfterMs(exchange(429, value === undefined ? {} : { 'retry-after': value }, ''), now);
-    expect(after()).toBeUndefined();
-    expect(after('')).toBeUndefined();
-    expect(after('2')).toBe(2000);
-    expect(after('0')).toBe(0);
-    expect(after('0.5')).toBe(500);
-    expect(after('Tue, 01 Jan 2030 00:00:03 GMT')).toBe(3000);
-    expect(after('Mon, 31 Dec 2029 23:59:00 GMT')).toBe(0); // a date in the past: no wait
-    expect(after('-1')).toBe(0); // not seconds (negative); read as a date, it is long past
-    expect(after('soon')).toBeUndefined();
+    const waitFor = (value?: string) => retryAfterMs(exchange(429, value === undefined ? {} : { 'retry-after': value }, ''), now);
+    expect(waitFor()).toBeUndefined();
+    expect(waitFor('')).toBeUndefined();
+    expect(waitFor('2')).toBe(2000);
+    expect(waitFor('0')).toBe(0);
+    expect(waitFor('0.5')).toBe(500);
+    expect(waitFor('Tue, 01 Jan 2030 00:00:03 GMT')).toBe(3000);
+    expect(waitFor('Mon, 31 Dec 2029 23:59:00 GMT')).toBe(0); // a date in the past: no wait
+    expect(waitFor('-1')).toBe(0); // not seconds (negative); read as a date, it is long past
+    expect(waitFor('soon')).toBeUndefined();
     expect(retryAfterMs(noAnswer, now)).toBeUndefined();
   });
 });
@@ -112,7 +125,11 @@ describe('shape rules at their edges', () => {
   it('says what is wrong with each error, and cites the errors section', () => {
     const errors = cite('3.3');
     expect(judgeShape(exchange(404, {}, '{"message":"x","__type":"ResourceNotFoundException"}'), 'DeleteAccessToken')).toEqual([
-      { rule: shapeRules.errorHeader, source: errors, message: 'a 404 came without x-amzn-errortype (body names ResourceNotFoundException)' },
+      {
+        rule: shapeRules.errorHeader,
+        source: errors,
+        message: 'a 404 came without x-amzn-errortype (body names ResourceNotFoundException)',
+      },
     ]);
     expect(judgeShape(exchange(403, { 'content-type': 'text/html' }, '<h1>no</h1>'), 'DeleteAccessToken')).toEqual([
       { rule: shapeRules.errorHeader, source: errors, message: 'a 403 came without x-amzn-errortype' },
@@ -162,7 +179,12 @@ describe('shape rules at their edges', () => {
       { rule: shapeRules.successBody, source: cite('3.2'), message: 'ListAccessTokens answered 200 with a body that is not JSON' },
     ]);
     expect(judgeShape(exchange(200, {}, '{"items":{}}'), 'ListAccessTokens')).toEqual([
-      { rule: shapeRules.successBody, source: cite('3.2'), message: 'ListAccessTokens: /items must be array', schemaFailure: expect.objectContaining({ instancePath: '/items' }) },
+      {
+        rule: shapeRules.successBody,
+        source: cite('3.2'),
+        message: 'ListAccessTokens: /items must be array',
+        schemaFailure: expect.objectContaining({ instancePath: '/items' }),
+      },
     ]);
   });
 });
@@ -177,7 +199,9 @@ describe('response schemas', () => {
       instancePath: '/',
       message: 'body must NOT have more than 0 properties',
     });
-    expect(validateBody('CreateAccessToken', { ...token, accessTokenId: 'a'.repeat(37) })?.message).toBe('/accessTokenId must NOT have more than 36 characters');
+    expect(validateBody('CreateAccessToken', { ...token, accessTokenId: 'a'.repeat(37) })?.message).toBe(
+      '/accessTokenId must NOT have more than 36 characters',
+    );
   });
 
   it('holds CreateAccessToken to its required members, lengths and timestamp format', () => {
@@ -186,13 +210,21 @@ describe('response schemas', () => {
     for (const member of ['secret', 'name', 'accessTokenId'] as const) {
       const { [member]: _, ...without } = token;
       expect(validateBody('CreateAccessToken', without)?.schemaPath, member).toBe('CreateAccessTokenResponse#/required');
-      expect(validateBody('CreateAccessToken', { ...token, [member]: '' })?.schemaPath, member).toBe(`CreateAccessTokenResponse#/properties/${member}/minLength`);
+      expect(validateBody('CreateAccessToken', { ...token, [member]: '' })?.schemaPath, member).toBe(
+        `CreateAccessTokenResponse#/properties/${member}/minLength`,
+      );
     }
     expect(validateBody('CreateAccessToken', { ...token, secret: 's'.repeat(4000) })).toBeUndefined();
-    expect(validateBody('CreateAccessToken', { ...token, secret: 's'.repeat(4001) })?.schemaPath).toBe('CreateAccessTokenResponse#/properties/secret/maxLength');
+    expect(validateBody('CreateAccessToken', { ...token, secret: 's'.repeat(4001) })?.schemaPath).toBe(
+      'CreateAccessTokenResponse#/properties/secret/maxLength',
+    );
     expect(validateBody('CreateAccessToken', { ...token, name: 'n'.repeat(100) })).toBeUndefined();
-    expect(validateBody('CreateAccessToken', { ...token, name: 'n'.repeat(101) })?.schemaPath).toBe('CreateAccessTokenResponse#/properties/name/maxLength');
-    expect(validateBody('CreateAccessToken', { ...token, expiresTime: 'tomorrow' })?.schemaPath).toBe('CreateAccessTokenResponse#/properties/expiresTime/format');
+    expect(validateBody('CreateAccessToken', { ...token, name: 'n'.repeat(101) })?.schemaPath).toBe(
+      'CreateAccessTokenResponse#/properties/name/maxLength',
+    );
+    expect(validateBody('CreateAccessToken', { ...token, expiresTime: 'tomorrow' })?.schemaPath).toBe(
+      'CreateAccessTokenResponse#/properties/expiresTime/format',
+    );
     expect(validateBody('CreateAccessToken', { ...token, name: 5 })?.schemaPath).toBe('CreateAccessTokenResponse#/properties/name/type');
     expect(validateBody('CreateAccessToken', [])?.schemaPath).toBe('CreateAccessTokenResponse#/type');
   });
@@ -200,15 +232,31 @@ describe('response schemas', () => {
   it('holds ListAccessTokens to at most 10 items, each with an id and a name', () => {
     const item = { id: 'a', name: 'n', expiresTime: '2030-01-01T00:00:00Z' };
     expect(validateBody('ListAccessTokens', { items: Array(10).fill(item) })).toBeUndefined();
-    expect(validateBody('ListAccessTokens', { items: Array(11).fill(item) })?.schemaPath).toBe('ListAccessTokensResponse#/properties/items/maxItems');
+    expect(validateBody('ListAccessTokens', { items: Array(11).fill(item) })?.schemaPath).toBe(
+      'ListAccessTokensResponse#/properties/items/maxItems',
+    );
     expect(validateBody('ListAccessTokens', {})?.schemaPath).toBe('ListAccessTokensResponse#/required');
-    expect(validateBody('ListAccessTokens', { items: [{ name: 'n' }] })?.schemaPath).toBe('ListAccessTokensResponse#/properties/items/items/required');
-    expect(validateBody('ListAccessTokens', { items: [{ id: 'a' }] })?.schemaPath).toBe('ListAccessTokensResponse#/properties/items/items/required');
-    expect(validateBody('ListAccessTokens', { items: [{ id: '', name: 'n' }] })?.schemaPath).toBe('ListAccessTokensResponse#/properties/items/items/properties/id/minLength');
-    expect(validateBody('ListAccessTokens', { items: [{ id: 'a'.repeat(37), name: 'n' }] })?.schemaPath).toBe('ListAccessTokensResponse#/properties/items/items/properties/id/maxLength');
-    expect(validateBody('ListAccessTokens', { items: [{ id: 'a', name: '' }] })?.schemaPath).toBe('ListAccessTokensResponse#/properties/items/items/properties/name/minLength');
-    expect(validateBody('ListAccessTokens', { items: [{ id: 'a', name: 'n'.repeat(101) }] })?.schemaPath).toBe('ListAccessTokensResponse#/properties/items/items/properties/name/maxLength');
-    expect(validateBody('ListAccessTokens', { items: [{ ...item, expiresTime: 'never' }] })?.schemaPath).toBe('ListAccessTokensResponse#/properties/items/items/properties/expiresTime/format');
+    expect(validateBody('ListAccessTokens', { items: [{ name: 'n' }] })?.schemaPath).toBe(
+      'ListAccessTokensResponse#/properties/items/items/required',
+    );
+    expect(validateBody('ListAccessTokens', { items: [{ id: 'a' }] })?.schemaPath).toBe(
+      'ListAccessTokensResponse#/properties/items/items/required',
+    );
+    expect(validateBody('ListAccessTokens', { items: [{ id: '', name: 'n' }] })?.schemaPath).toBe(
+      'ListAccessTokensResponse#/properties/items/items/properties/id/minLength',
+    );
+    expect(validateBody('ListAccessTokens', { items: [{ id: 'a'.repeat(37), name: 'n' }] })?.schemaPath).toBe(
+      'ListAccessTokensResponse#/properties/items/items/properties/id/maxLength',
+    );
+    expect(validateBody('ListAccessTokens', { items: [{ id: 'a', name: '' }] })?.schemaPath).toBe(
+      'ListAccessTokensResponse#/properties/items/items/properties/name/minLength',
+    );
+    expect(validateBody('ListAccessTokens', { items: [{ id: 'a', name: 'n'.repeat(101) }] })?.schemaPath).toBe(
+      'ListAccessTokensResponse#/properties/items/items/properties/name/maxLength',
+    );
+    expect(validateBody('ListAccessTokens', { items: [{ ...item, expiresTime: 'never' }] })?.schemaPath).toBe(
+      'ListAccessTokensResponse#/properties/items/items/properties/expiresTime/format',
+    );
     expect(validateBody('ListAccessTokens', { items: [], nextToken: 'next' })).toBeUndefined();
   });
 
@@ -238,7 +286,13 @@ describe('a page holds at most the maxResults asked for (contract §2.2)', () =>
     const body = JSON.stringify({ items: Array.from({ length: items }, (_, i) => ({ id: `t${i}`, name: `n${i}` })) });
     return {
       request: { method: 'POST', path: '/v1/accessTokens', headers: {}, ...(requestBody === undefined ? {} : { body: requestBody }) },
-      response: { status: 200, headers: { 'content-type': 'application/json' }, body, bodyBytes: Buffer.byteLength(body), truncated: false },
+      response: {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body,
+        bodyBytes: Buffer.byteLength(body),
+        truncated: false,
+      },
       startedAt: 0,
       durationMs: 1,
     };

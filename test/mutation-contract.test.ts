@@ -34,12 +34,26 @@ describe('paths', () => {
 
 describe('operations', () => {
   it('builds each request as the wire contract has it', () => {
-    expect(createRequest('n', undefined)).toEqual({ method: 'PUT', path: '/v1/accessTokens', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{"name":"n"}' });
+    expect(createRequest('n', undefined)).toEqual({
+      method: 'PUT',
+      path: '/v1/accessTokens',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: '{"name":"n"}',
+    });
     expect(createRequest('n', '2030-01-02T03:04:05Z').body).toBe('{"name":"n","expiresTime":"2030-01-02T03:04:05Z"}');
-    expect(listRequest(undefined, undefined)).toEqual({ method: 'POST', path: '/v1/accessTokens', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
+    expect(listRequest(undefined, undefined)).toEqual({
+      method: 'POST',
+      path: '/v1/accessTokens',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: '{}',
+    });
     expect(listRequest(3, 't').body).toBe('{"maxResults":3,"nextToken":"t"}');
     expect(deleteRequest('a b')).toEqual({ method: 'DELETE', path: '/v1/accessTokens/a%20b', headers: { accept: 'application/json' } });
-    expect(deleteRawRequest('/v1/accessTokens/x/y')).toEqual({ method: 'DELETE', path: '/v1/accessTokens/x/y', headers: { accept: 'application/json' } });
+    expect(deleteRawRequest('/v1/accessTokens/x/y')).toEqual({
+      method: 'DELETE',
+      path: '/v1/accessTokens/x/y',
+      headers: { accept: 'application/json' },
+    });
     expect(sessionRequest()).toEqual({ method: 'GET', path: sessionPath, headers: { accept: 'application/json' } });
   });
 
@@ -59,7 +73,7 @@ describe('operations', () => {
 });
 
 describe('statuses', () => {
-  it('documents each operation\'s success status, the six modelled errors and 401, in order', () => {
+  it("documents each operation's success status, the six modelled errors and 401, in order", () => {
     expect(documentedStatuses('DeleteAccessToken', '/v1/accessTokens/a')).toEqual([200, 400, 401, 402, 403, 404, 409, 429]);
     expect(documentedStatuses('CreateAccessToken', '/v1/accessTokens')).toEqual([201, 400, 401, 402, 403, 404, 409, 429]);
     expect(documentedStatuses('ListAccessTokens', '/v1/accessTokens')).toEqual([200, 400, 401, 402, 403, 404, 409, 429]);

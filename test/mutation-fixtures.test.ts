@@ -52,14 +52,25 @@ describe('expectUnchanged', () => {
     const c = checks();
     const after = await expectUnchanged(c, rule, before);
     expect([...after.byId.keys()]).toEqual(['2', '1', '3']);
-    expect(c.results).toEqual([{ rule: rule.rule, source: rule.source, level: 'must', passed: true, message: "all 2 of owner's tokens are still listed with the same name and expiresTime" }]);
+    expect(c.results).toEqual([
+      {
+        rule: rule.rule,
+        source: rule.source,
+        level: 'must',
+        passed: true,
+        message: "all 2 of owner's tokens are still listed with the same name and expiresTime",
+      },
+    ]);
   });
 
   it('names the one token when it judges one, and adds the note', async () => {
     const before = await takeListing(actorListing('other', [t('1'), t('2')], [t('1')]));
     const c = checks();
     await expectUnchanged(c, rule, before, ['1'], 'after the wrong-owner delete');
-    expect(c.results[0]).toMatchObject({ passed: true, message: "other's token 1 is still listed with the same name and expiresTime (after the wrong-owner delete)" });
+    expect(c.results[0]).toMatchObject({
+      passed: true,
+      message: "other's token 1 is still listed with the same name and expiresTime (after the wrong-owner delete)",
+    });
   });
 
   it('fails with what changed, the new listing as evidence', async () => {
@@ -76,10 +87,32 @@ describe('expectUnchanged', () => {
   it('shows at most five differences, and counts the rest', async () => {
     const ids = ['1', '2', '3', '4', '5', '6', '7'];
     const c = checks();
-    await expectUnchanged(c, rule, await takeListing(actorListing('owner', ids.map((id) => t(id)), [])), undefined, 'note');
+    await expectUnchanged(
+      c,
+      rule,
+      await takeListing(
+        actorListing(
+          'owner',
+          ids.map((id) => t(id)),
+          [],
+        ),
+      ),
+      undefined,
+      'note',
+    );
     expect(c.results[0]?.message).toBe("owner's tokens: 1 is gone; 2 is gone; 3 is gone; 4 is gone; 5 is gone (and 2 more) (note)");
     const five = checks();
-    await expectUnchanged(five, rule, await takeListing(actorListing('owner', ids.slice(0, 5).map((id) => t(id)), [])));
+    await expectUnchanged(
+      five,
+      rule,
+      await takeListing(
+        actorListing(
+          'owner',
+          ids.slice(0, 5).map((id) => t(id)),
+          [],
+        ),
+      ),
+    );
     expect(five.results[0]?.message).toBe("owner's tokens: 1 is gone; 2 is gone; 3 is gone; 4 is gone; 5 is gone");
   });
 });

@@ -44,7 +44,12 @@ function fakeHttp(status: number, body = '', headers: Record<string, string> = {
   const http = {
     send: async (request: HttpRequest): Promise<Exchange> => {
       sent.push(request);
-      return { request, response: { status, headers, body, bodyBytes: Buffer.byteLength(body), truncated: false }, startedAt: 0, durationMs: 1 };
+      return {
+        request,
+        response: { status, headers, body, bodyBytes: Buffer.byteLength(body), truncated: false },
+        startedAt: 0,
+        durationMs: 1,
+      };
     },
   } as unknown as Transport;
   return { http, sent };
@@ -79,13 +84,29 @@ const testCase: CaseDefinition = { name: 'the case', level: 'must', rule: 'the r
 const rule = { rule: 'a rule', source: cite('5.1') };
 
 function scenario(run: (context: ScenarioContext) => Promise<void> | void, requires?: Scenario['requires']): Scenario {
-  return defineScenario({ name: 'made-up', title: 'A made-up scenario', source: cite('5.1'), requires, cases: [testCase], run: async (context) => run(context) });
+  return defineScenario({
+    name: 'made-up',
+    title: 'A made-up scenario',
+    source: cite('5.1'),
+    requires,
+    cases: [testCase],
+    run: async (context) => run(context),
+  });
 }
 
 describe('runCase', () => {
   it('skips a case that needs a second identity when there is none, without running it', async () => {
     let ran = false;
-    const result = await runCase(scenario(() => { ran = true; }, { otherIdentity: true }), testCase, environment({ otherAuthorization: undefined }));
+    const result = await runCase(
+      scenario(
+        () => {
+          ran = true;
+        },
+        { otherIdentity: true },
+      ),
+      testCase,
+      environment({ otherAuthorization: undefined }),
+    );
     expect(ran).toBe(false);
     expect(result).toEqual({
       scenario: 'made-up',
@@ -103,7 +124,16 @@ describe('runCase', () => {
 
   it('runs such a case when there is a second identity, and hands it both identities', async () => {
     const labels: Array<string | undefined> = [];
-    const result = await runCase(scenario((context) => { labels.push(context.owner.label, context.other?.label, context.stranger(undefined, 'nobody').label); }, { otherIdentity: true }), testCase, environment());
+    const result = await runCase(
+      scenario(
+        (context) => {
+          labels.push(context.owner.label, context.other?.label, context.stranger(undefined, 'nobody').label);
+        },
+        { otherIdentity: true },
+      ),
+      testCase,
+      environment(),
+    );
     expect(labels).toEqual(['owner', 'other', 'nobody']);
     expect(result.status).toBe('passed');
     expect(result).not.toHaveProperty('reason');
@@ -112,14 +142,26 @@ describe('runCase', () => {
 
   it('hands a case no other identity when there is none', async () => {
     let other: unknown = 'unset';
-    await runCase(scenario((context) => { other = context.other; }), testCase, environment({ otherAuthorization: undefined }));
+    await runCase(
+      scenario((context) => {
+        other = context.other;
+      }),
+      testCase,
+      environment({ otherAuthorization: undefined }),
+    );
     expect(other).toBeUndefined();
   });
 
   it('hands the case the run settings, random source, client and signal', async () => {
     const env = environment({ signal: new AbortController().signal });
     let seen: unknown[] = [];
-    await runCase(scenario((context) => { seen = [context.settings, context.random, context.http, context.signal]; }), testCase, env);
+    await runCase(
+      scenario((context) => {
+        seen = [context.settings, context.random, context.http, context.signal];
+      }),
+      testCase,
+      env,
+    );
     expect(seen).toEqual([env.settings, env.actorEnv.random, env.http, env.actorEnv.signal]);
   });
 
@@ -159,7 +201,9 @@ describe('runCase', () => {
   });
 
   it('warns on a failed should, and fails on it under --strict', async () => {
-    const shouldFail = scenario((context) => { context.check.record({ ...rule, level: 'should' }, false, 'not quite'); });
+    const shouldFail = scenario((context) => {
+      context.check.record({ ...rule, level: 'should' }, false, 'not quite');
+    });
     expect((await runCase(shouldFail, testCase, environment())).status).toBe('warned');
     expect((await runCase(shouldFail, testCase, environment({ strict: true }))).status).toBe('failed');
   });
@@ -171,7 +215,9 @@ describe('runCase', () => {
     const { http } = fakeHttp(201, '{"accessTokenId":"reused-id","secret":"s3cr3t-s3cr3t","name":"n"}');
     const shouldCase = { ...testCase, level: 'should' as const };
     const result = await runCase(
-      scenario(async (context) => { await context.owner.createOnce(undefined as never); }),
+      scenario(async (context) => {
+        await context.owner.createOnce(undefined as never);
+      }),
       shouldCase,
       environment({ actorEnv: { ...environment().actorEnv, http, ledger } }),
     );
@@ -202,14 +248,26 @@ describe('runCase', () => {
   });
 
   it('fails, not errors, the case when the step itself breaks a rule', async () => {
-    const result = await runCase(scenario(() => { throw new StepError('a create answered 500', undefined, 'failed', cite('2.1')); }), testCase, environment());
+    const result = await runCase(
+      scenario(() => {
+        throw new StepError('a create answered 500', undefined, 'failed', cite('2.1'));
+      }),
+      testCase,
+      environment(),
+    );
     expect(result.status).toBe('failed');
     expect(result).not.toHaveProperty('reason');
     expect(result.checks[0]).toMatchObject({ source: cite('2.1'), passed: false });
   });
 
   it('calls a case inconclusive when it says so, unless a must already failed', async () => {
-    const inconclusive = await runCase(scenario(() => { throw new InconclusiveCase('every racer was throttled'); }), testCase, environment());
+    const inconclusive = await runCase(
+      scenario(() => {
+        throw new InconclusiveCase('every racer was throttled');
+      }),
+      testCase,
+      environment(),
+    );
     expect(inconclusive).toMatchObject({ status: 'inconclusive', reason: 'every racer was throttled' });
     const failed = await runCase(
       scenario((context) => {
@@ -235,30 +293,65 @@ describe('runCase', () => {
   });
 
   it('errors a case interrupted by the run, or whose run was aborted whatever it threw', async () => {
-    const interrupted = await runCase(scenario(() => { throw new InterruptedError(); }), testCase, environment());
+    const interrupted = await runCase(
+      scenario(() => {
+        throw new InterruptedError();
+      }),
+      testCase,
+      environment(),
+    );
     expect(interrupted).toMatchObject({ status: 'errored', reason: 'interrupted before the case finished' });
     const controller = new AbortController();
     controller.abort();
-    const aborted = await runCase(scenario(() => { throw new InconclusiveCase('gave up'); }), testCase, environment({ signal: controller.signal }));
+    const aborted = await runCase(
+      scenario(() => {
+        throw new InconclusiveCase('gave up');
+      }),
+      testCase,
+      environment({ signal: controller.signal }),
+    );
     expect(aborted).toMatchObject({ status: 'errored', reason: 'interrupted before the case finished' });
   });
 
   it('blames the runner, not the target, for anything else a case throws', async () => {
-    const error = await runCase(scenario(() => { throw new TypeError('x is undefined'); }), testCase, environment());
+    const error = await runCase(
+      scenario(() => {
+        throw new TypeError('x is undefined');
+      }),
+      testCase,
+      environment(),
+    );
     expect(error).toMatchObject({ status: 'errored', reason: 'internal error: x is undefined' });
-    const thrown = await runCase(scenario(() => { throw 'a string'; }), testCase, environment());
+    const thrown = await runCase(
+      scenario(() => {
+        throw 'a string';
+      }),
+      testCase,
+      environment(),
+    );
     expect(thrown).toMatchObject({ status: 'errored', reason: 'internal error: a string' });
   });
 
   it('keeps the timeline a case handed over', async () => {
-    const burst: Exchange = { request: { method: 'DELETE', path: '/v1/accessTokens/a', headers: {} }, transportError: { kind: 'reset', message: 'x' }, startedAt: 5, durationMs: 2 };
-    const result = await runCase(scenario((context) => { context.check.timeline([burst]); }), testCase, environment());
+    const burst: Exchange = {
+      request: { method: 'DELETE', path: '/v1/accessTokens/a', headers: {} },
+      transportError: { kind: 'reset', message: 'x' },
+      startedAt: 5,
+      durationMs: 2,
+    };
+    const result = await runCase(
+      scenario((context) => {
+        context.check.timeline([burst]);
+      }),
+      testCase,
+      environment(),
+    );
     expect(result.timeline).toEqual([{ atMs: 0, durationMs: 2, outcome: 'reset' }]);
   });
 });
 
 describe('runCase: the callers a case is handed beyond its identities', () => {
-  it('impostor: the owner\'s bearer with the suffix appended; ownerCredentialAs: the owner\'s bearer under another scheme, raw or as a Basic user name', async () => {
+  it("impostor: the owner's bearer with the suffix appended; ownerCredentialAs: the owner's bearer under another scheme, raw or as a Basic user name", async () => {
     const { http, sent } = fakeHttp(401, '{"message":"no"}', { 'x-amzn-errortype': 'UnauthorizedException' });
     await runCase(
       scenario(async (context) => {
@@ -269,7 +362,11 @@ describe('runCase: the callers a case is handed beyond its identities', () => {
       testCase,
       environment({ http, actorEnv: { ...environment().actorEnv, http } }),
     );
-    expect(sent.map((r) => r.headers.authorization)).toEqual(['Bearer owner-xyz', 'Basic owner', `Basic ${Buffer.from('owner:').toString('base64')}`]);
+    expect(sent.map((r) => r.headers.authorization)).toEqual([
+      'Bearer owner-xyz',
+      'Basic owner',
+      `Basic ${Buffer.from('owner:').toString('base64')}`,
+    ]);
   });
 
   it('a run-wide rule broken during the case fails it, at must level, with the exchange as evidence', async () => {

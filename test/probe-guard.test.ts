@@ -6,7 +6,11 @@ import { decodedLabel, namesLiveToken } from '../src/engine/probe-guard.js';
 import { differences, type Listing } from '../src/engine/unchanged.js';
 import type { Actor, TokenSummary } from '../src/engine/actor.js';
 
-const listing = (...tokens: TokenSummary[]): Listing => ({ actor: {} as Actor, byId: new Map(tokens.map((t) => [t.id, t])), lastPage: {} as Listing['lastPage'] });
+const listing = (...tokens: TokenSummary[]): Listing => ({
+  actor: {} as Actor,
+  byId: new Map(tokens.map((t) => [t.id, t])),
+  lastPage: {} as Listing['lastPage'],
+});
 
 describe('probe guard', () => {
   it('decodes a label once, as a server does, and refuses what does not decode', () => {
@@ -28,7 +32,10 @@ describe('probe guard', () => {
 });
 
 describe('listing comparison', () => {
-  const before = listing({ id: '1', name: 'a', expiresTime: '2030-01-01T00:00:00Z' }, { id: '2', name: 'b', expiresTime: '2030-01-01T00:00:00Z' });
+  const before = listing(
+    { id: '1', name: 'a', expiresTime: '2030-01-01T00:00:00Z' },
+    { id: '2', name: 'b', expiresTime: '2030-01-01T00:00:00Z' },
+  );
 
   it('finds nothing when every token is there unchanged', () => {
     expect(differences(before, listing(...before.byId.values()), ['1', '2'])).toEqual([]);
@@ -40,7 +47,9 @@ describe('listing comparison', () => {
       '1 changed its expiresTime from "2030-01-01T00:00:00Z" to "2026-12-01T00:00:00Z"',
       '2 is gone',
     ]);
-    expect(differences(before, listing({ id: '1', name: 'z', expiresTime: '2030-01-01T00:00:00Z' }), ['1'])).toEqual(['1 changed its name from "a" to "z"']);
+    expect(differences(before, listing({ id: '1', name: 'z', expiresTime: '2030-01-01T00:00:00Z' }), ['1'])).toEqual([
+      '1 changed its name from "a" to "z"',
+    ]);
   });
 
   it('reports a token that was not listed even before, instead of passing it', () => {

@@ -24,7 +24,11 @@ function tempDir(): string {
 }
 
 function composed(url: string, recorder: Recorder, bounds: Partial<TransportBounds> = {}): Transport {
-  const transport = new Transport(url, { ...defaultTransportBounds, connections: 4, giveUpAfterFailures: 0, ...bounds }, { tap: recorder.tap });
+  const transport = new Transport(
+    url,
+    { ...defaultTransportBounds, connections: 4, giveUpAfterFailures: 0, ...bounds },
+    { tap: recorder.tap },
+  );
   cleanups.push(() => transport.close());
   return transport;
 }
@@ -36,14 +40,25 @@ async function send(t: Transport, _origin: string, method: HttpMethod, path: str
   if (body !== undefined) headers['content-type'] = 'application/json';
   const exchange = await t.send({ method, path, headers, ...(body !== undefined ? { body } : {}) });
   if (!exchange.response) throw Object.assign(new Error(exchange.transportError!.message), { kind: exchange.transportError!.kind });
-  return { status: exchange.response.status, headers: exchange.response.headers, text: exchange.response.body, response: exchange.response };
+  return {
+    status: exchange.response.status,
+    headers: exchange.response.headers,
+    text: exchange.response.body,
+    response: exchange.response,
+  };
 }
 
 /** A raw server whose behaviour the test chooses. */
 async function rawServer(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server }> {
   const server = createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanups.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
@@ -107,7 +122,9 @@ describe('recording tap: record, then replay with no network', () => {
     expect(re.headers['x-amzn-errortype']).toBe('ResourceNotFoundException');
     expect((await send(r, server.url, 'DELETE', `/v1/accessTokens/%2E%2E%2F${accessTokenId}`, '<identity-1>')).status).toBe(dots.status);
     // A request the recording does not hold fails loudly, naming method and path.
-    await expect(send(r, server.url, 'DELETE', '/v1/accessTokens/never-sent', '<identity-1>')).rejects.toThrow(/DELETE \/v1\/accessTokens\/never-sent/);
+    await expect(send(r, server.url, 'DELETE', '/v1/accessTokens/never-sent', '<identity-1>')).rejects.toThrow(
+      /DELETE \/v1\/accessTokens\/never-sent/,
+    );
     expect(replayer.unmatched()).toMatchObject({ method: 'DELETE', path: '/v1/accessTokens/never-sent' });
     expect(replayer.signal.aborted).toBe(true);
     await replayer.endCase();
@@ -224,12 +241,20 @@ describe('recorder: redaction beyond bearers and secrets', () => {
     const secret = 'sekrit/with+odd"chars';
     const { url } = await rawServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'x-session-key': 'header-value-123', 'set-cookie': 'sid=cookie-value-456' });
-      res.end(JSON.stringify({ items: [{ id: 'a', internalToken: 'field-value-789' }], echo: secret, url: `/x?k=${encodeURIComponent(secret)}` }));
+      res.end(
+        JSON.stringify({ items: [{ id: 'a', internalToken: 'field-value-789' }], echo: secret, url: `/x?k=${encodeURIComponent(secret)}` }),
+      );
     });
     const dir = join(tempDir(), 'rec');
     const redactor = new SecretRedactor();
     redactor.add(secret, '<identity-1>');
-    const recorder = await createRecorder({ dir, mode: 'record', redactor, redactHeaders: ['x-session-key'], redactFields: ['internalToken'] });
+    const recorder = await createRecorder({
+      dir,
+      mode: 'record',
+      redactor,
+      redactHeaders: ['x-session-key'],
+      redactFields: ['internalToken'],
+    });
     const d = composed(url, recorder);
     await recorder.beginCase('redaction');
     const answer = await send(d, url, 'POST', '/v1/accessTokens', secret, '{}');
@@ -237,11 +262,21 @@ describe('recorder: redaction beyond bearers and secrets', () => {
     expect(answer.text).toContain('field-value-789');
     await recorder.finish({ kind: 'proxy', target: { url, embedded: false } });
     const text = allText(dir);
-    for (const value of ['header-value-123', 'cookie-value-456', 'field-value-789', secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) {
+    for (const value of [
+      'header-value-123',
+      'cookie-value-456',
+      'field-value-789',
+      secret,
+      JSON.stringify(secret).slice(1, -1),
+      encodeURIComponent(secret),
+    ]) {
       expect(text).not.toContain(value);
     }
     const entry = loadTraffic(dir).sources[0]!.entries[0]!;
-    expect(JSON.parse(entry.response.content.text!)).toMatchObject({ items: [{ id: 'a', internalToken: '<redacted>' }], echo: '<identity-1>' });
+    expect(JSON.parse(entry.response.content.text!)).toMatchObject({
+      items: [{ id: 'a', internalToken: '<redacted>' }],
+      echo: '<identity-1>',
+    });
     expect(entry.response.headers.find((h) => h.name === 'x-session-key')?.value).toBe('<redacted>');
     expect(entry.request.headers.find((h) => h.name === 'authorization')?.value).toBe('Bearer <identity-1>');
   });
@@ -278,7 +313,9 @@ describe('recorder: written whole or not at all', () => {
     const precious = join(parent, 'src');
     mkdirSync(precious);
     writeFileSync(join(precious, 'main.ts'), 'keep me');
-    await expect(createRecorder({ dir: precious, mode: 'record', redactor: new SecretRedactor() })).rejects.toThrow(/not a recording; refusing/);
+    await expect(createRecorder({ dir: precious, mode: 'record', redactor: new SecretRedactor() })).rejects.toThrow(
+      /not a recording; refusing/,
+    );
     expect(existsSync(join(precious, 'main.ts'))).toBe(true);
   });
 });

@@ -19,7 +19,16 @@ function har(exchanges: Exchange[]): string {
   const entries = exchanges.map((x, i) => ({
     startedDateTime: new Date(Date.UTC(2030, 0, 1, 0, 0, i)).toISOString(),
     time: 1,
-    request: { method: x.method, url: `https://api.example.test${x.path}`, httpVersion: 'HTTP/1.1', headers: [{ name: 'authorization', value: 'Bearer real-looking-token-123' }], queryString: [], cookies: [], headersSize: -1, bodySize: 0 },
+    request: {
+      method: x.method,
+      url: `https://api.example.test${x.path}`,
+      httpVersion: 'HTTP/1.1',
+      headers: [{ name: 'authorization', value: 'Bearer real-looking-token-123' }],
+      queryString: [],
+      cookies: [],
+      headersSize: -1,
+      bodySize: 0,
+    },
     response: {
       status: x.status,
       statusText: '',
@@ -47,10 +56,28 @@ describe('check: plain HAR', () => {
     await writeFile(
       file,
       har([
-        { method: 'PUT', path: '/v1/accessTokens', status: 201, headers: json, body: '{"secret":"<token-secret>","name":"n","expiresTime":"2030-01-02T03:04:05Z","accessTokenId":"abc"}' },
+        {
+          method: 'PUT',
+          path: '/v1/accessTokens',
+          status: 201,
+          headers: json,
+          body: '{"secret":"<token-secret>","name":"n","expiresTime":"2030-01-02T03:04:05Z","accessTokenId":"abc"}',
+        },
         { method: 'DELETE', path: '/v1/accessTokens/abc', status: 200 },
-        { method: 'DELETE', path: '/v1/accessTokens/abc', status: 404, headers: error('ResourceNotFoundException'), body: '{"message":"no such token"}' },
-        { method: 'POST', path: '/v1/accessTokens', status: 429, headers: { ...error('ThrottlingException'), 'retry-after': '1' }, body: '{"message":"slow down"}' },
+        {
+          method: 'DELETE',
+          path: '/v1/accessTokens/abc',
+          status: 404,
+          headers: error('ResourceNotFoundException'),
+          body: '{"message":"no such token"}',
+        },
+        {
+          method: 'POST',
+          path: '/v1/accessTokens',
+          status: 429,
+          headers: { ...error('ThrottlingException'), 'retry-after': '1' },
+          body: '{"message":"slow down"}',
+        },
         { method: 'DELETE', path: '/v1/accessTokens', status: 405, headers: error('UnknownOperationException'), body: '{"message":"no"}' },
       ]),
     );
@@ -74,11 +101,20 @@ describe('check: plain HAR', () => {
         { method: 'DELETE', path: '/v1/accessTokens/c', status: 404, headers: json, body: '{"message":"gone"}' },
         { method: 'DELETE', path: '/v1/accessTokens/d', status: 404, headers: error('ValidationException'), body: '{"message":"gone"}' },
         { method: 'DELETE', path: '/v1/accessTokens/e', status: 403, headers: error('AccessDeniedException'), body: '{}' },
-        { method: 'DELETE', path: '/v1/accessTokens/f', status: 500, headers: error('InternalServerException'), body: '{"message":"oops"}' },
+        {
+          method: 'DELETE',
+          path: '/v1/accessTokens/f',
+          status: 500,
+          headers: error('InternalServerException'),
+          body: '{"message":"oops"}',
+        },
         { method: 'PUT', path: '/v1/accessTokens', status: 201, headers: json, body: '{"name":"n"}' },
       ]),
     );
-    await writeFile(join(dir, 'hars', 'good.har'), har([{ method: 'DELETE', path: '/v1/accessTokens/z', status: 200, headers: json, body: '{}' }]));
+    await writeFile(
+      join(dir, 'hars', 'good.har'),
+      har([{ method: 'DELETE', path: '/v1/accessTokens/z', status: 200, headers: json, body: '{}' }]),
+    );
     const result = await runCli(['check', join(dir, 'hars'), '--out', join(dir, 'out'), '--reporter', 'json', '--quiet']);
     expect(result.code).toBe(1);
     const report = await readReport(join(dir, 'out'));
@@ -89,7 +125,9 @@ describe('check: plain HAR', () => {
         expect.stringMatching(/a successful delete has a zero-byte body or \{\} \| .* \| \/v1\/accessTokens\/a/),
         expect.stringMatching(/documents \| DeleteAccessToken answered 204.* \| \/v1\/accessTokens\/b/),
         expect.stringMatching(/x-amzn-errortype header \| .* \| \/v1\/accessTokens\/c/),
-        expect.stringMatching(/an error name from the table comes with its status \| ValidationException must come with 400, not 404 \| \/v1\/accessTokens\/d/),
+        expect.stringMatching(
+          /an error name from the table comes with its status \| ValidationException must come with 400, not 404 \| \/v1\/accessTokens\/d/,
+        ),
         expect.stringMatching(/string message \| .*message.* \| \/v1\/accessTokens\/e/),
         expect.stringMatching(/documents \| DeleteAccessToken answered 500.* \| \/v1\/accessTokens\/f/),
         expect.stringMatching(/success body matches .* \| CreateAccessToken: .* \| \/v1\/accessTokens/),

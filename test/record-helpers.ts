@@ -1,6 +1,11 @@
 // An AWS SDK session recorded through the recording proxy (in-process), for the tests that
 // serve it back: create, delete, re-delete, list.
-import { CodeCatalystClient, CreateAccessTokenCommand, DeleteAccessTokenCommand, ListAccessTokensCommand } from '@aws-sdk/client-codecatalyst';
+import {
+  CodeCatalystClient,
+  CreateAccessTokenCommand,
+  DeleteAccessTokenCommand,
+  ListAccessTokensCommand,
+} from '@aws-sdk/client-codecatalyst';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { onTestFinished } from 'vitest';
 import { tmpdir } from 'node:os';
@@ -25,7 +30,10 @@ export async function sdkSession(endpoint: string, bearer = sdkBearer): Promise<
     statuses.push(created.$metadata.httpStatusCode!);
     const deleted = await client.send(new DeleteAccessTokenCommand({ id: created.accessTokenId! }));
     statuses.push(deleted.$metadata.httpStatusCode!);
-    const again = (await client.send(new DeleteAccessTokenCommand({ id: created.accessTokenId! })).catch((e: unknown) => e)) as { name: string; $metadata: { httpStatusCode: number } };
+    const again = (await client.send(new DeleteAccessTokenCommand({ id: created.accessTokenId! })).catch((e: unknown) => e)) as {
+      name: string;
+      $metadata: { httpStatusCode: number };
+    };
     statuses.push(again.$metadata.httpStatusCode);
     const listed = await client.send(new ListAccessTokensCommand({}));
     statuses.push(listed.$metadata.httpStatusCode!);

@@ -5,7 +5,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CodeCatalystClient, CreateAccessTokenCommand, DeleteAccessTokenCommand, ListAccessTokensCommand } from '@aws-sdk/client-codecatalyst';
+import {
+  CodeCatalystClient,
+  CreateAccessTokenCommand,
+  DeleteAccessTokenCommand,
+  ListAccessTokensCommand,
+} from '@aws-sdk/client-codecatalyst';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import type { FaultName } from '../src/reference/faults.js';
@@ -21,7 +26,9 @@ function startProxy(args: string[]): ReturnType<typeof startListeningCli> {
   return startListeningCli(['proxy', '--port', '0', ...args]);
 }
 
-async function sdkSession(fault: FaultName | undefined): Promise<{ dir: string; recording: string; secret: string; proxyResult: CliResult; statuses: number[] }> {
+async function sdkSession(
+  fault: FaultName | undefined,
+): Promise<{ dir: string; recording: string; secret: string; proxyResult: CliResult; statuses: number[] }> {
   const dir = await tempDir();
   const recording = join(dir, 'sdk-session');
   return withReference({ users: [bearer], ...(fault ? { faults: [fault] } : {}) }, async (server) => {
@@ -32,7 +39,9 @@ async function sdkSession(fault: FaultName | undefined): Promise<{ dir: string; 
     statuses.push(created.$metadata.httpStatusCode!);
     const deleted = await client.send(new DeleteAccessTokenCommand({ id: created.accessTokenId! }));
     statuses.push(deleted.$metadata.httpStatusCode!);
-    const again = await client.send(new DeleteAccessTokenCommand({ id: created.accessTokenId! })).catch((e: { $metadata: { httpStatusCode: number }; name: string }) => e);
+    const again = await client
+      .send(new DeleteAccessTokenCommand({ id: created.accessTokenId! }))
+      .catch((e: { $metadata: { httpStatusCode: number }; name: string }) => e);
     statuses.push(again.$metadata.httpStatusCode!);
     expect((again as { name?: string }).name).toBe('ResourceNotFoundException');
     const listed = await client.send(new ListAccessTokensCommand({}));
@@ -92,7 +101,11 @@ describe('proxy: the AWS SDK session, recorded and checked', () => {
     const dir = await tempDir();
     const recording = join(dir, 'rec');
     const proxy = await startProxy(['--target', 'http://127.0.0.1:9', '--record', recording, '--quiet']);
-    const res = await fetch(`${proxy.url}/v1/accessTokens`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${proxy.url}/v1/accessTokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(502);
     expect(res.headers.get('x-amzn-errortype')).toBe('PatConformanceProxyError');
     expect((await proxy.stop()).code).toBe(0);
@@ -114,7 +127,11 @@ describe('proxy: the AWS SDK session, recorded and checked', () => {
       try {
         const proxy = await startRecordingProxy({ target: target.url, host: '127.0.0.1', port: 0, record: recording, segmentSize: 5 });
         const send = (who: string, i: number) =>
-          fetch(`${proxy.url}/v1/accessTokens`, { method: 'PUT', headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `t${i}` }) });
+          fetch(`${proxy.url}/v1/accessTokens`, {
+            method: 'PUT',
+            headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ name: `t${i}` }),
+          });
         for (let round = 0; round < 3; round++) {
           const answers: Array<Promise<Response>> = [];
           for (let i = 0; i < 4; i++) {
@@ -138,7 +155,9 @@ describe('proxy: the AWS SDK session, recorded and checked', () => {
     expect(traffic.meta?.identities).toEqual(['<identity-1>', '<identity-2>']);
     expect(traffic.sources.map((s) => s.entries.length)).toEqual([8, 4]);
     const entries = traffic.sources.flatMap((s) => s.entries);
-    expect(entries.map((e) => (JSON.parse(e.request.postData!.text!) as { name: string }).name)).toEqual(Array.from({ length: 12 }, (_, i) => `t${i}`));
+    expect(entries.map((e) => (JSON.parse(e.request.postData!.text!) as { name: string }).name)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `t${i}`),
+    );
     const seqs = entries.map((e) => e._patConformance!.seq!);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     const check = await runCli(['check', recording, '--quiet', '--out', join(dir, 'out')]);
@@ -150,7 +169,10 @@ describe('proxy: the AWS SDK session, recorded and checked', () => {
  * A forwarding target that holds every request until `size` of them are waiting, then sends
  * them all on to `upstream` at once. `arrived(n)` resolves once n requests have come in.
  */
-async function barrier(upstream: string, size: number): Promise<{ url: string; arrived(n: number): Promise<void>; close(): Promise<void> }> {
+async function barrier(
+  upstream: string,
+  size: number,
+): Promise<{ url: string; arrived(n: number): Promise<void>; close(): Promise<void> }> {
   let count = 0;
   const waiting: Array<() => void> = [];
   const watchers: Array<{ n: number; resolve: () => void }> = [];
@@ -158,7 +180,9 @@ async function barrier(upstream: string, size: number): Promise<{ url: string; a
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'keep-alive', 'transfer-encoding'].includes(k))) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'keep-alive', 'transfer-encoding'].includes(k)),
+      ) as Record<string, string>;
       waiting.push(() => {
         void request(`${upstream}${req.url}`, { method: req.method as 'PUT', headers, body: Buffer.concat(chunks) })
           .then(async (answer) => {

@@ -47,7 +47,9 @@ describe('example recordings', () => {
       for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
         if (!entry.isFile() || !entry.name.endsWith('.har')) continue;
         const har = JSON.parse(await readFile(join(entry.parentPath, entry.name), 'utf8')) as {
-          log: { entries: Array<{ request: { headers: Array<{ name: string; value: string }> }; response: { content: { text?: string } } }> };
+          log: {
+            entries: Array<{ request: { headers: Array<{ name: string; value: string }> }; response: { content: { text?: string } } }>;
+          };
         };
         seen.hars++;
         for (const e of har.log.entries) {
@@ -74,7 +76,20 @@ describe('replay DIR --target URL: the recorded session at another implementatio
   it('a conformant implementation answers as recorded: exit 0, and the tokens it made are gone', async () => {
     const out = await tempDir();
     await withReference({ users: [ownerToken, otherToken], rate: 0 }, async (server) => {
-      const result = await runCli(['replay', conformant, '--target', server.url, '--token', ownerToken, '--other-token', otherToken, '--out', out, '--reporter', 'json']);
+      const result = await runCli([
+        'replay',
+        conformant,
+        '--target',
+        server.url,
+        '--token',
+        ownerToken,
+        '--other-token',
+        otherToken,
+        '--out',
+        out,
+        '--reporter',
+        'json',
+      ]);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(await listAll(server, ownerToken)).toEqual([]);
@@ -88,21 +103,54 @@ describe('replay DIR --target URL: the recorded session at another implementatio
   it('an implementation without the owner check differs where it matters: exit 1', async () => {
     const out = await tempDir();
     const result = await withReference({ users: [ownerToken, otherToken], rate: 0, faults: ['no-owner-check'] }, (server) =>
-      runCli(['replay', conformant, '--target', server.url, '--token', ownerToken, '--other-token', otherToken, '--out', out, '--reporter', 'json', '--quiet']),
+      runCli([
+        'replay',
+        conformant,
+        '--target',
+        server.url,
+        '--token',
+        ownerToken,
+        '--other-token',
+        otherToken,
+        '--out',
+        out,
+        '--reporter',
+        'json',
+        '--quiet',
+      ]),
     );
     expect(result.code).toBe(1);
     const report = await readReport(out);
     const wrongOwner = report.cases.find((c) => c.scenario === 'wrong-owner' && c.case === "other identity deletes owner's token")!;
     expect(wrongOwner.status).toBe('failed');
-    expect(wrongOwner.checks.find((c) => !c.passed)?.message).toMatch(/DELETE \/v1\/accessTokens\/\S+: recorded 403 AccessDeniedException, now 200/);
-    expect(report.cases.filter((c) => c.status === 'failed').every((c) => c.scenario === 'wrong-owner' || c.scenario === 'recording')).toBe(true);
+    expect(wrongOwner.checks.find((c) => !c.passed)?.message).toMatch(
+      /DELETE \/v1\/accessTokens\/\S+: recorded 403 AccessDeniedException, now 200/,
+    );
+    expect(report.cases.filter((c) => c.status === 'failed').every((c) => c.scenario === 'wrong-owner' || c.scenario === 'recording')).toBe(
+      true,
+    );
   });
 
   it('a conformant alternative (404 for a wrong owner) only warns; --strict makes it fail', async () => {
     const run = (extra: string[]) => async () => {
       const out = await tempDir();
       const result = await withReference({ users: [ownerToken, otherToken], rate: 0, wrongOwnerStatus: 404 }, (server) =>
-        runCli(['replay', conformant, '--target', server.url, '--token', ownerToken, '--other-token', otherToken, '--out', out, '--reporter', 'json', '--quiet', ...extra]),
+        runCli([
+          'replay',
+          conformant,
+          '--target',
+          server.url,
+          '--token',
+          ownerToken,
+          '--other-token',
+          otherToken,
+          '--out',
+          out,
+          '--reporter',
+          'json',
+          '--quiet',
+          ...extra,
+        ]),
       );
       return { code: result.code, report: await readReport(out) };
     };
@@ -110,7 +158,9 @@ describe('replay DIR --target URL: the recorded session at another implementatio
     expect(lenient.code).toBe(0);
     const wrongOwner = lenient.report.cases.find((c) => c.scenario === 'wrong-owner' && c.case === "other identity deletes owner's token")!;
     expect(wrongOwner.status).toBe('warned');
-    expect(wrongOwner.checks.find((c) => !c.passed)?.message).toMatch(/recorded 403 AccessDeniedException, now 404 ResourceNotFoundException/);
+    expect(wrongOwner.checks.find((c) => !c.passed)?.message).toMatch(
+      /recorded 403 AccessDeniedException, now 404 ResourceNotFoundException/,
+    );
     const strict = await run(['--strict'])();
     expect(strict.code).toBe(1);
   });
@@ -119,14 +169,28 @@ describe('replay DIR --target URL: the recorded session at another implementatio
     const noOther = await runCli(['replay', conformant, '--target', 'http://127.0.0.1:9', '--token', ownerToken, '--quiet']);
     expect(noOther.code).toBe(2);
     expect(noOther.stderr).toMatch(/requests of <identity-2>; give --other-token/);
-    const down = await runCli(['replay', conformant, '--target', 'http://127.0.0.1:9', '--token', ownerToken, '--other-token', otherToken, '--quiet', '--out', await tempDir()]);
+    const down = await runCli([
+      'replay',
+      conformant,
+      '--target',
+      'http://127.0.0.1:9',
+      '--token',
+      ownerToken,
+      '--other-token',
+      otherToken,
+      '--quiet',
+      '--out',
+      await tempDir(),
+    ]);
     expect(down.code).toBe(3);
     expect(down.stderr).toMatch(/cannot reach/);
   });
 
   it('an AWS SDK session recorded through the proxy becomes a regression test for another implementation', async () => {
     const { dir } = await recordSdkSession();
-    const same = await withReference({ users: [ownerToken] }, (server) => runCli(['replay', dir, '--target', server.url, '--token', ownerToken, '--quiet', '--out', join(dir, '..', 'a')]));
+    const same = await withReference({ users: [ownerToken] }, (server) =>
+      runCli(['replay', dir, '--target', server.url, '--token', ownerToken, '--quiet', '--out', join(dir, '..', 'a')]),
+    );
     expect(same.stderr).toBe('');
     expect(same.code).toBe(0);
     const out = join(dir, '..', 'b');
@@ -135,6 +199,8 @@ describe('replay DIR --target URL: the recorded session at another implementatio
     );
     expect(differs.code).toBe(1);
     const report = await readReport(out);
-    expect(report.cases[0]!.checks.find((c) => !c.passed)?.message).toMatch(/DELETE \/v1\/accessTokens\/\S+: recorded 404 ResourceNotFoundException, now 200/);
+    expect(report.cases[0]!.checks.find((c) => !c.passed)?.message).toMatch(
+      /DELETE \/v1\/accessTokens\/\S+: recorded 404 ResourceNotFoundException, now 200/,
+    );
   });
 });

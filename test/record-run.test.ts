@@ -26,13 +26,21 @@ async function allText(dir: string): Promise<string> {
  * A forwarding spy in front of a target: it collects every token secret the target hands out,
  * so the test can search recordings and reports for them.
  */
-async function withSpy<T>(targetUrl: string, use: (url: string, secrets: string[]) => Promise<T>, onAnswer?: (method: string, status: number) => void): Promise<T> {
+async function withSpy<T>(
+  targetUrl: string,
+  use: (url: string, secrets: string[]) => Promise<T>,
+  onAnswer?: (method: string, status: number) => void,
+): Promise<T> {
   const secrets: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      void request(`${targetUrl}${req.url}`, { method: req.method as 'GET', headers: req.headers as Record<string, string>, body: chunks.length ? Buffer.concat(chunks) : undefined })
+      void request(`${targetUrl}${req.url}`, {
+        method: req.method as 'GET',
+        headers: req.headers as Record<string, string>,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      })
         .then(async (answer) => {
           const body = Buffer.from(await answer.body.arrayBuffer());
           const secret = /"secret":"([^"]+)"/.exec(body.toString('utf8'))?.[1];
@@ -54,7 +62,9 @@ async function withSpy<T>(targetUrl: string, use: (url: string, secrets: string[
 }
 
 function verdicts(report: RunReport): string[] {
-  return report.cases.map((c) => `${c.scenario} / ${c.case}: ${c.status} [${c.checks.map((k) => (k.passed ? '+' : '-') + k.rule).join('; ')}]`);
+  return report.cases.map(
+    (c) => `${c.scenario} / ${c.case}: ${c.status} [${c.checks.map((k) => (k.passed ? '+' : '-') + k.rule).join('; ')}]`,
+  );
 }
 
 const subset = ['--scenario', 'valid-delete,wrong-owner,id-injection,concurrent-conflict,throttle-burst'];
@@ -64,7 +74,20 @@ describe('run --record, then run --replay with the target gone', () => {
     const dir = await tempDir();
     const recording = join(dir, 'recording');
     const { record, secrets } = await withReference({ users: [ownerToken, otherToken] }, (server) =>
-      withSpy(server.url, async (url, secrets) => ({ record: await runCli(['run', ...targetArgs(url), ...subset, '--record', recording, '--out', join(dir, 'live'), '--reporter', 'json,junit,markdown']), secrets })),
+      withSpy(server.url, async (url, secrets) => ({
+        record: await runCli([
+          'run',
+          ...targetArgs(url),
+          ...subset,
+          '--record',
+          recording,
+          '--out',
+          join(dir, 'live'),
+          '--reporter',
+          'json,junit,markdown',
+        ]),
+        secrets,
+      })),
     );
     expect(record.stderr).toMatch(/recorded \d+ exchanges in \d+ segments/);
     expect(record.code).toBe(0);
@@ -93,7 +116,17 @@ describe('run --record, then run --replay with the target gone', () => {
     const dir = await tempDir();
     const recording = join(dir, 'recording');
     const record = await withReference({ users: [ownerToken, otherToken], faults: ['body-on-success'] }, (server) =>
-      runCli(['run', ...targetArgs(server.url), '--scenario', 'valid-delete,wrong-owner', '--record', recording, '--out', join(dir, 'live'), '--quiet']),
+      runCli([
+        'run',
+        ...targetArgs(server.url),
+        '--scenario',
+        'valid-delete,wrong-owner',
+        '--record',
+        recording,
+        '--out',
+        join(dir, 'live'),
+        '--quiet',
+      ]),
     );
     expect(record.code).toBe(1);
     const replay = await runCli(['run', '--replay', recording, '--out', join(dir, 'replayed'), '--quiet']);
@@ -111,7 +144,17 @@ describe('run --record, then run --replay with the target gone', () => {
     // waits only the runner's 50 ms floor each time).
     const { record, throttled } = await withReference({ users: [ownerToken, otherToken] }, (server) =>
       withThrottler(server.url, async (url, throttled) => ({
-        record: await runCli(['run', ...targetArgs(url), '--scenario', 'unknown-id', '--record', recording, '--out', join(dir, 'live'), '--quiet']),
+        record: await runCli([
+          'run',
+          ...targetArgs(url),
+          '--scenario',
+          'unknown-id',
+          '--record',
+          recording,
+          '--out',
+          join(dir, 'live'),
+          '--quiet',
+        ]),
         throttled: throttled(),
       })),
     );
@@ -149,7 +192,8 @@ async function harFiles(recording: string): Promise<string[]> {
 
 async function harEntries(recording: string): Promise<HarEntry[]> {
   const entries: HarEntry[] = [];
-  for (const file of await harFiles(recording)) entries.push(...(JSON.parse(await readFile(file, 'utf8')) as { log: { entries: HarEntry[] } }).log.entries);
+  for (const file of await harFiles(recording))
+    entries.push(...(JSON.parse(await readFile(file, 'utf8')) as { log: { entries: HarEntry[] } }).log.entries);
   return entries;
 }
 
@@ -182,7 +226,9 @@ async function withThrottler<T>(targetUrl: string, use: (url: string, throttled:
         res.writeHead(429, { 'x-amzn-errortype': 'ThrottlingException', 'retry-after': '0', 'content-type': 'application/json' });
         return void res.end('{"message":"Rate exceeded"}');
       }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'keep-alive', 'transfer-encoding'].includes(k))) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'keep-alive', 'transfer-encoding'].includes(k)),
+      ) as Record<string, string>;
       void request(`${targetUrl}${req.url}`, { method: req.method as 'GET', headers, body: body.length ? body : undefined })
         .then(async (answer) => {
           const data = Buffer.from(await answer.body.arrayBuffer());
@@ -229,14 +275,80 @@ describe('run --replay: what it refuses', () => {
 
   const cases: Array<[string, () => Promise<string>, RegExp]> = [
     ['a missing recording', async () => join(await tempDir(), 'nothing-here'), /recording ".*nothing-here" not found/],
-    ['a truncated HAR', () => damaged(async (d) => { const f = await firstHar(d); const t = await readFile(f, 'utf8'); await writeFile(f, t.slice(0, t.length / 2)); }), /is damaged: .*recording\.har is not valid JSON/],
-    ['a HAR with entries cut out', () => damaged(async (d) => { const f = await firstHar(d); const h = JSON.parse(await readFile(f, 'utf8')); h.log.entries.pop(); await writeFile(f, JSON.stringify(h)); }), /holds \d+ exchanges, meta\.json says \d+ \(truncated\?\)/],
-    ['a corrupt meta.json', () => damaged(async (d) => { await writeFile(join(d, 'meta.json'), '{"format": "pat-conf\u0000'); }), /meta\.json is not valid JSON/],
-    ['a missing segment file', () => damaged(async (d) => { await rm(await firstHar(d)); }), /is missing/],
-    ['a foreign directory', async () => { const d = join(await tempDir(), 'foreign'); await mkdir(d); await writeFile(join(d, 'notes.txt'), 'hello'); return d; }, /is not a pat-conformance recording \(no meta\.json\)/],
-    ['foreign JSON as meta.json', async () => { const d = join(await tempDir(), 'foreign'); await mkdir(d); await writeFile(join(d, 'meta.json'), '{"name":"some package"}'); return d; }, /is not a pat-conformance recording \(meta\.json does not say/],
-    ['a file, not a directory', async () => { const f = join(await tempDir(), 'x.har'); await writeFile(f, 'not json'); return f; }, /is not a recording directory/],
-    ['a HAR that is not HAR', () => damaged(async (d) => { await writeFile(await firstHar(d), JSON.stringify({ hello: 'world' })); }), /is not a HAR file/],
+    [
+      'a truncated HAR',
+      () =>
+        damaged(async (d) => {
+          const f = await firstHar(d);
+          const t = await readFile(f, 'utf8');
+          await writeFile(f, t.slice(0, t.length / 2));
+        }),
+      /is damaged: .*recording\.har is not valid JSON/,
+    ],
+    [
+      'a HAR with entries cut out',
+      () =>
+        damaged(async (d) => {
+          const f = await firstHar(d);
+          const h = JSON.parse(await readFile(f, 'utf8'));
+          h.log.entries.pop();
+          await writeFile(f, JSON.stringify(h));
+        }),
+      /holds \d+ exchanges, meta\.json says \d+ \(truncated\?\)/,
+    ],
+    [
+      'a corrupt meta.json',
+      () =>
+        damaged(async (d) => {
+          await writeFile(join(d, 'meta.json'), '{"format": "pat-conf\u0000');
+        }),
+      /meta\.json is not valid JSON/,
+    ],
+    [
+      'a missing segment file',
+      () =>
+        damaged(async (d) => {
+          await rm(await firstHar(d));
+        }),
+      /is missing/,
+    ],
+    [
+      'a foreign directory',
+      async () => {
+        const d = join(await tempDir(), 'foreign');
+        await mkdir(d);
+        await writeFile(join(d, 'notes.txt'), 'hello');
+        return d;
+      },
+      /is not a pat-conformance recording \(no meta\.json\)/,
+    ],
+    [
+      'foreign JSON as meta.json',
+      async () => {
+        const d = join(await tempDir(), 'foreign');
+        await mkdir(d);
+        await writeFile(join(d, 'meta.json'), '{"name":"some package"}');
+        return d;
+      },
+      /is not a pat-conformance recording \(meta\.json does not say/,
+    ],
+    [
+      'a file, not a directory',
+      async () => {
+        const f = join(await tempDir(), 'x.har');
+        await writeFile(f, 'not json');
+        return f;
+      },
+      /is not a recording directory/,
+    ],
+    [
+      'a HAR that is not HAR',
+      () =>
+        damaged(async (d) => {
+          await writeFile(await firstHar(d), JSON.stringify({ hello: 'world' }));
+        }),
+      /is not a HAR file/,
+    ],
   ];
 
   for (const [name, make, message] of cases) {
@@ -280,7 +392,17 @@ describe('run --record: written whole or not at all', () => {
     const dir = await tempDir();
     const recording = join(dir, 'recording');
     await withReference({ users: [ownerToken, otherToken] }, async (server) => {
-      const first = await runCli(['run', ...targetArgs(server.url), '--scenario', 'unknown-id', '--record', recording, '--quiet', '--out', join(dir, 'a')]);
+      const first = await runCli([
+        'run',
+        ...targetArgs(server.url),
+        '--scenario',
+        'unknown-id',
+        '--record',
+        recording,
+        '--quiet',
+        '--out',
+        join(dir, 'a'),
+      ]);
       expect(first.code).toBe(0);
     });
     const before = await readFile(join(recording, 'meta.json'), 'utf8');
@@ -292,7 +414,10 @@ describe('run --record: written whole or not at all', () => {
       let interrupted = false;
       const second = await withSpy(
         server.url,
-        (url) => runCli(['run', ...targetArgs(url), '--record', recording, '--reporter', 'json', '--out', join(dir, 'b')], { onSpawn: (c) => (child = c) }),
+        (url) =>
+          runCli(['run', ...targetArgs(url), '--record', recording, '--reporter', 'json', '--out', join(dir, 'b')], {
+            onSpawn: (c) => (child = c),
+          }),
         (method, status) => {
           // One SIGINT only: a second one means "exit at once, without cleanup".
           if (interrupted || method !== 'PUT' || status !== 201) return;

@@ -35,7 +35,11 @@ describe('serve --replay', () => {
 
   it('serves a run recording too, and refuses a missing recording or --fault (exit 2)', async () => {
     const serve = await startServe(['--replay', join(process.cwd(), 'recordings', 'reference-conformant'), '--quiet']);
-    const listed = await fetch(`${serve.url}/v1/accessTokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"maxResults":1}' });
+    const listed = await fetch(`${serve.url}/v1/accessTokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"maxResults":1}',
+    });
     expect(listed.status).toBe(200);
     expect((await serve.stop()).code).toBe(0);
     const missing = await runCli(['serve', '--replay', join(await tempDir(), 'none')]);

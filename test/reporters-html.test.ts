@@ -41,7 +41,15 @@ const OUTCOMES = ['200', '200', '429', '200', '404', '200', '503', '429', 'reset
 const timeline: TimelineEntry[] = OUTCOMES.map((outcome, i) => ({ atMs: i * 5, durationMs: 10 + (i % 4), outcome }));
 
 function makeCase(overrides: Partial<CaseResult> & Pick<CaseResult, 'scenario' | 'case' | 'status'>): CaseResult {
-  return { title: 'title', level: 'must', rule: 'the rule', source: 'contract §5.1 Valid delete', checks: [], durationMs: 42, ...overrides };
+  return {
+    title: 'title',
+    level: 'must',
+    rule: 'the rule',
+    source: 'contract §5.1 Valid delete',
+    checks: [],
+    durationMs: 42,
+    ...overrides,
+  };
 }
 
 const burstCase = makeCase({
@@ -71,7 +79,13 @@ const hostileNameCase = makeCase({
   level: 'should',
   rule: 'rule with <b>markup</b> & an "attribute"',
   checks: [
-    { rule: 'answers 404', source: 'contract §5.4 ID over 36 characters', level: 'should', passed: false, message: 'got <400>\nsecond line' },
+    {
+      rule: 'answers 404',
+      source: 'contract §5.4 ID over 36 characters',
+      level: 'should',
+      passed: false,
+      message: 'got <400>\nsecond line',
+    },
   ],
 });
 
@@ -125,7 +139,9 @@ function legendCount(html: string, key: string): number {
 }
 
 const ALLOWED_TAGS = new Set(
-  'html head meta title style body header h1 h2 h3 p ul li b span table thead tbody tr th td a section div pre footer svg line text rect circle'.split(' '),
+  'html head meta title style body header h1 h2 h3 p ul li b span table thead tbody tr th td a section div pre footer svg line text rect circle'.split(
+    ' ',
+  ),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -151,7 +167,9 @@ describe('html reporter', () => {
     expect(html).toContain('<h2>Failures</h2>');
     expect(html).toContain('<h2>Leftovers</h2>');
     // The evidence as the other formats print it: request line, status, headers, body.
-    expect(html).toMatch(/<pre>GET \/v1\/accessTokens\?maxResults=1\n {2}authorization: Bearer \[redacted\]\n→ 503\n {2}content-type: text\/html\n {2}body: /);
+    expect(html).toMatch(
+      /<pre>GET \/v1\/accessTokens\?maxResults=1\n {2}authorization: Bearer \[redacted\]\n→ 503\n {2}content-type: text\/html\n {2}body: /,
+    );
   });
 
   it('is self-contained: inline CSS and SVG, no script, nothing fetched', () => {
@@ -170,7 +188,9 @@ describe('html reporter', () => {
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('</pre><script');
     expect(html).not.toContain('onerror=alert(2)>');
-    expect(html).toContain('&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &amp; &quot;q&quot; \\x1b[31mred\\u202e');
+    expect(html).toContain(
+      '&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; &amp; &quot;q&quot; \\x1b[31mred\\u202e',
+    );
     expect(html).toContain('&lt;script&gt;alert(&quot;case&quot;)&lt;/script&gt;');
     expect(html).toContain('rule with &lt;b&gt;markup&lt;/b&gt; &amp; an &quot;attribute&quot;');
     expect(html).toContain('got &lt;400&gt;\nsecond line');
@@ -186,11 +206,16 @@ describe('html reporter', () => {
     expect(drawn).toHaveLength(timeline.length);
     const expected = { ok: 7, throttled: 3, client: 1, server: 2, transport: 2, other: 1 };
     for (const [key, count] of Object.entries(expected)) {
-      expect(drawn.filter((m) => m === key), key).toHaveLength(count);
+      expect(
+        drawn.filter((m) => m === key),
+        key,
+      ).toHaveLength(count);
       expect(legendCount(html, key), key).toBe(count);
     }
     expect(html).toMatch(/<li class="legend-transport">.*\(reset 1, timeout 1\)/);
-    expect(html).toContain('aria-label="16 requests over 88 ms: 7 2xx, 3 429 throttled, 1 other 4xx, 2 5xx, 2 transport error, 1 1xx / 3xx"');
+    expect(html).toContain(
+      'aria-label="16 requests over 88 ms: 7 2xx, 3 429 throttled, 1 other 4xx, 2 5xx, 2 transport error, 1 1xx / 3xx"',
+    );
     // Outcomes other than 2xx and 429 are also flagged with a dot, so that one 5xx is seen.
     expect(html.match(/<circle class="flag o-/g)).toHaveLength(6);
     // Each mark says what it was when hovered.

@@ -398,9 +398,7 @@ describe('junit reporter', () => {
     expect(descendants(byName.get('other identity deletes')!, 'skipped')[0]!.attrs.message).toBe(
       'skipped: no second identity (--other-token not given)',
     );
-    expect(descendants(byName.get('16 racers')!, 'skipped')[0]!.attrs.message).toBe(
-      'inconclusive: every racer was throttled',
-    );
+    expect(descendants(byName.get('16 racers')!, 'skipped')[0]!.attrs.message).toBe('inconclusive: every racer was throttled');
     const [error] = descendants(byName.get('target recovers')!, 'error');
     expect(error!.attrs.message).toBe('errored: target stays throttled after 30 s');
     expect(error!.text).toContain('→ no response: UND_ERR_SOCKET: other side closed');
@@ -464,7 +462,7 @@ describe('markdown reporter', () => {
         },
       ],
     });
-    const md = (await readFile((await markdownReporter(makeContext()).finish({ ...fullReport, cases: [fenced] }))[0]!, 'utf8'));
+    const md = await readFile((await markdownReporter(makeContext()).finish({ ...fullReport, cases: [fenced] }))[0]!, 'utf8');
     expect(md).toContain('`````text\n');
   });
 
@@ -570,7 +568,12 @@ describe('console reporter', () => {
   it('prints cases the runner did not stream before the summary', async () => {
     const context = makeContext();
     await consoleReporter(context).finish(fullReport);
-    expect(context.output().split('\n').filter((line) => /^[✔✖⚠○?!] /.test(line))).toHaveLength(allCases.length);
+    expect(
+      context
+        .output()
+        .split('\n')
+        .filter((line) => /^[✔✖⚠○?!] /.test(line)),
+    ).toHaveLength(allCases.length);
   });
 
   it('redraws a progress line in a terminal, and the final text still holds every line', async () => {
@@ -603,9 +606,7 @@ describe('createReporters', () => {
 
   it('every file reporter writes atomically into the same directory', async () => {
     const context = makeContext();
-    const written = (
-      await Promise.all(createReporters([...reporterNames], context).map((reporter) => reporter.finish(fullReport)))
-    ).flat();
+    const written = (await Promise.all(createReporters([...reporterNames], context).map((reporter) => reporter.finish(fullReport)))).flat();
     expect(written.sort()).toEqual(
       ['junit.xml', 'pat-conformance.json', 'report.html', 'summary.md'].map((name) => join(outDir, name)).sort(),
     );

@@ -11,7 +11,9 @@ import { citedSections } from './helpers/contract.js';
 const tempDir = tempDirs();
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 describe('run with no options', () => {
@@ -30,8 +32,11 @@ describe('run with no options', () => {
     // On a heavily loaded machine the burst may arrive slowly enough to meet no 429: that
     // should-level finding (and only that one) is a warning, not a failure of the embedded run.
     const onlyNoThrottle = (c: (typeof report.cases)[number]) =>
-      c.status === 'warned' && c.checks.filter((k) => !k.passed).every((k) => k.rule === 'the burst is throttled at least once (--expect-throttle)');
-    expect(report.cases.filter((c) => c.status !== 'passed' && !onlyNoThrottle(c)).map((c) => `${c.scenario} > ${c.case}: ${c.status}`)).toEqual([]);
+      c.status === 'warned' &&
+      c.checks.filter((k) => !k.passed).every((k) => k.rule === 'the burst is throttled at least once (--expect-throttle)');
+    expect(
+      report.cases.filter((c) => c.status !== 'passed' && !onlyNoThrottle(c)).map((c) => `${c.scenario} > ${c.case}: ${c.status}`),
+    ).toEqual([]);
     expect(report.leftovers).toEqual([]);
     // Every check of the run cites a section that the contract document has.
     const sources = new Set(report.cases.flatMap((c) => [c.source, ...c.checks.map((k) => k.source)]));
@@ -63,7 +68,16 @@ describe('help', () => {
   it('run --help shows options, examples and exit codes', async () => {
     const result = await runCli(['run', '--help']);
     expect(result.code).toBe(0);
-    for (const text of ['--target', '--other-token', '--scenario', '--strict', '--reporter', 'Examples:', 'Exit codes', 'PAT_CONFORMANCE_']) {
+    for (const text of [
+      '--target',
+      '--other-token',
+      '--scenario',
+      '--strict',
+      '--reporter',
+      'Examples:',
+      'Exit codes',
+      'PAT_CONFORMANCE_',
+    ]) {
       expect(result.stdout).toContain(text);
     }
   });
@@ -117,18 +131,24 @@ describe('usage errors: exit 2 with a one-line reason', () => {
 
   it('applies a good PAT_CONFORMANCE_* value to the command that has the option', { timeout: 60_000 }, async () => {
     const out = await tempDir();
-    const result = await runCli(['run', '--quiet', '--out', out], { env: { PAT_CONFORMANCE_SCENARIO: 'unknown-id', PAT_CONFORMANCE_SEED: '4242' } });
+    const result = await runCli(['run', '--quiet', '--out', out], {
+      env: { PAT_CONFORMANCE_SCENARIO: 'unknown-id', PAT_CONFORMANCE_SEED: '4242' },
+    });
     expect(result.code).toBe(0);
     const report = await readReport(out);
     expect(new Set(report.cases.map((c) => c.scenario))).toEqual(new Set(['unknown-id']));
     expect(report.options.seed).toBe(4242);
     // The command line wins over the environment.
-    const flag = await runCli(['run', '--quiet', '--out', out, '--scenario', 'missing-id'], { env: { PAT_CONFORMANCE_SCENARIO: 'unknown-id' } });
+    const flag = await runCli(['run', '--quiet', '--out', out, '--scenario', 'missing-id'], {
+      env: { PAT_CONFORMANCE_SCENARIO: 'unknown-id' },
+    });
     expect(flag.code).toBe(0);
     expect(new Set((await readReport(out)).cases.map((c) => c.scenario))).toEqual(new Set(['missing-id']));
   });
 
-  it('ignores PAT_CONFORMANCE_* variables meant for another command (serve --users) and PAT_CONFORMANCE_DEBUG', { timeout: 60_000 }, async () => {
+  it('ignores PAT_CONFORMANCE_* variables meant for another command (serve --users) and PAT_CONFORMANCE_DEBUG', {
+    timeout: 60_000,
+  }, async () => {
     const env = { PAT_CONFORMANCE_USERS: 'alice', PAT_CONFORMANCE_DEBUG: '1', PAT_CONFORMANCE_WRONG_OWNER_STATUS: '404' };
     const list = await runCli(['list'], { env });
     expect(list.stderr).toBe('');
@@ -147,7 +167,9 @@ describe('usage errors: exit 2 with a one-line reason', () => {
 describe('a remote target without --other-token', () => {
   it('skips, and reports as skipped, what needs a second identity; the rest runs and passes', { timeout: 120_000 }, async () => {
     const out = await tempDir();
-    const result = await withReference({}, (server) => runCli(['run', '--target', server.url, '--token', 'only-one-identity-token', '--quiet', '--out', out]));
+    const result = await withReference({}, (server) =>
+      runCli(['run', '--target', server.url, '--token', 'only-one-identity-token', '--quiet', '--out', out]),
+    );
     expect(result.code).toBe(0);
     const report = await readReport(out);
     const skipped = report.cases.filter((c) => c.status === 'skipped' && /--other-token/.test(c.reason ?? ''));
@@ -169,7 +191,9 @@ describe('pre-flight: exit 3 before any scenario', () => {
 
   it('credentials the target rejects', async () => {
     const out = await tempDir();
-    const result = await withReference({ users: ['someone-else-entirely'] }, (server) => runCli(['run', ...targetArgs(server.url), '--out', out]));
+    const result = await withReference({ users: ['someone-else-entirely'] }, (server) =>
+      runCli(['run', ...targetArgs(server.url), '--out', out]),
+    );
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/credentials of --token were rejected \(401/);
   });

@@ -43,7 +43,10 @@ const catches: Record<FaultName, Catch> = {
     scenario: 'missing-id,exact-match,id-injection',
     cases: ['space-only ID (%20)', 'tab-only ID (%09)', 'a character added before', 'a character added after', '%20<id>', '<id>%0A'],
   },
-  'id-path-normalize': { scenario: 'id-injection', cases: ['x%2F<id>', '%2E%2E%2F<id>', '<id>%3Fx', '<id>%23x', '.%2F<id>', 'x%2F..%2F<id>'] },
+  'id-path-normalize': {
+    scenario: 'id-injection',
+    cases: ['x%2F<id>', '%2E%2E%2F<id>', '<id>%3Fx', '<id>%23x', '.%2F<id>', 'x%2F..%2F<id>'],
+  },
   'race-double-success': { scenario: 'concurrent-conflict', cases: ['identical deletes of one token'] },
   'race-500': { scenario: 'concurrent-conflict', cases: ['identical deletes of one token'] },
   'global-delete-lock': { scenario: 'concurrent-conflict', cases: ['deletes of different tokens'] },
@@ -51,12 +54,25 @@ const catches: Record<FaultName, Catch> = {
   'delete-not-persisted': { scenario: 'valid-delete', cases: ['fresh token'] },
   'missing-token-200': { scenario: 'unknown-id', cases: ['UUID-shaped', 'one character', '36 characters'] },
   'delete-siblings': { scenario: 'valid-delete', cases: ['fresh token'] },
-  'no-auth': { scenario: 'unauthenticated', cases: ['no Authorization header', 'empty bearer', 'Basic scheme', 'no Authorization header, a listing'] },
+  'no-auth': {
+    scenario: 'unauthenticated',
+    cases: ['no Authorization header', 'empty bearer', 'Basic scheme', 'no Authorization header, a listing'],
+  },
   'burst-503': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket },
   'throttle-not-json': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket },
   'throttle-deletes-anyway': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket },
-  'no-recovery': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket, extra: ['--throttle-budget', '3000'] },
-  'deletes-stay-throttled': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket, extra: ['--throttle-budget', '3000'] },
+  'no-recovery': {
+    scenario: 'throttle-burst',
+    cases: ['burst of lists and deletes'],
+    server: smallBucket,
+    extra: ['--throttle-budget', '3000'],
+  },
+  'deletes-stay-throttled': {
+    scenario: 'throttle-burst',
+    cases: ['burst of lists and deletes'],
+    server: smallBucket,
+    extra: ['--throttle-budget', '3000'],
+  },
   'non-ascii-500': { scenario: 'id-length', cases: ['36 emoji (astral code points)', '36 two-byte characters'] },
   'burst-drop-connection': { scenario: 'throttle-burst', cases: ['burst of lists and deletes'], server: smallBucket },
   'no-errortype-header': { scenario: 'unknown-id', cases: ['UUID-shaped'] },
@@ -69,15 +85,39 @@ const catches: Record<FaultName, Catch> = {
   // 36-character ID with a character added is past the length bound, so the probes that add
   // one are shown against 8-character IDs; the numeric ones need IDs that look numeric.
   'id-case-insensitive': { scenario: 'exact-match', section: '6.1', cases: ['another letter case'] },
-  'id-unanchored-match': { scenario: 'exact-match', section: '6.1', cases: ['a character added before', 'a character added after'], server: { idStyle: 'short' } },
-  'id-numeric-match': { scenario: 'exact-match', section: '6.1', cases: ['the same number spelled another way'], server: { idStyle: 'sequential' } },
+  'id-unanchored-match': {
+    scenario: 'exact-match',
+    section: '6.1',
+    cases: ['a character added before', 'a character added after'],
+    server: { idStyle: 'short' },
+  },
+  'id-numeric-match': {
+    scenario: 'exact-match',
+    section: '6.1',
+    cases: ['the same number spelled another way'],
+    server: { idStyle: 'sequential' },
+  },
   'id-double-decode': { scenario: 'exact-match', section: '6.1', cases: ['the ID percent-encoded twice'] },
   'id-strip-trailing-slash': { scenario: 'exact-match', section: '6.1', cases: ['the ID followed by an encoded slash'] },
   // contract §6.2 to §6.7
-  'refused-delete-expires': { scenario: 'wrong-owner', section: '6.2', cases: ["other identity deletes owner's token", 'other identity tries twice'] },
-  'delete-across-identities': { scenario: 'identity-isolation', section: '6.3', cases: ["the owner deletes; the other identity's tokens stay", "the other identity deletes; the owner's tokens stay"], server: { idStyle: 'per-identity' } },
+  'refused-delete-expires': {
+    scenario: 'wrong-owner',
+    section: '6.2',
+    cases: ["other identity deletes owner's token", 'other identity tries twice'],
+  },
+  'delete-across-identities': {
+    scenario: 'identity-isolation',
+    section: '6.3',
+    cases: ["the owner deletes; the other identity's tokens stay", "the other identity deletes; the owner's tokens stay"],
+    server: { idStyle: 'per-identity' },
+  },
   'delete-by-name': { scenario: 'valid-delete', section: '6.4', cases: ['token with a same-name sibling'] },
-  'lost-delete-under-load': { scenario: 'throttle-burst', section: '6.5', cases: ['burst of lists and deletes'], server: { rate: 1000, burst: 100 } },
+  'lost-delete-under-load': {
+    scenario: 'throttle-burst',
+    section: '6.5',
+    cases: ['burst of lists and deletes'],
+    server: { rate: 1000, burst: 100 },
+  },
   'reuse-deleted-ids': { scenario: 'valid-delete', section: '6.6', cases: ['a token created after a delete gets a new ID'] },
   'create-lost-in-race': { scenario: 'concurrent-conflict', section: '6.7', cases: ['creates racing deletes'] },
   'id-last-segment': { scenario: 'id-injection', section: '5.6', cases: ['x/<id> (raw slash)'] },
@@ -86,7 +126,12 @@ const catches: Record<FaultName, Catch> = {
   'list-ignores-max-results': { scenario: 'throttle-burst', section: '2.2', cases: ['burst of lists and deletes'] },
   'scheme-ignored': { scenario: 'unauthenticated', section: '5.7', cases: ["the owner's bearer under the Basic scheme"] },
   // No case can see a token nobody was told the ID of: the final cleanup finds it by its name.
-  'throttled-create-takes-effect': { scenario: 'valid-delete', cases: [], leftovers: /no create of it was answered 201/, server: { rate: 5, burst: 3 } },
+  'throttled-create-takes-effect': {
+    scenario: 'valid-delete',
+    cases: [],
+    leftovers: /no create of it was answered 201/,
+    server: { rate: 5, burst: 3 },
+  },
   // contract §5.2 to §5.7: a fault for each case no fault above fails. <id>%25 is past the
   // length bound with 36-character IDs, so the LIKE pattern is shown against 8-character IDs.
   'id-like-wildcards': { scenario: 'id-injection', section: '5.6', cases: ['<id>%25'], server: { idStyle: 'short' } },
@@ -95,7 +140,12 @@ const catches: Record<FaultName, Catch> = {
   'id-strict-pattern': { scenario: 'unknown-id', section: '5.5', cases: ['unreserved punctuation'] },
   'blank-id-500': { scenario: 'missing-id', section: '5.3', cases: ['three spaces (%20%20%20)'] },
   // Only a target with a list of users has bearers it does not know.
-  'unknown-bearer-first-user': { scenario: 'unauthenticated', section: '5.7', cases: ['unknown bearer'], server: { users: [ownerToken, otherToken] } },
+  'unknown-bearer-first-user': {
+    scenario: 'unauthenticated',
+    section: '5.7',
+    cases: ['unknown bearer'],
+    server: { users: [ownerToken, otherToken] },
+  },
   'retry-skips-owner-check': { scenario: 'wrong-owner', section: '5.2', cases: ['other identity tries twice'] },
 };
 
@@ -140,7 +190,10 @@ describe('each named fault is caught by the scenario meant for it', { timeout: 1
     if (expected.section) {
       // Failed for the rule meant for this fault, in every one of those cases.
       for (const name of expected.cases) {
-        const sections = report.cases.find((c) => c.case === name)!.checks.filter((k) => !k.passed).flatMap((k) => citedSections(k.source));
+        const sections = report.cases
+          .find((c) => c.case === name)!
+          .checks.filter((k) => !k.passed)
+          .flatMap((k) => citedSections(k.source));
         expect(sections, `case "${name}" must fail a check of contract §${expected.section}`).toContain(expected.section);
       }
     }

@@ -188,10 +188,12 @@ describe('targets that pass the pre-flight and then misbehave: exit 1, cases nam
   });
 
   it('a target that answers 200 "hello" to everything but the listing', async () => {
-    const url = await listen(listOnly((req, res) => {
-      req.resume();
-      res.end('hello');
-    }));
+    const url = await listen(
+      listOnly((req, res) => {
+        req.resume();
+        res.end('hello');
+      }),
+    );
     const out = await tempDir();
     const r = await runCli(['run', ...targetArgs(url), ...timeoutArgs, '--quiet', '--out', out]);
     expect(r.code).toBe(1);
@@ -201,19 +203,25 @@ describe('targets that pass the pre-flight and then misbehave: exit 1, cases nam
   });
 
   it('a target that throttles everything but the listing, forever: one step waits its budget, the others do not wait again', async () => {
-    const url = await listen(listOnly((req, res) => {
-      req.resume();
-      res.writeHead(429, { 'x-amzn-errortype': 'ThrottlingException', 'retry-after': '1', 'content-type': 'application/json' });
-      res.end('{"message":"slow down"}');
-    }));
+    const url = await listen(
+      listOnly((req, res) => {
+        req.resume();
+        res.writeHead(429, { 'x-amzn-errortype': 'ThrottlingException', 'retry-after': '1', 'content-type': 'application/json' });
+        res.end('{"message":"slow down"}');
+      }),
+    );
     const out = await tempDir();
     const r = await runCli(['run', ...targetArgs(url), '--throttle-budget', '2000', '--quiet', '--out', out]);
     expect(r.code).toBe(1);
     const report = await readReport(out);
     expect(report.summary.failed).toBe(report.summary.total);
     const messages = report.cases.map((c) => JSON.stringify(c.checks.filter((k) => !k.passed).map((k) => k.message)));
-    const waitedBudget = messages.filter((m) => /target stays throttled: still 429 after \d+ attempts over \d+ ms \(budget 2000 ms\)/.test(m));
-    const didNotWait = messages.filter((m) => /target stays throttled: still 429, as at an earlier step that waited its whole budget/.test(m));
+    const waitedBudget = messages.filter((m) =>
+      /target stays throttled: still 429 after \d+ attempts over \d+ ms \(budget 2000 ms\)/.test(m),
+    );
+    const didNotWait = messages.filter((m) =>
+      /target stays throttled: still 429, as at an earlier step that waited its whole budget/.test(m),
+    );
     // The budget is spent once per operation that stays throttled (at most create, delete and
     // VerifySession here), never once per step; every other case fails without waiting.
     expect(waitedBudget.length).toBeGreaterThanOrEqual(1);

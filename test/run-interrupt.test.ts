@@ -43,9 +43,12 @@ describe('interruption', () => {
   ] as const)('%s: cleans up, writes incomplete reports, exits %i', { timeout: 120_000 }, async (signal, code) => {
     await withReference(slow, async (server) => {
       const out = await tempDir();
-      const result = await runCli(['run', ...targetArgs(server.url), '--out', out, '--reporter', 'json', '--reporter', 'junit', '--reporter', 'markdown'], {
-        onSpawn: signalAfterCases(signal, 3),
-      });
+      const result = await runCli(
+        ['run', ...targetArgs(server.url), '--out', out, '--reporter', 'json', '--reporter', 'junit', '--reporter', 'markdown'],
+        {
+          onSpawn: signalAfterCases(signal, 3),
+        },
+      );
       expect(result.code).toBe(code);
       expect(result.stderr).not.toMatch(/\n\s+at /);
       const report = await readReport(out);
@@ -77,7 +80,9 @@ describe('interruption', () => {
       });
       try {
         const out = await tempDir();
-        const result = await runCli(['run', ...targetArgs(proxy.url), '--scenario', 'valid-delete', '--out', out, '--quiet'], { onSpawn: (c) => (child = c) });
+        const result = await runCli(['run', ...targetArgs(proxy.url), '--scenario', 'valid-delete', '--out', out, '--quiet'], {
+          onSpawn: (c) => (child = c),
+        });
         expect(result.code).toBe(code);
         expect(aliveAtSignal.length).toBeGreaterThan(0);
         expect(await listIds(server.url, ownerToken)).toEqual([]);

@@ -22,20 +22,28 @@ describe('tokens that existed before the run', () => {
     ['no-owner-check', ['no-owner-check'], { idStyle: 'sequential' }],
     ['id-path-normalize', ['id-path-normalize'], {}],
   ];
-  it.concurrent.each(targets)('survive a run against a %s target, and nothing the run created is left', { timeout: 180_000 }, async (_name, faults, options) => {
-    await withReference({ ...options, faults }, async (server) => {
-      const before = {
-        owner: [await createToken(server.url, ownerToken, 'mine-1'), await createToken(server.url, ownerToken, 'mine-2')].map((t) => t.id),
-        other: [await createToken(server.url, otherToken, 'theirs-1'), await createToken(server.url, otherToken, 'theirs-2')].map((t) => t.id),
-      };
-      const out = await tempDir();
-      const result = await runCli(['run', ...targetArgs(server.url), '--quiet', '--out', out]);
-      expect(result.code).toBe(faults.length === 0 ? 0 : 1);
-      expect((await listIds(server.url, ownerToken)).sort()).toEqual(before.owner.sort());
-      expect((await listIds(server.url, otherToken)).sort()).toEqual(before.other.sort());
-      expect((await readReport(out)).leftovers).toEqual([]);
-    });
-  });
+  it.concurrent.each(targets)(
+    'survive a run against a %s target, and nothing the run created is left',
+    { timeout: 180_000 },
+    async (_name, faults, options) => {
+      await withReference({ ...options, faults }, async (server) => {
+        const before = {
+          owner: [await createToken(server.url, ownerToken, 'mine-1'), await createToken(server.url, ownerToken, 'mine-2')].map(
+            (t) => t.id,
+          ),
+          other: [await createToken(server.url, otherToken, 'theirs-1'), await createToken(server.url, otherToken, 'theirs-2')].map(
+            (t) => t.id,
+          ),
+        };
+        const out = await tempDir();
+        const result = await runCli(['run', ...targetArgs(server.url), '--quiet', '--out', out]);
+        expect(result.code).toBe(faults.length === 0 ? 0 : 1);
+        expect((await listIds(server.url, ownerToken)).sort()).toEqual(before.owner.sort());
+        expect((await listIds(server.url, otherToken)).sort()).toEqual(before.other.sort());
+        expect((await readReport(out)).leftovers).toEqual([]);
+      });
+    },
+  );
 });
 
 describe('probes never name a token of the other identity', () => {
@@ -80,13 +88,31 @@ describe('secrets', () => {
       const summary = join(out, 'step-summary.md');
       try {
         const result = await runCli(
-          ['run', ...targetArgs(proxy.url), '--out', out, '--reporter', 'json', '--reporter', 'junit', '--reporter', 'markdown', '--scenario', 'valid-delete,wrong-owner,unauthenticated,concurrent-conflict'],
+          [
+            'run',
+            ...targetArgs(proxy.url),
+            '--out',
+            out,
+            '--reporter',
+            'json',
+            '--reporter',
+            'junit',
+            '--reporter',
+            'markdown',
+            '--scenario',
+            'valid-delete,wrong-owner,unauthenticated,concurrent-conflict',
+          ],
           { env: { GITHUB_STEP_SUMMARY: summary } },
         );
         expect(result.code).toBe(1);
         expect(proxy.secrets.size).toBeGreaterThan(10);
         const files = await filesUnder(out);
-        expect(files.map((f) => f.slice(out.length + 1)).sort()).toEqual(['junit.xml', 'pat-conformance.json', 'step-summary.md', 'summary.md']);
+        expect(files.map((f) => f.slice(out.length + 1)).sort()).toEqual([
+          'junit.xml',
+          'pat-conformance.json',
+          'step-summary.md',
+          'summary.md',
+        ]);
         const texts = [result.stdout, result.stderr, ...(await Promise.all(files.map((f) => readFile(f, 'utf8'))))];
         // The evidence is there (so the scan is not vacuous) ...
         expect(texts.join('\n')).toContain('authorization: Bearer <identity-1>');
@@ -102,7 +128,9 @@ describe('secrets', () => {
 });
 
 describe('leftovers', () => {
-  it('a target whose deletes answer 200 but keep the token: every token still there is a leftover, and the run fails', { timeout: 120_000 }, async () => {
+  it('a target whose deletes answer 200 but keep the token: every token still there is a leftover, and the run fails', {
+    timeout: 120_000,
+  }, async () => {
     await withReference({ faults: ['delete-not-persisted'] }, async (server) => {
       const out = await tempDir();
       const result = await runCli(['run', ...targetArgs(server.url), '--scenario', 'unknown-id', '--quiet', '--out', out]);

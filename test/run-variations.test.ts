@@ -39,7 +39,13 @@ const variations: Array<[string, Partial<ReferenceOptions>, string[], string[], 
   // The runner backs off on its own; a small, slow bucket makes sure it has to.
   ['429s without Retry-After, a small bucket', { retryAfter: 'none', rate: 200, burst: 20 }, [], []],
   // 5 requests a second throttles setup calls too; they are waited out, never failures.
-  ['heavy throttling (5 requests a second)', { rate: 5, burst: 5 }, [], [], ['--scenario', 'valid-delete,wrong-owner,concurrent-conflict,throttle-burst', '--burst', '60']],
+  [
+    'heavy throttling (5 requests a second)',
+    { rate: 5, burst: 5 },
+    [],
+    [],
+    ['--scenario', 'valid-delete,wrong-owner,concurrent-conflict,throttle-burst', '--burst', '60'],
+  ],
 ];
 
 describe('a full run against each legitimate variation passes', { timeout: 180_000 }, () => {
@@ -51,9 +57,21 @@ describe('a full run against each legitimate variation passes', { timeout: 180_0
       // A burst that met no 429 on a loaded machine is a should-level warning (contract §5.9),
       // not a verdict on the variation.
       const onlyNoThrottle = (c: (typeof report.cases)[number]) =>
-        c.status === 'warned' && c.checks.filter((k) => !k.passed).every((k) => k.rule === 'the burst is throttled at least once (--expect-throttle)');
+        c.status === 'warned' &&
+        c.checks.filter((k) => !k.passed).every((k) => k.rule === 'the burst is throttled at least once (--expect-throttle)');
       const notPassed = report.cases.filter((c) => c.status !== 'passed' && c.status !== 'skipped' && !onlyNoThrottle(c));
-      expect(notPassed.map((c) => `${c.scenario} > ${c.case}: ${c.status} ${c.reason ?? c.checks.filter((k) => !k.passed).map((k) => k.message).join('; ')}`)).toEqual([]);
+      expect(
+        notPassed.map(
+          (c) =>
+            `${c.scenario} > ${c.case}: ${c.status} ${
+              c.reason ??
+              c.checks
+                .filter((k) => !k.passed)
+                .map((k) => k.message)
+                .join('; ')
+            }`,
+        ),
+      ).toEqual([]);
       expect(result.code).toBe(0);
       expect(report.verdict).toBe('conformant');
       // Only the cases that do not apply to this variation are skipped, each saying why.
@@ -77,7 +95,9 @@ describe('a full run against each legitimate variation passes', { timeout: 180_0
       const out = await tempDir();
       const result = await runCli(['run', ...targetArgs(server.url), '--quiet', '--out', out]);
       const report = await readReport(out);
-      expect(report.cases.filter((c) => c.status === 'failed' || c.status === 'errored').map((c) => `${c.scenario} > ${c.case}`)).toEqual([]);
+      expect(report.cases.filter((c) => c.status === 'failed' || c.status === 'errored').map((c) => `${c.scenario} > ${c.case}`)).toEqual(
+        [],
+      );
       expect(result.code).toBe(0);
       expect(await listTokens(server.url, otherToken)).toEqual(before.other);
       expect(await listTokens(server.url, ownerToken)).toEqual(before.owner);
@@ -87,7 +107,9 @@ describe('a full run against each legitimate variation passes', { timeout: 180_0
       expect(wrongOwner.map((c) => c.status)).toEqual(['passed', 'passed']);
       // And the identities did share IDs while the owner deleted: the isolation check had teeth.
       const isolation = report.cases.find((c) => c.case === "the owner deletes; the other identity's tokens stay")!;
-      expect(isolation.checks.find((k) => k.source === 'contract §6.3 Identities are isolated')?.message).toMatch(/IDs both identities held: \d/);
+      expect(isolation.checks.find((k) => k.source === 'contract §6.3 Identities are isolated')?.message).toMatch(
+        /IDs both identities held: \d/,
+      );
     });
   });
 });

@@ -11,7 +11,12 @@ const secret = 'bearer-with/slash+plus"quote';
 
 describe('scanForSecrets', () => {
   it('finds a secret raw, JSON-escaped, percent-encoded, and JSON-escaped once more inside a HAR string', () => {
-    const spellings = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), JSON.stringify(JSON.stringify(secret).slice(1, -1)).slice(1, -1)];
+    const spellings = [
+      secret,
+      JSON.stringify(secret).slice(1, -1),
+      encodeURIComponent(secret),
+      JSON.stringify(JSON.stringify(secret).slice(1, -1)).slice(1, -1),
+    ];
     for (const spelling of spellings) {
       const found = scanForSecrets([{ path: 'a.har', data: Buffer.from(`{"x":"${spelling}"}`) }], ['other-secret', secret]);
       expect(found, spelling).toEqual({ path: 'a.har', secretIndex: 1 });
@@ -33,6 +38,8 @@ describe('SecretRedactor', () => {
   it('redacts header names as well as values', () => {
     const redactor = new SecretRedactor();
     redactor.add('test-owner-token-0123456789', '<identity-1>');
-    expect(redactor.headers({ 'x-echo-test-owner-token-0123456789': 'test-owner-token-0123456789' })).toEqual({ 'x-echo-<identity-1>': '<identity-1>' });
+    expect(redactor.headers({ 'x-echo-test-owner-token-0123456789': 'test-owner-token-0123456789' })).toEqual({
+      'x-echo-<identity-1>': '<identity-1>',
+    });
   });
 });

@@ -107,9 +107,7 @@ describe('bad nextTokens', () => {
     const first = (await list('{"maxResults":5}')).json as { nextToken: string };
     const token = first.nextToken;
     const [payload, mac] = token.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), a: 0 })).toString(
-      'base64url',
-    );
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), a: 0 })).toString('base64url');
     for (const bad of ['', 'garbage', 'a.b', `${forged}.${mac}`, `${payload}.${mac.slice(0, -2)}AA`, 'x'.repeat(5000), `${token}x`]) {
       expectError(await list(JSON.stringify({ nextToken: bad })), 400, 'ValidationException');
     }
@@ -119,8 +117,7 @@ describe('bad nextTokens', () => {
     // A nextToken from another server instance (another key) is not ours either.
     const other = await pool.start({ rate: 0 });
     for (let i = 0; i < 6; i++) await createToken(other, alice);
-    const foreign = ((await raw(other, 'POST', '/v1/accessTokens', { body: '{"maxResults":5}' })).json as { nextToken: string })
-      .nextToken;
+    const foreign = ((await raw(other, 'POST', '/v1/accessTokens', { body: '{"maxResults":5}' })).json as { nextToken: string }).nextToken;
     expectError(await list(JSON.stringify({ nextToken: foreign })), 400, 'ValidationException');
     // The genuine one still works.
     expect((await list(JSON.stringify({ nextToken: token }))).status).toBe(200);
@@ -130,7 +127,16 @@ describe('bad nextTokens', () => {
 describe('paths and methods', () => {
   it('paths no operation matches are 404 UnknownOperationException', async () => {
     await fresh();
-    for (const path of ['/', '/v1', '/v1/accesstokens', '/v2/accessTokens', '/v1/accessTokens/a/b', '/v1/accessTokens//', '/session/x', '//v1/accessTokens']) {
+    for (const path of [
+      '/',
+      '/v1',
+      '/v1/accesstokens',
+      '/v2/accessTokens',
+      '/v1/accessTokens/a/b',
+      '/v1/accessTokens//',
+      '/session/x',
+      '//v1/accessTokens',
+    ]) {
       for (const method of ['GET', 'DELETE', 'POST']) {
         expectError(await raw(server, method, path), 404, 'UnknownOperationException');
       }

@@ -137,9 +137,28 @@ describe('pat-conformance serve', () => {
     const s = serve(['--help']);
     expect((await s.exit).code).toBe(0);
     const help = s.stdout().replace(/\s+/g, ' ');
-    for (const option of ['--port', '--host', '--rate', '--burst', '--page-size', '--max-tokens', '--conflict-window',
-      '--wrong-owner-status', '--delete-body', '--errortype-style', '--id-style', '--duplicate-names', '--last-page-token',
-      '--retry-after', '--max-in-flight', '--seed', '--users', '--fault', '--quiet', '--replay']) {
+    for (const option of [
+      '--port',
+      '--host',
+      '--rate',
+      '--burst',
+      '--page-size',
+      '--max-tokens',
+      '--conflict-window',
+      '--wrong-owner-status',
+      '--delete-body',
+      '--errortype-style',
+      '--id-style',
+      '--duplicate-names',
+      '--last-page-token',
+      '--retry-after',
+      '--max-in-flight',
+      '--seed',
+      '--users',
+      '--fault',
+      '--quiet',
+      '--replay',
+    ]) {
       expect(help).toContain(option);
     }
     expect(help).toContain('per-identity');

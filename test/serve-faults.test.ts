@@ -31,8 +31,7 @@ async function withFault(
   return { faulty, normal };
 }
 
-const del = (server: ReferenceServer, id: string, bearer = alice) =>
-  raw(server, 'DELETE', `/v1/accessTokens/${id}`, { bearer });
+const del = (server: ReferenceServer, id: string, bearer = alice) => raw(server, 'DELETE', `/v1/accessTokens/${id}`, { bearer });
 
 /** The caller's tokens as ListAccessTokens answers them (one page is enough for these tests). */
 async function listItems(server: ReferenceServer, bearer = alice): Promise<{ id: string; name: string; expiresTime: string }[]> {
@@ -192,7 +191,10 @@ const cases: Record<FaultName, () => Promise<void>> = {
 
   async 'id-prefix-match'() {
     const { faulty, normal } = await withFault('id-prefix-match');
-    for (const [server, expected] of [[faulty, 200], [normal, 404]] as const) {
+    for (const [server, expected] of [
+      [faulty, 200],
+      [normal, 404],
+    ] as const) {
       const id = await createToken(server);
       expect((await del(server, id.slice(0, -1))).status).toBe(expected);
       expect(await listAll(server)).toEqual(expected === 200 ? [] : [id]);
@@ -355,7 +357,10 @@ const cases: Record<FaultName, () => Promise<void>> = {
   async 'id-case-insensitive'() {
     // Seeded: the UUIDs, and so the letters in them, are the same on every run.
     const { faulty, normal } = await withFault('id-case-insensitive', { seed: 1 });
-    for (const [server, expected] of [[faulty, 200], [normal, 404]] as const) {
+    for (const [server, expected] of [
+      [faulty, 200],
+      [normal, 404],
+    ] as const) {
       const id = await createToken(server);
       expect(id.toUpperCase()).not.toBe(id);
       expect((await del(server, id.toUpperCase())).status).toBe(expected);
@@ -389,7 +394,12 @@ const cases: Record<FaultName, () => Promise<void>> = {
   async 'id-numeric-match'() {
     const { faulty, normal } = await withFault('id-numeric-match', { idStyle: 'sequential' });
     for (const server of [faulty, normal]) for (let i = 0; i < 7; i++) await createToken(server);
-    for (const [given, deleted] of [['07', '7'], ['%2B6', '6'], ['5.0', '5'], ['4e0', '4']] as const) {
+    for (const [given, deleted] of [
+      ['07', '7'],
+      ['%2B6', '6'],
+      ['5.0', '5'],
+      ['4e0', '4'],
+    ] as const) {
       expect((await del(faulty, given)).status).toBe(200);
       expect(await listAll(faulty)).not.toContain(deleted);
     }
@@ -702,7 +712,6 @@ const cases: Record<FaultName, () => Promise<void>> = {
       expect(page.items.length).toBe(server === faulty ? 3 : 1);
     }
   },
-
 };
 
 /** create-lost-in-race at one rate (see the case above). */

@@ -41,9 +41,7 @@ describe('reference implementation through the AWS SDK', () => {
   it('CreateAccessToken answers 201 with a secret, the name, an RFC 3339 expiry and a UUID', async () => {
     const server = await pool.start();
     const client = sdk(server, alice);
-    const out = await client.send(
-      new CreateAccessTokenCommand({ name: 'ci token', expiresTime: new Date('2030-01-02T03:04:05Z') }),
-    );
+    const out = await client.send(new CreateAccessTokenCommand({ name: 'ci token', expiresTime: new Date('2030-01-02T03:04:05Z') }));
     expect(out.$metadata.httpStatusCode).toBe(201);
     expect(out.name).toBe('ci token');
     expect(out.expiresTime?.toISOString()).toBe('2030-01-02T03:04:05.000Z');

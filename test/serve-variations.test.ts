@@ -10,7 +10,19 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { LastPageToken } from '../src/reference/options.js';
 import type { ReferenceServer } from '../src/reference/server.js';
-import { alice, bob, createToken, errortype, holdRequest, listAll, pipelined, raw, sdk, sdkError, serverPool } from './helpers/reference.js';
+import {
+  alice,
+  bob,
+  createToken,
+  errortype,
+  holdRequest,
+  listAll,
+  pipelined,
+  raw,
+  sdk,
+  sdkError,
+  serverPool,
+} from './helpers/reference.js';
 
 const pool = serverPool();
 
@@ -82,7 +94,13 @@ describe('--id-style per-identity', () => {
 
   it("throttle-deletes-anyway takes the caller's own token with that ID, never another's", async () => {
     // Throttled by an in-flight limit of 1 while one of bob's requests is held open: no clock.
-    const server = await pool.start({ idStyle: 'per-identity', rate: 1e6, burst: 1e6, maxInFlight: 1, faults: ['throttle-deletes-anyway'] });
+    const server = await pool.start({
+      idStyle: 'per-identity',
+      rate: 1e6,
+      burst: 1e6,
+      maxInFlight: 1,
+      faults: ['throttle-deletes-anyway'],
+    });
     await createToken(server, alice);
     await createToken(server, alice);
     await createToken(server, bob);
@@ -148,31 +166,37 @@ describe('--last-page-token', () => {
     empty: (body) => expect(body).toHaveProperty('nextToken', ''),
   };
 
-  it.each(Object.keys(expected) as LastPageToken[])('%s: the last page says so on the wire; earlier pages carry a real token', async (lastPageToken) => {
-    const server = await pool.start({ lastPageToken, pageSize: 3 });
-    expected[lastPageToken]((await list(server, {})).json as Record<string, unknown>); // no tokens at all
-    for (let i = 0; i < 4; i++) await createToken(server);
-    const first = (await list(server, {})).json as { items: unknown[]; nextToken: unknown };
-    expect(first.items).toHaveLength(3);
-    expect(first.nextToken).toEqual(expect.stringMatching(/./));
-    const last = (await list(server, { nextToken: first.nextToken })).json as { items: unknown[] };
-    expect(last.items).toHaveLength(1);
-    expected[lastPageToken](last);
-  });
+  it.each(Object.keys(expected) as LastPageToken[])(
+    '%s: the last page says so on the wire; earlier pages carry a real token',
+    async (lastPageToken) => {
+      const server = await pool.start({ lastPageToken, pageSize: 3 });
+      expected[lastPageToken]((await list(server, {})).json as Record<string, unknown>); // no tokens at all
+      for (let i = 0; i < 4; i++) await createToken(server);
+      const first = (await list(server, {})).json as { items: unknown[]; nextToken: unknown };
+      expect(first.items).toHaveLength(3);
+      expect(first.nextToken).toEqual(expect.stringMatching(/./));
+      const last = (await list(server, { nextToken: first.nextToken })).json as { items: unknown[] };
+      expect(last.items).toHaveLength(1);
+      expected[lastPageToken](last);
+    },
+  );
 
-  it.each(Object.keys(expected) as LastPageToken[])('%s: the SDK paginator lists every token across pages of 3 and stops', async (lastPageToken) => {
-    const server = await pool.start({ lastPageToken, pageSize: 3 });
-    const client = sdk(server, alice);
-    expect(await sdkPages(client)).toEqual([[]]);
-    const created: string[] = [];
-    for (let i = 0; i < 7; i++) created.push(await createToken(server));
-    const pages = await sdkPages(client);
-    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
-    expect(pages.flat()).toEqual(created);
-    // A page that ends exactly at the last token is the last page too.
-    expect((await client.send(new DeleteAccessTokenCommand({ id: created[6]! }))).$metadata.httpStatusCode).toBe(200);
-    expect((await sdkPages(client)).map((p) => p.length)).toEqual([3, 3]);
-  });
+  it.each(Object.keys(expected) as LastPageToken[])(
+    '%s: the SDK paginator lists every token across pages of 3 and stops',
+    async (lastPageToken) => {
+      const server = await pool.start({ lastPageToken, pageSize: 3 });
+      const client = sdk(server, alice);
+      expect(await sdkPages(client)).toEqual([[]]);
+      const created: string[] = [];
+      for (let i = 0; i < 7; i++) created.push(await createToken(server));
+      const pages = await sdkPages(client);
+      expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+      expect(pages.flat()).toEqual(created);
+      // A page that ends exactly at the last token is the last page too.
+      expect((await client.send(new DeleteAccessTokenCommand({ id: created[6]! }))).$metadata.httpStatusCode).toBe(200);
+      expect((await sdkPages(client)).map((p) => p.length)).toEqual([3, 3]);
+    },
+  );
 });
 
 describe('--retry-after', () => {

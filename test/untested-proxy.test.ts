@@ -34,7 +34,11 @@ interface ProxyAnswer {
 }
 
 async function post(url: string, body: Buffer | string): Promise<ProxyAnswer> {
-  const res = await request(`${url}/v1/accessTokens`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body });
+  const res = await request(`${url}/v1/accessTokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+    body,
+  });
   const text = await res.body.text();
   let message: string | undefined;
   try {
@@ -74,7 +78,11 @@ describe('proxy: its own answers', () => {
       },
     );
     expect(atLimit.status).toBe(200);
-    expect(over).toEqual({ status: 413, errortype: 'PatConformanceProxyError', message: `pat-conformance proxy: request body over ${maxBody} bytes` });
+    expect(over).toEqual({
+      status: 413,
+      errortype: 'PatConformanceProxyError',
+      message: `pat-conformance proxy: request body over ${maxBody} bytes`,
+    });
     // Only the first reached the target, whole.
     expect(received).toEqual([maxBody]);
     expect(stopped.code).toBe(0);

@@ -8,7 +8,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { otherToken, ownerToken, readReport, runCli, startListeningCli, targetArgs, tempDirs, withReference, type CliResult } from './helpers/cli.js';
+import {
+  otherToken,
+  ownerToken,
+  readReport,
+  runCli,
+  startListeningCli,
+  targetArgs,
+  tempDirs,
+  withReference,
+  type CliResult,
+} from './helpers/cli.js';
 import { listAll } from './helpers/reference.js';
 import { allText, harEntries, startForwarder, type Answer, type Forwarder, type SeenRequest } from './helpers/untested-targets.js';
 
@@ -24,7 +34,11 @@ function echoBearerInLocation(seen: SeenRequest, answer: Answer): Answer {
   return bearer ? { ...answer, headers: { ...answer.headers, location: `/echo/${bearer}` } } : answer;
 }
 
-async function withForwarder<T>(targetUrl: string, rewrite: (seen: SeenRequest, answer: Answer) => Answer, use: (f: Forwarder) => Promise<T>): Promise<T> {
+async function withForwarder<T>(
+  targetUrl: string,
+  rewrite: (seen: SeenRequest, answer: Answer) => Answer,
+  use: (f: Forwarder) => Promise<T>,
+): Promise<T> {
   const forwarder = await startForwarder(targetUrl, { rewrite });
   try {
     return await use(forwarder);
@@ -55,7 +69,19 @@ describe('a bearer echoed where Polly copies it (Location -> redirectURL): redac
     const recording = join(dir, 'rec');
     const result = await withReference({ users, rate: 0 }, (server) =>
       withForwarder(server.url, echoBearerInLocation, (forwarder) =>
-        runCli(['run', ...targetArgs(forwarder.url), '--scenario', 'unknown-id', '--record', recording, '--quiet', '--reporter', 'json', '--out', join(dir, 'out')]),
+        runCli([
+          'run',
+          ...targetArgs(forwarder.url),
+          '--scenario',
+          'unknown-id',
+          '--record',
+          recording,
+          '--quiet',
+          '--reporter',
+          'json',
+          '--out',
+          join(dir, 'out'),
+        ]),
       ),
     );
     expect(result.code).toBe(0);
@@ -71,8 +97,21 @@ describe('a bearer echoed where Polly copies it (Location -> redirectURL): redac
     const dir = await tempDir();
     const recording = join(dir, 'rec');
     const result = await withReference({ users, rate: 0 }, (server) =>
-      withForwarder(server.url, (_seen, answer) => ({ ...answer, headers: { ...answer.headers, location: '/echo/nothing-secret' } }), (forwarder) =>
-        runCli(['run', ...targetArgs(forwarder.url), '--scenario', 'unknown-id', '--record', recording, '--quiet', '--out', join(dir, 'out')]),
+      withForwarder(
+        server.url,
+        (_seen, answer) => ({ ...answer, headers: { ...answer.headers, location: '/echo/nothing-secret' } }),
+        (forwarder) =>
+          runCli([
+            'run',
+            ...targetArgs(forwarder.url),
+            '--scenario',
+            'unknown-id',
+            '--record',
+            recording,
+            '--quiet',
+            '--out',
+            join(dir, 'out'),
+          ]),
       ),
     );
     expect(result.code).toBe(0);
@@ -87,7 +126,11 @@ describe('a bearer echoed where Polly copies it (Location -> redirectURL): redac
     const bearer = 'proxy-client-bearer-abcdef012345';
     await withReference({ users: [bearer], rate: 0 }, async (server) => {
       const send = (url: string) =>
-        fetch(`${url}/v1/accessTokens`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: '{}' });
+        fetch(`${url}/v1/accessTokens`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
       await withForwarder(server.url, echoBearerInLocation, async (forwarder) => {
         const proxy = await startListeningCli(['proxy', '--port', '0', '--target', forwarder.url, '--record', recording, '--quiet']);
         const answer = await send(proxy.url);
@@ -130,19 +173,42 @@ describe('--redact-header and --redact-field from the command line', () => {
     const recording = join(dir, 'rec');
     const result = await withReference({ users, rate: 0 }, (server) =>
       withForwarder(server.url, sensitive, (forwarder) =>
-        runCli(['run', ...targetArgs(forwarder.url), '--scenario', 'valid-delete', '--record', recording, '--quiet', '--out', join(dir, 'out'), ...flags]),
+        runCli([
+          'run',
+          ...targetArgs(forwarder.url),
+          '--scenario',
+          'valid-delete',
+          '--record',
+          recording,
+          '--quiet',
+          '--out',
+          join(dir, 'out'),
+          ...flags,
+        ]),
       ),
     );
     return { recording, result };
   }
 
-  async function proxyRecorded(flags: string[]): Promise<{ recording: string; result: CliResult; clientSaw: { header: string | null; body: string } }> {
+  async function proxyRecorded(
+    flags: string[],
+  ): Promise<{ recording: string; result: CliResult; clientSaw: { header: string | null; body: string } }> {
     const dir = await tempDir();
     const recording = join(dir, 'rec');
     const bearer = 'proxy-client-bearer-abcdef012345';
     return withReference({ users: [bearer], rate: 0 }, (server) =>
       withForwarder(server.url, sensitive, async (forwarder) => {
-        const proxy = await startListeningCli(['proxy', '--port', '0', '--target', forwarder.url, '--record', recording, '--quiet', ...flags]);
+        const proxy = await startListeningCli([
+          'proxy',
+          '--port',
+          '0',
+          '--target',
+          forwarder.url,
+          '--record',
+          recording,
+          '--quiet',
+          ...flags,
+        ]);
         const headers = { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' };
         expect((await fetch(`${proxy.url}/v1/accessTokens`, { method: 'PUT', headers, body: '{"name":"one"}' })).status).toBe(201);
         const listed = await fetch(`${proxy.url}/v1/accessTokens`, { method: 'POST', headers, body: '{}' });
@@ -159,7 +225,7 @@ describe('--redact-header and --redact-field from the command line', () => {
       const header = e.response.headers.find((h) => h.name.toLowerCase() === 'x-session-key');
       expect(header?.value).toBe('<redacted>');
     }
-    const bodies = entries.map((e) => e.response.content.text).filter((t): t is string => t !== undefined && t.startsWith('{'));
+    const bodies = entries.map((e) => e.response.content.text).filter((t): t is string => t?.startsWith('{') === true);
     expect(bodies.length).toBeGreaterThan(0);
     for (const text of bodies) {
       const json = JSON.parse(text) as { internalToken?: string; items?: Array<{ internalToken?: string }> };
@@ -227,7 +293,11 @@ describe('replay DIR --target URL --identity-token TOKEN', () => {
         const proxy = await startListeningCli(['proxy', '--port', '0', '--target', server.url, '--record', recording, '--quiet']);
         for (const [i, bearer] of recorded.entries()) {
           const headers = { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' };
-          const created = await fetch(`${proxy.url}/v1/accessTokens`, { method: 'PUT', headers, body: JSON.stringify({ name: `caller ${i + 1}` }) });
+          const created = await fetch(`${proxy.url}/v1/accessTokens`, {
+            method: 'PUT',
+            headers,
+            body: JSON.stringify({ name: `caller ${i + 1}` }),
+          });
           expect(created.status).toBe(201);
           const { accessTokenId } = (await created.json()) as { accessTokenId: string };
           expect((await fetch(`${proxy.url}/v1/accessTokens`, { method: 'POST', headers, body: '{}' })).status).toBe(200);
@@ -244,10 +314,30 @@ describe('replay DIR --target URL --identity-token TOKEN', () => {
     const recording = await threeIdentities();
     const out = await tempDir();
     await withReference({ users: fresh, rate: 0 }, async (server) => {
-      const { result, seen } = await withForwarder(server.url, (_s, a) => a, async (forwarder) => ({
-        result: await runCli(['replay', recording, '--target', forwarder.url, '--token', fresh[0]!, '--other-token', fresh[1]!, '--identity-token', fresh[2]!, '--out', out, '--reporter', 'json', '--quiet']),
-        seen: [...forwarder.seen],
-      }));
+      const { result, seen } = await withForwarder(
+        server.url,
+        (_s, a) => a,
+        async (forwarder) => ({
+          result: await runCli([
+            'replay',
+            recording,
+            '--target',
+            forwarder.url,
+            '--token',
+            fresh[0]!,
+            '--other-token',
+            fresh[1]!,
+            '--identity-token',
+            fresh[2]!,
+            '--out',
+            out,
+            '--reporter',
+            'json',
+            '--quiet',
+          ]),
+          seen: [...forwarder.seen],
+        }),
+      );
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       // The third caller's create, list and delete reached the target with the third bearer.
@@ -256,7 +346,9 @@ describe('replay DIR --target URL --identity-token TOKEN', () => {
       expect(third.find((r) => r.method === 'PUT')!.body).toBe('{"name":"caller 3"}');
       // Each caller's create went with its own bearer; no recorded bearer or pseudonym was sent.
       for (const [i, bearer] of fresh.entries()) {
-        expect(seen.find((r) => r.method === 'PUT' && r.body === JSON.stringify({ name: `caller ${i + 1}` }))!.authorization).toBe(`Bearer ${bearer}`);
+        expect(seen.find((r) => r.method === 'PUT' && r.body === JSON.stringify({ name: `caller ${i + 1}` }))!.authorization).toBe(
+          `Bearer ${bearer}`,
+        );
       }
       expect(seen.every((r) => fresh.some((b) => r.authorization === `Bearer ${b}`))).toBe(true);
       for (const bearer of fresh) expect(await listAll(server, bearer)).toEqual([]);
@@ -271,10 +363,28 @@ describe('replay DIR --target URL --identity-token TOKEN', () => {
   it('a bearer the target rejects for the third identity: the pre-flight refuses, exit 3, nothing of the session sent', async () => {
     const recording = await threeIdentities();
     await withReference({ users: fresh, rate: 0 }, async (server) => {
-      const { result, seen } = await withForwarder(server.url, (_s, a) => a, async (forwarder) => ({
-        result: await runCli(['replay', recording, '--target', forwarder.url, '--token', fresh[0]!, '--other-token', fresh[1]!, '--identity-token', 'not-a-user-bearer-0000', '--out', await tempDir(), '--quiet']),
-        seen: [...forwarder.seen],
-      }));
+      const { result, seen } = await withForwarder(
+        server.url,
+        (_s, a) => a,
+        async (forwarder) => ({
+          result: await runCli([
+            'replay',
+            recording,
+            '--target',
+            forwarder.url,
+            '--token',
+            fresh[0]!,
+            '--other-token',
+            fresh[1]!,
+            '--identity-token',
+            'not-a-user-bearer-0000',
+            '--out',
+            await tempDir(),
+            '--quiet',
+          ]),
+          seen: [...forwarder.seen],
+        }),
+      );
       expect(result.code).toBe(3);
       expect(oneLine(result)).toMatch(/^pat-conformance: pre-flight: the credentials of --identity-token #3 were rejected \(401/);
       expect(result.stderr).not.toContain('not-a-user-bearer-0000');
@@ -286,10 +396,26 @@ describe('replay DIR --target URL --identity-token TOKEN', () => {
   it('without --identity-token: a usage error naming the flag, exit 2, nothing sent', async () => {
     const recording = await threeIdentities();
     await withReference({ users: fresh, rate: 0 }, async (server) => {
-      const { result, seen } = await withForwarder(server.url, (_s, a) => a, async (forwarder) => ({
-        result: await runCli(['replay', recording, '--target', forwarder.url, '--token', fresh[0]!, '--other-token', fresh[1]!, '--out', await tempDir(), '--quiet']),
-        seen: [...forwarder.seen],
-      }));
+      const { result, seen } = await withForwarder(
+        server.url,
+        (_s, a) => a,
+        async (forwarder) => ({
+          result: await runCli([
+            'replay',
+            recording,
+            '--target',
+            forwarder.url,
+            '--token',
+            fresh[0]!,
+            '--other-token',
+            fresh[1]!,
+            '--out',
+            await tempDir(),
+            '--quiet',
+          ]),
+          seen: [...forwarder.seen],
+        }),
+      );
       expect(result.code).toBe(2);
       expect(oneLine(result)).toBe('pat-conformance: the recording has requests of <identity-3>; give --identity-token (see --help)');
       expect(seen).toEqual([]);

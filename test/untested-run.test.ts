@@ -28,7 +28,19 @@ describe('run --expect-throttle', () => {
   it('against a target that never throttles: the "at least one 429" check is a must that fails, exit 1', async () => {
     const out = await tempDir();
     const result = await withReference({ users, rate: 0 }, (server) =>
-      runCli(['run', ...targetArgs(server.url), '--scenario', 'throttle-burst', '--burst', '20', '--expect-throttle', '--out', out, '--reporter', 'json']),
+      runCli([
+        'run',
+        ...targetArgs(server.url),
+        '--scenario',
+        'throttle-burst',
+        '--burst',
+        '20',
+        '--expect-throttle',
+        '--out',
+        out,
+        '--reporter',
+        'json',
+      ]),
     );
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/must the burst is throttled at least once \(--expect-throttle\)/);
@@ -45,7 +57,19 @@ describe('run --expect-throttle', () => {
   it('the same run without the flag: the check is a should-level warning, exit 0', async () => {
     const out = await tempDir();
     const result = await withReference({ users, rate: 0 }, (server) =>
-      runCli(['run', ...targetArgs(server.url), '--scenario', 'throttle-burst', '--burst', '20', '--out', out, '--reporter', 'json', '--quiet']),
+      runCli([
+        'run',
+        ...targetArgs(server.url),
+        '--scenario',
+        'throttle-burst',
+        '--burst',
+        '20',
+        '--out',
+        out,
+        '--reporter',
+        'json',
+        '--quiet',
+      ]),
     );
     expect(result.code).toBe(0);
     const report = await readReport(out);
@@ -60,7 +84,20 @@ describe('run --expect-throttle', () => {
   it('... and with --strict the warning fails the run (the level really is should)', async () => {
     const out = await tempDir();
     const result = await withReference({ users, rate: 0 }, (server) =>
-      runCli(['run', ...targetArgs(server.url), '--scenario', 'throttle-burst', '--burst', '20', '--strict', '--out', out, '--reporter', 'json', '--quiet']),
+      runCli([
+        'run',
+        ...targetArgs(server.url),
+        '--scenario',
+        'throttle-burst',
+        '--burst',
+        '20',
+        '--strict',
+        '--out',
+        out,
+        '--reporter',
+        'json',
+        '--quiet',
+      ]),
     );
     expect(result.code).toBe(1);
     expect(sawThrottle(burstCase((await readReport(out)).cases))).toMatchObject({ level: 'should', passed: false });
@@ -71,7 +108,20 @@ describe('run --expect-throttle', () => {
     // A bucket of 15 refilled at 5/s: a burst of 40 requests could only pass unthrottled if it
     // took several seconds, and it is sent 50 at a time.
     const result = await withReference({ users, rate: 5, burst: 15 }, (server) =>
-      runCli(['run', ...targetArgs(server.url), '--scenario', 'throttle-burst', '--burst', '40', '--expect-throttle', '--out', out, '--reporter', 'json', '--quiet']),
+      runCli([
+        'run',
+        ...targetArgs(server.url),
+        '--scenario',
+        'throttle-burst',
+        '--burst',
+        '40',
+        '--expect-throttle',
+        '--out',
+        out,
+        '--reporter',
+        'json',
+        '--quiet',
+      ]),
     );
     const report = await readReport(out);
     const c = burstCase(report.cases);
@@ -94,7 +144,11 @@ describe('run --expect-throttle', () => {
  * nothing until answered). The forwarder counts requests in flight (arrived, answer not yet
  * written); outside the burst the run sends one request at a time.
  */
-async function burstHolder(targetUrl: string, burst: number, width: number): Promise<Forwarder & { burstSeen(): number; waves(): number[] }> {
+async function burstHolder(
+  targetUrl: string,
+  burst: number,
+  width: number,
+): Promise<Forwarder & { burstSeen(): number; waves(): number[] }> {
   const creates = Math.max(1, Math.min(20, Math.floor(burst / 10)));
   let createsSeen = 0;
   let burstSeen = 0;
@@ -156,7 +210,21 @@ describe('run --burst N --burst-concurrency M', () => {
     const { result, holder } = await withReference({ users, rate: 0 }, async (server) => {
       const holder = await burstHolder(server.url, burst, width);
       try {
-        const result = await runCli(['run', ...targetArgs(holder.url), '--scenario', 'throttle-burst', '--burst', String(burst), '--burst-concurrency', String(width), '--out', out, '--reporter', 'json', '--quiet']);
+        const result = await runCli([
+          'run',
+          ...targetArgs(holder.url),
+          '--scenario',
+          'throttle-burst',
+          '--burst',
+          String(burst),
+          '--burst-concurrency',
+          String(width),
+          '--out',
+          out,
+          '--reporter',
+          'json',
+          '--quiet',
+        ]);
         return { result, holder };
       } finally {
         await holder.close();
@@ -186,7 +254,19 @@ describe('run --burst N --burst-concurrency M', () => {
       // Held until all 20 wait: only a client with 20 or more in flight gets past this.
       const holder = await burstHolder(server.url, burst, burst);
       try {
-        const result = await runCli(['run', ...targetArgs(holder.url), '--scenario', 'throttle-burst', '--burst', String(burst), '--out', out, '--reporter', 'json', '--quiet']);
+        const result = await runCli([
+          'run',
+          ...targetArgs(holder.url),
+          '--scenario',
+          'throttle-burst',
+          '--burst',
+          String(burst),
+          '--out',
+          out,
+          '--reporter',
+          'json',
+          '--quiet',
+        ]);
         return { result, holder };
       } finally {
         await holder.close();
@@ -207,7 +287,19 @@ describe('run --burst N --burst-concurrency M', () => {
     const { result, holder } = await withReference({ users, rate: 0 }, async (server) => {
       const holder = await burstHolder(server.url, burst, burst);
       try {
-        const result = await runCli(['run', ...targetArgs(holder.url), '--scenario', 'throttle-burst', '--burst', String(burst), '--out', out, '--reporter', 'json', '--quiet']);
+        const result = await runCli([
+          'run',
+          ...targetArgs(holder.url),
+          '--scenario',
+          'throttle-burst',
+          '--burst',
+          String(burst),
+          '--out',
+          out,
+          '--reporter',
+          'json',
+          '--quiet',
+        ]);
         return { result, holder };
       } finally {
         await holder.close();
@@ -231,9 +323,27 @@ describe('run --replay DIR: options that would change the recorded requests', ()
       const rec = join(dir, 'rec');
       const result = await withReference({ users, rate: 0 }, (server) =>
         runCli([
-          'run', ...targetArgs(server.url), '--scenario', 'throttle-burst,concurrent-conflict',
-          '--concurrency', '4', '--burst', '20', '--burst-concurrency', '5', '--timeout', '9000', '--throttle-budget', '20000', '--seed', '4242',
-          '--record', rec, '--out', join(dir, 'out'), '--quiet',
+          'run',
+          ...targetArgs(server.url),
+          '--scenario',
+          'throttle-burst,concurrent-conflict',
+          '--concurrency',
+          '4',
+          '--burst',
+          '20',
+          '--burst-concurrency',
+          '5',
+          '--timeout',
+          '9000',
+          '--throttle-budget',
+          '20000',
+          '--seed',
+          '4242',
+          '--record',
+          rec,
+          '--out',
+          join(dir, 'out'),
+          '--quiet',
         ]),
       );
       expect(result.stderr).toBe('');
@@ -248,14 +358,32 @@ describe('run --replay DIR: options that would change the recorded requests', ()
   }
 
   const refused: Array<[string[], RegExp]> = [
-    [['--concurrency', '8'], /^pat-conformance: --concurrency cannot change a replay: the recording was made with --concurrency 4 \(see --help\)$/],
+    [
+      ['--concurrency', '8'],
+      /^pat-conformance: --concurrency cannot change a replay: the recording was made with --concurrency 4 \(see --help\)$/,
+    ],
     [['--burst', '30'], /^pat-conformance: --burst cannot change a replay: the recording was made with --burst 20 \(see --help\)$/],
-    [['--burst-concurrency', '6'], /^pat-conformance: --burst-concurrency cannot change a replay: the recording was made with --burst-concurrency 5 \(see --help\)$/],
-    [['--timeout', '9001'], /^pat-conformance: --timeout cannot change a replay: the recording was made with --timeout 9000 \(see --help\)$/],
-    [['--throttle-budget', '1000'], /^pat-conformance: --throttle-budget cannot change a replay: the recording was made with --throttle-budget 20000 \(see --help\)$/],
+    [
+      ['--burst-concurrency', '6'],
+      /^pat-conformance: --burst-concurrency cannot change a replay: the recording was made with --burst-concurrency 5 \(see --help\)$/,
+    ],
+    [
+      ['--timeout', '9001'],
+      /^pat-conformance: --timeout cannot change a replay: the recording was made with --timeout 9000 \(see --help\)$/,
+    ],
+    [
+      ['--throttle-budget', '1000'],
+      /^pat-conformance: --throttle-budget cannot change a replay: the recording was made with --throttle-budget 20000 \(see --help\)$/,
+    ],
     [['--seed', '4243'], /^pat-conformance: --seed cannot change a replay: the recording was made with --seed 4242 \(see --help\)$/],
-    [['--scenario', 'valid-delete'], /^pat-conformance: --scenario cannot change a replay: the recording holds concurrent-conflict, throttle-burst \(see --help\)$/],
-    [['--scenario', 'throttle-burst'], /^pat-conformance: --scenario cannot pick part of a replay: every case of the recording is replayed in order \(see --help\)$/],
+    [
+      ['--scenario', 'valid-delete'],
+      /^pat-conformance: --scenario cannot change a replay: the recording holds concurrent-conflict, throttle-burst \(see --help\)$/,
+    ],
+    [
+      ['--scenario', 'throttle-burst'],
+      /^pat-conformance: --scenario cannot pick part of a replay: every case of the recording is replayed in order \(see --help\)$/,
+    ],
   ];
   for (const [args, message] of refused) {
     it(`refuses ${args.join(' ')}: exit 2, one line naming the option, no report`, async () => {
@@ -270,8 +398,22 @@ describe('run --replay DIR: options that would change the recorded requests', ()
 
   it('accepts every option given with its recorded value, and replays with the recorded options', async () => {
     const result = await replay([
-      '--concurrency', '4', '--burst', '20', '--burst-concurrency', '5', '--timeout', '9000', '--throttle-budget', '20000', '--seed', '4242',
-      '--scenario', 'throttle-burst', '--scenario', 'concurrent-conflict',
+      '--concurrency',
+      '4',
+      '--burst',
+      '20',
+      '--burst-concurrency',
+      '5',
+      '--timeout',
+      '9000',
+      '--throttle-budget',
+      '20000',
+      '--seed',
+      '4242',
+      '--scenario',
+      'throttle-burst',
+      '--scenario',
+      'concurrent-conflict',
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

@@ -4,7 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { runVerdict, summarize, type CaseResult, type CaseStatus } from '../src/verdict.js';
 
 const results = (...statuses: CaseStatus[]): CaseResult[] =>
-  statuses.map((status, i) => ({ scenario: 's', case: `c${i}`, title: 't', level: 'must', rule: 'r', source: 'x', status, checks: [], durationMs: 0 }));
+  statuses.map((status, i) => ({
+    scenario: 's',
+    case: `c${i}`,
+    title: 't',
+    level: 'must',
+    rule: 'r',
+    source: 'x',
+    status,
+    checks: [],
+    durationMs: 0,
+  }));
 
 describe('runVerdict', () => {
   it('is conformant when nothing failed or errored and no token was left behind', () => {

@@ -18,9 +18,10 @@ export interface SchemaFailure {
 
 const ajv = new Ajv({ allErrors: false, strict: true });
 addFormats(ajv);
-const validators = Object.fromEntries(
-  Object.entries(responseSchemas).map(([name, schema]) => [name, ajv.compile(schema)]),
-) as Record<SchemaName, ValidateFunction>;
+const validators = Object.fromEntries(Object.entries(responseSchemas).map(([name, schema]) => [name, ajv.compile(schema)])) as Record<
+  SchemaName,
+  ValidateFunction
+>;
 
 /** Validate a parsed JSON body; undefined when it conforms. */
 export function validateBody(schema: SchemaName, value: unknown): SchemaFailure | undefined {

@@ -75,7 +75,12 @@ export class CaseChecks {
     const reading = readResponse(exchange);
     const expected = names.map((n) => `${errorStatus[n]} ${n}`).join(' or ');
     const ok = isErrorAnswer(reading.status, reading.errorName, names);
-    return this.record(rule, ok, ok ? `answered ${describe(exchange, reading)}` : `expected ${expected}, got ${describe(exchange, reading)}`, exchange);
+    return this.record(
+      rule,
+      ok,
+      ok ? `answered ${describe(exchange, reading)}` : `expected ${expected}, got ${describe(exchange, reading)}`,
+      exchange,
+    );
   }
 
   /** Keep a series of requests sent as one (a burst) for the reports' timeline, in issue order. */
@@ -101,7 +106,13 @@ export class CaseChecks {
     }
     for (const { finding, exchange, count } of this.shapeFailures.values()) {
       const times = count > 1 ? ` (${count} responses)` : '';
-      this.record({ rule: finding.rule, source: finding.source, level: 'must' }, false, finding.message + times, exchange, finding.schemaFailure);
+      this.record(
+        { rule: finding.rule, source: finding.source, level: 'must' },
+        false,
+        finding.message + times,
+        exchange,
+        finding.schemaFailure,
+      );
     }
   }
 }

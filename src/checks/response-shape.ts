@@ -22,7 +22,7 @@ export const shapeRules = {
   errorJson: 'every error body is a JSON object with a string message',
   errorNameStatus: 'an error name from the table comes with its status',
   throttleName: 'a 429 is a ThrottlingException',
-  successBody: 'every success body matches its operation\'s schema',
+  successBody: "every success body matches its operation's schema",
   deleteBody: 'a successful delete has a zero-byte body or {}',
   pageSize: 'a page of ListAccessTokens holds at most the maxResults asked for',
 } as const;
@@ -96,17 +96,30 @@ export function judgeShape(exchange: Exchange, operation: OperationName | undefi
       return findings;
     }
     if (!reading.isJson) {
-      findings.push({ rule: shapeRules.successBody, source: cite('3.2'), message: `${operation} answered ${response.status} with a body that is not JSON` });
+      findings.push({
+        rule: shapeRules.successBody,
+        source: cite('3.2'),
+        message: `${operation} answered ${response.status} with a body that is not JSON`,
+      });
       return findings;
     }
     const failure = validateBody(operation, reading.json);
     if (failure) {
-      findings.push({ rule: shapeRules.successBody, source: cite('3.2'), message: `${operation}: ${failure.message}`, schemaFailure: failure });
+      findings.push({
+        rule: shapeRules.successBody,
+        source: cite('3.2'),
+        message: `${operation}: ${failure.message}`,
+        schemaFailure: failure,
+      });
     } else if (operation === 'ListAccessTokens') {
       const asked = askedMaxResults(exchange);
       const items = (reading.json as { items: unknown[] }).items.length;
       if (asked !== undefined && items > asked) {
-        findings.push({ rule: shapeRules.pageSize, source: cite('2.2'), message: `a page of ${items} items answered a request for maxResults ${asked}` });
+        findings.push({
+          rule: shapeRules.pageSize,
+          source: cite('2.2'),
+          message: `a page of ${items} items answered a request for maxResults ${asked}`,
+        });
       }
     }
   }

@@ -33,9 +33,19 @@ Exit codes:
 
 function builder(y: Argv): Argv<CheckArgs> {
   return y
-    .usage('$0 check <recording> [options]\n\nJudge every exchange of a recording against the schema rules of the contract (nothing is sent).')
-    .positional('recording', { type: 'string', describe: 'Recording directory, directory of .har files, or a .har file', demandOption: true })
-    .option('reporter', { type: 'array', string: true, describe: `Report formats (repeatable): ${reporterNames.join(', ')}. Default: console, json` })
+    .usage(
+      '$0 check <recording> [options]\n\nJudge every exchange of a recording against the schema rules of the contract (nothing is sent).',
+    )
+    .positional('recording', {
+      type: 'string',
+      describe: 'Recording directory, directory of .har files, or a .har file',
+      demandOption: true,
+    })
+    .option('reporter', {
+      type: 'array',
+      string: true,
+      describe: `Report formats (repeatable): ${reporterNames.join(', ')}. Default: console, json`,
+    })
     .option('out', { type: 'string', default: runDefaults.outDir, describe: 'Directory for report files' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No console output; only the exit code and report files' })
     .option('strict', { type: 'boolean', default: false, describe: 'Should-level findings fail too (check has none today)' })
@@ -45,7 +55,14 @@ function builder(y: Argv): Argv<CheckArgs> {
 }
 
 /** A report in the run's shape for results that did not come from `run`. */
-export function offlineReport(fields: { targetUrl: string; input: string; startedAt: Date; options: Record<string, unknown>; strict: boolean; cases: CaseResult[] }): RunReport {
+export function offlineReport(fields: {
+  targetUrl: string;
+  input: string;
+  startedAt: Date;
+  options: Record<string, unknown>;
+  strict: boolean;
+  cases: CaseResult[];
+}): RunReport {
   const finishedAt = new Date();
   const summary = summarize(fields.cases);
   // Nothing offline creates tokens of its own: a replay's leftovers are the caller's to report.
@@ -80,7 +97,11 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     const reporters = createReporters(reporterList, cliReporterContext(argv.out));
     const recordedFrom = checked.traffic.meta?.target.url;
     const targetUrl = recordedFrom ?? argv.recording;
-    for (const reporter of reporters) reporter.runStarted?.({ targetUrl: `recording ${argv.recording}${recordedFrom ? ` (of ${recordedFrom})` : ''}`, totalCases: checked.cases.length });
+    for (const reporter of reporters)
+      reporter.runStarted?.({
+        targetUrl: `recording ${argv.recording}${recordedFrom ? ` (of ${recordedFrom})` : ''}`,
+        totalCases: checked.cases.length,
+      });
     for (const result of checked.cases) {
       for (const reporter of reporters) reporter.caseStarted?.({ scenario: result.scenario, case: result.case });
       for (const reporter of reporters) reporter.caseFinished?.(result);
@@ -90,7 +111,14 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       input: argv.recording,
       startedAt,
       strict: argv.strict,
-      options: { command: 'check', recording: argv.recording, exchanges: checked.exchanges, strict: argv.strict, reporters: reporterList, outDir: argv.out },
+      options: {
+        command: 'check',
+        recording: argv.recording,
+        exchanges: checked.exchanges,
+        strict: argv.strict,
+        reporters: reporterList,
+        outDir: argv.out,
+      },
       cases: checked.cases,
     });
     await finishReporters(reporters, report);

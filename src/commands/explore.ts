@@ -51,21 +51,56 @@ is never sent for an ID its sender holds. Tokens never appear in reports or logs
 
 function builder(y: Argv): Argv<ExploreArgs> {
   return y
-    .usage('$0 explore [options]\n\nGenerate concurrent programs of creates, lists and deletes, and judge every history for linearizability\n(default target: the embedded reference implementation).')
-    .option('target', { type: 'string', describe: 'Base URL of the implementation under test; absent: the embedded reference on a free loopback port' })
+    .usage(
+      '$0 explore [options]\n\nGenerate concurrent programs of creates, lists and deletes, and judge every history for linearizability\n(default target: the embedded reference implementation).',
+    )
+    .option('target', {
+      type: 'string',
+      describe: 'Base URL of the implementation under test; absent: the embedded reference on a free loopback port',
+    })
     .option('token', { type: 'string', describe: 'Bearer token of the first identity (required with --target)' })
-    .option('other-token', { type: 'string', describe: 'Bearer token of a second identity: interleaved with the first, and wrong-owner deletes' })
+    .option('other-token', {
+      type: 'string',
+      describe: 'Bearer token of a second identity: interleaved with the first, and wrong-owner deletes',
+    })
     .option('seed', { type: 'number', describe: 'Seed of the generated programs (default: random, always printed)' })
-    .option('budget', { type: 'number', default: exploreDefaults.budget, describe: 'Requests the search may send (shrinking and confirming a violation get as many again)' })
-    .option('concurrency', { type: 'number', default: exploreDefaults.concurrency, describe: 'Operations released together at most (1 to 64)' })
-    .option('time-limit', { type: 'number', default: exploreDefaults.timeLimitSeconds, describe: 'Seconds the search may take (shrinking and confirming get half as long again)' })
-    .option('timeout', { type: 'number', default: exploreDefaults.timeoutMs, describe: 'Milliseconds one request may take, connect to last byte' })
-    .option('reporter', { type: 'array', string: true, describe: `Report formats (repeatable): ${exploreReporters.join(', ')}. Default: console, json. The console is shown unless --quiet` })
+    .option('budget', {
+      type: 'number',
+      default: exploreDefaults.budget,
+      describe: 'Requests the search may send (shrinking and confirming a violation get as many again)',
+    })
+    .option('concurrency', {
+      type: 'number',
+      default: exploreDefaults.concurrency,
+      describe: 'Operations released together at most (1 to 64)',
+    })
+    .option('time-limit', {
+      type: 'number',
+      default: exploreDefaults.timeLimitSeconds,
+      describe: 'Seconds the search may take (shrinking and confirming get half as long again)',
+    })
+    .option('timeout', {
+      type: 'number',
+      default: exploreDefaults.timeoutMs,
+      describe: 'Milliseconds one request may take, connect to last byte',
+    })
+    .option('reporter', {
+      type: 'array',
+      string: true,
+      describe: `Report formats (repeatable): ${exploreReporters.join(', ')}. Default: console, json. The console is shown unless --quiet`,
+    })
     .option('out', { type: 'string', default: exploreDefaults.outDir, describe: 'Directory for report files (explore.json, explore.html)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No console output; only the exit code and report files' })
-    .option('record', { type: 'string', describe: 'Record every exchange as HAR 1.2 into this directory (redacted; one segment per program)' })
+    .option('record', {
+      type: 'string',
+      describe: 'Record every exchange as HAR 1.2 into this directory (redacted; one segment per program)',
+    })
     .option('redact-header', { type: 'array', string: true, describe: "With --record: also redact this header's value (repeatable)" })
-    .option('redact-field', { type: 'array', string: true, describe: 'With --record: also redact this JSON member in every body (repeatable)' })
+    .option('redact-field', {
+      type: 'array',
+      string: true,
+      describe: 'With --record: also redact this JSON member in every body (repeatable)',
+    })
     .config('config', 'A JSON file of options (keys as the long option names)')
     .example('$0 explore', 'Explore the embedded reference (it passes)')
     .example('$0 explore --target $URL --token $A --other-token $B --timeout 3000', 'Look for interleavings that break an implementation')
@@ -88,7 +123,8 @@ function validate(argv: ExploreArgs): ExploreCommandSettings {
   const timeLimit = argv.timeLimit ?? exploreDefaults.timeLimitSeconds;
   const timeout = argv.timeout ?? exploreDefaults.timeoutMs;
   const positiveInteger = (flag: string, value: number, max = Number.MAX_SAFE_INTEGER): void => {
-    if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, not ${value}`);
+    if (!Number.isInteger(value) || value < 1 || value > max)
+      throw new UsageError(`${flag} must be a whole number from 1 to ${max}, not ${value}`);
   };
   positiveInteger('--budget', budget);
   positiveInteger('--concurrency', concurrency, 64);
@@ -96,7 +132,8 @@ function validate(argv: ExploreArgs): ExploreCommandSettings {
   if (!(timeLimit > 0)) throw new UsageError(`--time-limit must be a number of seconds above 0, not ${timeLimit}`);
   if (argv.seed !== undefined && !Number.isInteger(argv.seed)) throw new UsageError(`--seed must be a whole number, not ${argv.seed}`);
   if (argv.target !== undefined && !argv.token) throw new UsageError('--target needs --token (the bearer token of the first identity)');
-  if (argv.target === undefined && (argv.token || argv.otherToken)) throw new UsageError('--token and --other-token go with --target (without it the embedded reference has identities of its own)');
+  if (argv.target === undefined && (argv.token || argv.otherToken))
+    throw new UsageError('--token and --other-token go with --target (without it the embedded reference has identities of its own)');
   if (argv.target !== undefined) {
     let url: URL;
     try {
@@ -104,10 +141,15 @@ function validate(argv: ExploreArgs): ExploreCommandSettings {
     } catch {
       throw new UsageError(`--target is not a URL: ${argv.target}`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must be an http or https URL, not ${url.protocol}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`--target must be an http or https URL, not ${url.protocol}`);
   }
-  if (argv.token && argv.token === argv.otherToken) throw new UsageError('--token and --other-token are the same; the second identity needs a token of its own');
-  const names = (argv.reporter ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  if (argv.token && argv.token === argv.otherToken)
+    throw new UsageError('--token and --other-token are the same; the second identity needs a token of its own');
+  const names = (argv.reporter ?? [])
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean);
   const bad = names.find((r) => !(exploreReporters as readonly string[]).includes(r));
   if (bad) throw new UsageError(`unknown reporter "${bad}" for explore; valid names: ${exploreReporters.join(', ')}`);
   const reporters = new Set(names.length === 0 ? ['console', 'json'] : names);
@@ -128,7 +170,10 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
       if (reporters.has('console')) process.stdout.write(`${line}\n`);
     };
     const interrupts = watchInterrupts((signal) => {
-      if (!argv.quiet) process.stderr.write(`\n${pc.yellow(`${signal}: stopping, deleting the tokens this exploration created (again to exit at once)`)}\n`);
+      if (!argv.quiet)
+        process.stderr.write(
+          `\n${pc.yellow(`${signal}: stopping, deleting the tokens this exploration created (again to exit at once)`)}\n`,
+        );
     });
     const embedded = argv.target === undefined ? await startEmbeddedTarget() : undefined;
     const targetUrl = argv.target ?? embedded!.server.url;
@@ -148,7 +193,9 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
           identities: otherToken ? [identityPlaceholder(1), identityPlaceholder(2)] : [identityPlaceholder(1)],
         })
       : undefined;
-    say(`explore ${embedded ? 'the embedded reference' : targetUrl}, seed ${seed} (again: --seed ${seed}), budget ${settings.budget} requests, ${settings.timeLimit} s`);
+    say(
+      `explore ${embedded ? 'the embedded reference' : targetUrl}, seed ${seed} (again: --seed ${seed}), budget ${settings.budget} requests, ${settings.timeLimit} s`,
+    );
     const startedAt = new Date();
     try {
       const summary = await explore({
@@ -179,9 +226,21 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
         startedAt: startedAt.toISOString(),
         finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - startedAt.getTime(),
-        options: { budget: settings.budget, concurrency: settings.concurrency, timeLimitSeconds: settings.timeLimit, timeoutMs: settings.timeout, otherIdentity: otherToken !== undefined },
+        options: {
+          budget: settings.budget,
+          concurrency: settings.concurrency,
+          timeLimitSeconds: settings.timeLimit,
+          timeoutMs: settings.timeout,
+          otherIdentity: otherToken !== undefined,
+        },
         verdict: violated ? 'violation' : interrupted ? 'incomplete' : 'no-violation',
-        exitCode: violated ? ExitCode.NonConformant : interrupted ? (interrupted === 'SIGTERM' ? ExitCode.Sigterm : ExitCode.Sigint) : ExitCode.Conformant,
+        exitCode: violated
+          ? ExitCode.NonConformant
+          : interrupted
+            ? interrupted === 'SIGTERM'
+              ? ExitCode.Sigterm
+              : ExitCode.Sigint
+            : ExitCode.Conformant,
         ...summary,
       };
       let note: string | undefined;
@@ -194,7 +253,8 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
           note = `recorded ${written.exchanges} exchanges in ${written.segments} segments to ${argv.record}`;
         }
       }
-      if (reporters.has('json')) await writeFileAtomic(join(settings.out, 'explore.json'), `${redactor.text(JSON.stringify(report, null, 2))}\n`);
+      if (reporters.has('json'))
+        await writeFileAtomic(join(settings.out, 'explore.json'), `${redactor.text(JSON.stringify(report, null, 2))}\n`);
       if (reporters.has('html')) await writeFileAtomic(join(settings.out, 'explore.html'), redactor.text(renderExploreHtml(report)));
       for (const line of consoleLines(report)) say(redactor.text(line));
       if (note && !argv.quiet) process.stderr.write(`${note}\n`);
@@ -212,8 +272,9 @@ function consoleLines(report: ExploreReport): string[] {
   const v = report.violation;
   if (v) {
     lines.push(pc.red(`VIOLATION ${v.source}`), `  ${v.rule}`, `  ${v.message}`);
-    if (v.confirmed) lines.push(`  the smallest failing program, run ${v.confirmed.runs} times again, failed ${v.confirmed.reproduced} times`);
-    lines.push('  program (one round per line; a round\'s steps are released together):', ...v.program.map((round) => `    ${round}`));
+    if (v.confirmed)
+      lines.push(`  the smallest failing program, run ${v.confirmed.runs} times again, failed ${v.confirmed.reproduced} times`);
+    lines.push("  program (one round per line; a round's steps are released together):", ...v.program.map((round) => `    ${round}`));
     lines.push('  timeline (> marks the operations the violation names):', ...formatTimeline(v.timeline).map((line) => `    ${line}`));
   }
   for (const leftover of report.leftovers) lines.push(pc.red(`LEFT BEHIND ${leftover.identity} ${leftover.id}: ${leftover.reason}`));

@@ -43,7 +43,10 @@ export const listCommand: CommandModule<object, ListArgs> = {
     const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const bold = color ? pc.bold : (s: string) => s;
     const dim = color ? pc.dim : (s: string) => s;
-    const lines: string[] = [`The rules: ${contractDocument} (${contractPath() ?? 'missing from this installation'}); \`list --contract\` prints it.`, ''];
+    const lines: string[] = [
+      `The rules: ${contractDocument} (${contractPath() ?? 'missing from this installation'}); \`list --contract\` prints it.`,
+      '',
+    ];
     for (const s of scenarios) {
       lines.push(`${bold(s.name)}  ${s.title}${s.requires?.otherIdentity ? dim(' (needs --other-token)') : ''}`);
       lines.push(dim(`  ${s.source}`));

@@ -31,7 +31,9 @@ Exit codes: 0 recording written, 2 bad option or recording not written, 3 cannot
 
 function builder(y: Argv): Argv<ProxyArgs> {
   return y
-    .usage('$0 proxy --target URL --record DIR [options]\n\nA recording reverse proxy: forwards every request to the target and records the traffic.')
+    .usage(
+      '$0 proxy --target URL --record DIR [options]\n\nA recording reverse proxy: forwards every request to the target and records the traffic.',
+    )
     .option('target', { type: 'string', demandOption: true, describe: 'Base URL of the implementation the traffic goes to' })
     .option('port', { type: 'number', default: 8080, describe: 'Port to listen on; 0 picks a free one (the URL is printed)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'Interface to listen on' })
@@ -40,7 +42,10 @@ function builder(y: Argv): Argv<ProxyArgs> {
     .option('redact-field', { type: 'array', string: true, describe: 'Also redact this JSON member in every body (repeatable)' })
     .option('timeout', { type: 'number', default: 30_000, describe: 'Milliseconds one forwarded request may take' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No request log on stderr' })
-    .example('$0 proxy --target https://codecatalyst.global.api.aws --port 8080 --record recordings/sdk-session', 'Record what a client sends to the service')
+    .example(
+      '$0 proxy --target https://codecatalyst.global.api.aws --port 8080 --record recordings/sdk-session',
+      'Record what a client sends to the service',
+    )
     .epilogue(epilogue);
 }
 
@@ -51,13 +56,19 @@ function validate(args: ProxyArgs): void {
   } catch {
     throw new UsageError(`--target must be an http:// or https:// URL (got "${args.target}")`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must be an http:// or https:// URL (got "${args.target}")`);
-  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535 (got ${args.port})`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--target must be an http:// or https:// URL (got "${args.target}")`);
+  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
+    throw new UsageError(`--port must be an integer from 0 to 65535 (got ${args.port})`);
   if (!Number.isInteger(args.timeout) || args.timeout < 1) throw new UsageError('--timeout must be a positive number of milliseconds');
   if (!args.record) throw new UsageError('--record DIR is required');
 }
 
-const list = (values: string[] | undefined): string[] => (values ?? []).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+const list = (values: string[] | undefined): string[] =>
+  (values ?? [])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 export const proxyCommand: CommandModule<object, ProxyArgs> = {
   command: 'proxy',

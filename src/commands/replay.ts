@@ -39,19 +39,40 @@ Exit codes: 0 every answer as recorded (or only should-level differences), 1 dif
 
 function builder(y: Argv): Argv<ReplayArgs> {
   return y
-    .usage('$0 replay <recording> --target URL --token A [--other-token B] [options]\n\nRe-send a recorded session to another implementation and report where it answers differently.')
-    .positional('recording', { type: 'string', demandOption: true, describe: 'Recording directory (run or proxy), directory of .har files, or a .har file' })
+    .usage(
+      '$0 replay <recording> --target URL --token A [--other-token B] [options]\n\nRe-send a recorded session to another implementation and report where it answers differently.',
+    )
+    .positional('recording', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Recording directory (run or proxy), directory of .har files, or a .har file',
+    })
     .option('target', { type: 'string', demandOption: true, describe: 'Base URL of the implementation to compare' })
     .option('token', { type: 'string', demandOption: true, describe: 'Bearer token for <identity-1>' })
     .option('other-token', { type: 'string', describe: 'Bearer token for <identity-2>' })
-    .option('identity-token', { type: 'array', string: true, describe: 'Bearer tokens for <identity-3>, <identity-4>, ... (repeatable, in order)' })
+    .option('identity-token', {
+      type: 'array',
+      string: true,
+      describe: 'Bearer tokens for <identity-3>, <identity-4>, ... (repeatable, in order)',
+    })
     .option('timeout', { type: 'number', default: runDefaults.timeoutMs, describe: 'Milliseconds one request may take' })
-    .option('throttle-budget', { type: 'number', default: runDefaults.throttleBudgetMs, describe: 'Milliseconds one request may spend waiting out 429s' })
+    .option('throttle-budget', {
+      type: 'number',
+      default: runDefaults.throttleBudgetMs,
+      describe: 'Milliseconds one request may spend waiting out 429s',
+    })
     .option('strict', { type: 'boolean', default: false, describe: 'Should-level differences fail too' })
-    .option('reporter', { type: 'array', string: true, describe: `Report formats (repeatable): ${reporterNames.join(', ')}. Default: console, json` })
+    .option('reporter', {
+      type: 'array',
+      string: true,
+      describe: `Report formats (repeatable): ${reporterNames.join(', ')}. Default: console, json`,
+    })
     .option('out', { type: 'string', default: runDefaults.outDir, describe: 'Directory for report files' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No console output' })
-    .example('$0 replay recordings/reference-conformant --target http://localhost:8080 --token $A --other-token $B', 'Does my emulator answer like the reference did?')
+    .example(
+      '$0 replay recordings/reference-conformant --target http://localhost:8080 --token $A --other-token $B',
+      'Does my emulator answer like the reference did?',
+    )
     .epilogue(epilogue);
 }
 
@@ -67,9 +88,13 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     } catch {
       throw new UsageError(`--target must be an http:// or https:// URL (got "${argv.target}")`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must be an http:// or https:// URL (got "${argv.target}")`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new UsageError(`--target must be an http:// or https:// URL (got "${argv.target}")`);
     if (!argv.token) throw new UsageError('--token is required');
-    for (const [flag, value, max] of [['--timeout', argv.timeout, 600_000], ['--throttle-budget', argv['throttle-budget'], 3_600_000]] as const) {
+    for (const [flag, value, max] of [
+      ['--timeout', argv.timeout, 600_000],
+      ['--throttle-budget', argv['throttle-budget'], 3_600_000],
+    ] as const) {
       if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}`);
     }
     // '' stands for an identity not given; the recording's pseudonyms say which are needed.
@@ -79,7 +104,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     const { replaySession } = await import('../tools/replay-session.js');
     const { loadTraffic } = await import('../recording/recording-store.js');
     const total = loadTraffic(argv.recording).sources.length;
-    for (const reporter of reporters) reporter.runStarted?.({ targetUrl: `${argv.target} (replaying ${argv.recording})`, totalCases: total });
+    for (const reporter of reporters)
+      reporter.runStarted?.({ targetUrl: `${argv.target} (replaying ${argv.recording})`, totalCases: total });
     const result = await replaySession({
       recording: argv.recording,
       target: argv.target,
@@ -96,7 +122,18 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
         input: argv.recording,
         startedAt,
         strict: argv.strict,
-        options: { command: 'replay', recording: argv.recording, sent: result.sent, skipped429: result.skipped, timeoutMs: argv.timeout, throttleBudgetMs: argv['throttle-budget'], reporters: reporterList, outDir: argv.out, token: redactedValue, ...(argv['other-token'] ? { otherToken: redactedValue } : {}) },
+        options: {
+          command: 'replay',
+          recording: argv.recording,
+          sent: result.sent,
+          skipped429: result.skipped,
+          timeoutMs: argv.timeout,
+          throttleBudgetMs: argv['throttle-budget'],
+          reporters: reporterList,
+          outDir: argv.out,
+          token: redactedValue,
+          ...(argv['other-token'] ? { otherToken: redactedValue } : {}),
+        },
         cases: result.cases,
       }),
       leftovers: result.leftovers,

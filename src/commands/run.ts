@@ -28,30 +28,77 @@ them all at the end, also after failures and on SIGINT. Tokens never appear in r
 function builder(y: Argv): Argv<RunOptions> {
   return y
     .usage('$0 run [options]\n\nRun the conformance scenarios against a target (default: the embedded reference implementation).')
-    .option('target', { type: 'string', describe: 'Base URL of the implementation under test; absent: start the embedded reference on a free loopback port' })
+    .option('target', {
+      type: 'string',
+      describe: 'Base URL of the implementation under test; absent: start the embedded reference on a free loopback port',
+    })
     .option('token', { type: 'string', describe: 'Bearer token of the identity that creates and deletes tokens (required with --target)' })
-    .option('other-token', { type: 'string', describe: 'Bearer token of a second identity (wrong-owner checks); scenarios that need it are skipped without it' })
-    .option('scenario', { type: 'array', string: true, describe: `Run only these scenarios (repeatable or comma-separated): ${scenarios.map((s) => s.name).join(', ')}` })
+    .option('other-token', {
+      type: 'string',
+      describe: 'Bearer token of a second identity (wrong-owner checks); scenarios that need it are skipped without it',
+    })
+    .option('scenario', {
+      type: 'array',
+      string: true,
+      describe: `Run only these scenarios (repeatable or comma-separated): ${scenarios.map((s) => s.name).join(', ')}`,
+    })
     .option('strict', { type: 'boolean', default: false, describe: 'Should-level findings fail the run too' })
     .option('expect-throttle', { type: 'boolean', default: false, describe: 'Make "the burst is throttled at least once" a must' })
-    .option('concurrency', { type: 'number', default: runDefaults.concurrency, describe: 'Racers released together in the concurrent-conflict scenario' })
+    .option('concurrency', {
+      type: 'number',
+      default: runDefaults.concurrency,
+      describe: 'Racers released together in the concurrent-conflict scenario',
+    })
     .option('burst', { type: 'number', default: runDefaults.burst, describe: 'Requests in the throttle burst' })
-    .option('burst-concurrency', { type: 'number', default: runDefaults.burstConcurrency, describe: 'Requests in flight at once during the burst' })
-    .option('timeout', { type: 'number', default: runDefaults.timeoutMs, describe: 'Milliseconds one request may take, connect to last byte' })
-    .option('throttle-budget', { type: 'number', default: runDefaults.throttleBudgetMs, describe: 'Milliseconds one step may spend waiting out 429s before it fails as "target stays throttled"' })
+    .option('burst-concurrency', {
+      type: 'number',
+      default: runDefaults.burstConcurrency,
+      describe: 'Requests in flight at once during the burst',
+    })
+    .option('timeout', {
+      type: 'number',
+      default: runDefaults.timeoutMs,
+      describe: 'Milliseconds one request may take, connect to last byte',
+    })
+    .option('throttle-budget', {
+      type: 'number',
+      default: runDefaults.throttleBudgetMs,
+      describe: 'Milliseconds one step may spend waiting out 429s before it fails as "target stays throttled"',
+    })
     .option('seed', { type: 'number', describe: 'Seed for every generated name and ID (default: random, printed in the JSON report)' })
-    .option('reporter', { type: 'array', string: true, describe: `Report formats (repeatable): ${reporterNames.join(', ')}. Default: console, json. The console is shown unless --quiet` })
+    .option('reporter', {
+      type: 'array',
+      string: true,
+      describe: `Report formats (repeatable): ${reporterNames.join(', ')}. Default: console, json. The console is shown unless --quiet`,
+    })
     .option('out', { type: 'string', default: runDefaults.outDir, describe: 'Directory for report files' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No console output; only the exit code and report files' })
-    .option('record', { type: 'string', describe: 'Record every exchange as HAR 1.2 into this directory (redacted; replaces a previous recording only when the run completes)' })
-    .option('replay', { type: 'string', describe: 'Replay a recording made with --record: no network, no credentials; seed, clock and options come from the recording' })
-    .option('redact-header', { type: 'array', string: true, describe: 'With --record: also redact this header\'s value (repeatable)' })
-    .option('redact-field', { type: 'array', string: true, describe: 'With --record: also redact this JSON member in every body (repeatable)' })
+    .option('record', {
+      type: 'string',
+      describe:
+        'Record every exchange as HAR 1.2 into this directory (redacted; replaces a previous recording only when the run completes)',
+    })
+    .option('replay', {
+      type: 'string',
+      describe: 'Replay a recording made with --record: no network, no credentials; seed, clock and options come from the recording',
+    })
+    .option('redact-header', { type: 'array', string: true, describe: "With --record: also redact this header's value (repeatable)" })
+    .option('redact-field', {
+      type: 'array',
+      string: true,
+      describe: 'With --record: also redact this JSON member in every body (repeatable)',
+    })
     .config('config', 'A JSON file of options (keys as the long option names)')
     .example('$0 run', 'Run every scenario against the embedded reference implementation')
-    .example('$0 run --target https://api.example.test --token $A --other-token $B --reporter junit', 'Gate a CI build on an implementation')
+    .example(
+      '$0 run --target https://api.example.test --token $A --other-token $B --reporter junit',
+      'Gate a CI build on an implementation',
+    )
     .example('$0 run --scenario valid-delete --scenario id-length', 'Run two scenario families')
-    .example('$0 run --target $URL --token $A --other-token $B --record recordings/my-target', 'Record a run (bearers and secrets redacted)')
+    .example(
+      '$0 run --target $URL --token $A --other-token $B --record recordings/my-target',
+      'Record a run (bearers and secrets redacted)',
+    )
     .example('$0 run --replay recordings/my-target', 'Replay it offline: same verdicts, same exit code')
     .epilogue(epilogue);
 }
@@ -68,12 +115,22 @@ export const runCommand: CommandModule<object, RunOptions> = {
     const session = await recording?.openRunTraffic(config, replay?.recording);
     const reporters = createReporters(config.reporters, cliReporterContext(config.outDir));
     const interrupts = watchInterrupts((signal) => {
-      if (!config.quiet) process.stderr.write(`\n${pc.yellow(`${signal}: stopping, deleting the tokens this run created, writing reports (again to exit at once)`)}\n`);
+      if (!config.quiet)
+        process.stderr.write(
+          `\n${pc.yellow(`${signal}: stopping, deleting the tokens this run created, writing reports (again to exit at once)`)}\n`,
+        );
     });
     try {
       // Replay stops at the first request the recording does not hold.
       const signal = session ? AbortSignal.any([interrupts.signal, session.recorder.signal]) : interrupts.signal;
-      const run = () => executeRun(config, { reporters, signal, interruptedBy: () => interrupts.received, redactor: session?.redactor, traffic: session?.traffic });
+      const run = () =>
+        executeRun(config, {
+          reporters,
+          signal,
+          interruptedBy: () => interrupts.received,
+          redactor: session?.redactor,
+          traffic: session?.traffic,
+        });
       const report = await (session?.mode === 'replay' ? withVirtualClock(run) : run()).catch(async (error: unknown) => {
         await session?.recorder.abort();
         throw error;
@@ -81,7 +138,9 @@ export const runCommand: CommandModule<object, RunOptions> = {
       const unmatched = session?.recorder.unmatched();
       if (unmatched) {
         await session!.recorder.abort();
-        throw new RecordingError(`replay of "${config.replay}": the recording holds no answer for ${unmatched.method} ${unmatched.path} (${unmatched.segment}, ${unmatched.detail}); was it made by another version or with other options?`);
+        throw new RecordingError(
+          `replay of "${config.replay}": the recording holds no answer for ${unmatched.method} ${unmatched.path} (${unmatched.segment}, ${unmatched.detail}); was it made by another version or with other options?`,
+        );
       }
       let recordingFailed: unknown;
       let note: string | undefined;
@@ -102,7 +161,11 @@ export const runCommand: CommandModule<object, RunOptions> = {
       if (recordingFailed) throw recordingFailed;
       if (note && !config.quiet) process.stderr.write(`${note}\n`);
       if (replay?.recording.meta.run && replay.recording.meta.run.exitCode !== report.exitCode && !config.quiet) {
-        process.stderr.write(pc.yellow(`note: the recorded run ended ${replay.recording.meta.run.verdict} (exit ${replay.recording.meta.run.exitCode}); this replay judges it ${report.verdict}\n`));
+        process.stderr.write(
+          pc.yellow(
+            `note: the recorded run ended ${replay.recording.meta.run.verdict} (exit ${replay.recording.meta.run.exitCode}); this replay judges it ${report.verdict}\n`,
+          ),
+        );
       }
       process.exitCode = report.exitCode;
     } finally {

@@ -29,6 +29,7 @@ function sortedUnique(statuses: readonly number[]): number[] {
 /** The statuses an operation may answer with, whatever the request was (docs/contract.md §2, §3). */
 export function documentedStatuses(operation: OperationName, path: string): number[] {
   // A delete without an ID may be throttled like any request, and refused for its credentials.
-  if (operation === 'DeleteAccessToken' && namesNoId(path)) return sortedUnique([...missingIdStatuses, ...credentialStatuses, errorStatus.ThrottlingException]);
+  if (operation === 'DeleteAccessToken' && namesNoId(path))
+    return sortedUnique([...missingIdStatuses, ...credentialStatuses, errorStatus.ThrottlingException]);
   return sortedUnique([successStatus[operation], ...modelledErrorStatuses, ...credentialStatuses]);
 }

@@ -46,8 +46,14 @@ export async function deleteCreatedTokens(ledger: TokenLedger, actors: Map<strin
     try {
       const { tokens } = await actor.listAll();
       listed = new Set(tokens.map((t) => t.id));
-      for (const orphan of tokens.filter((t) => namePrefix !== undefined && t.name?.startsWith(`${namePrefix}-`) && !ledger.has(identity, t.id))) {
-        leftovers.push({ id: orphan.id, identity, reason: `named like this run's tokens (${orphan.name}) but no create of it was answered 201: a refused create took effect; not deleted (its ID was never given)` });
+      for (const orphan of tokens.filter(
+        (t) => namePrefix !== undefined && t.name?.startsWith(`${namePrefix}-`) && !ledger.has(identity, t.id),
+      )) {
+        leftovers.push({
+          id: orphan.id,
+          identity,
+          reason: `named like this run's tokens (${orphan.name}) but no create of it was answered 201: a refused create took effect; not deleted (its ID was never given)`,
+        });
       }
     } catch (error) {
       for (const entry of entries.filter((e) => !e.deleteAnswered)) {
@@ -62,7 +68,11 @@ export async function deleteCreatedTokens(ledger: TokenLedger, actors: Map<strin
       const answer = await tryDelete(entry);
       const status = answer?.response?.status ?? 0;
       if (status < 200 || status >= 300) {
-        leftovers.push({ id: entry.id, identity, reason: `still listed; delete answered ${status || answer?.transportError?.message || givenUp || 'nothing'}` });
+        leftovers.push({
+          id: entry.id,
+          identity,
+          reason: `still listed; delete answered ${status || answer?.transportError?.message || givenUp || 'nothing'}`,
+        });
       } else {
         answered.set(entry.id, String(status));
       }
@@ -74,7 +84,8 @@ export async function deleteCreatedTokens(ledger: TokenLedger, actors: Map<strin
         if (still.has(id)) leftovers.push({ id, identity, reason: `still listed after its delete answered ${status}` });
       }
     } catch (error) {
-      for (const id of answered.keys()) leftovers.push({ id, identity, reason: `delete answered, but the listing to verify it failed: ${(error as Error).message}` });
+      for (const id of answered.keys())
+        leftovers.push({ id, identity, reason: `delete answered, but the listing to verify it failed: ${(error as Error).message}` });
     }
   }
   return leftovers;

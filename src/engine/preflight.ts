@@ -6,12 +6,13 @@ import { credentialStatuses } from '../contract/statuses.js';
 import { describe } from '../checks/case-checks.js';
 import { readResponse } from '../checks/response-reading.js';
 import { CannotRunError, UsageError } from '../exit-codes.js';
+import type { Exchange } from '../transport/exchange.js';
 import type { Actor } from './actor.js';
 import { StepError } from './step-error.js';
 
 export async function preflight(targetUrl: string, actors: Array<{ actor: Actor; flag: string }>): Promise<void> {
   for (const { actor, flag } of actors) {
-    let exchange;
+    let exchange: Exchange;
     try {
       exchange = await actor.send(ops.listRequest(1, undefined));
     } catch (error) {
@@ -50,6 +51,8 @@ async function expectDistinctIdentities(owner: Actor, other: Actor): Promise<voi
   };
   const [a, b] = [await identityOf(owner), await identityOf(other)];
   if (a !== undefined && a === b) {
-    throw new UsageError('--token and --other-token are the same identity (VerifySession names both the same); wrong-owner checks need two');
+    throw new UsageError(
+      '--token and --other-token are the same identity (VerifySession names both the same); wrong-owner checks need two',
+    );
   }
 }

@@ -128,7 +128,12 @@ export class Execution {
     }
     this.operations[index] = {
       ...placeholder,
-      answer: { answeredAt, status: exchange.response.status, ...(tokenId !== undefined ? { tokenId } : {}), ...(expiresTime ? { expiresTime } : {}) },
+      answer: {
+        answeredAt,
+        status: exchange.response.status,
+        ...(tokenId !== undefined ? { tokenId } : {}),
+        ...(expiresTime ? { expiresTime } : {}),
+      },
     };
   }
 
@@ -142,7 +147,8 @@ export class Execution {
     if (!exchange.response) return;
     const status = exchange.response.status;
     // The cleanup deletes what is still open: a 200 or 404 of the owner's own token closes it.
-    if ((status === 200 || status === 404) && this.tokens[who].some((t) => t.id === tokenId)) this.env.ledger.markDeleteAnswered(who, tokenId);
+    if ((status === 200 || status === 404) && this.tokens[who].some((t) => t.id === tokenId))
+      this.env.ledger.markDeleteAnswered(who, tokenId);
     this.operations[index] = { ...placeholder, answer: { answeredAt, status } };
   }
 

@@ -42,8 +42,13 @@ export function explainToken(token: Token, events: readonly TokenEvent[], inert:
   /** No delete that may have removed the token was sent before `e` ended. */
   const undeleted = (e: TokenEvent): boolean => removals.every((d) => d.start > e.end);
   const who = token.identity;
-  const say = (section: ContractSection, rule: string, message: string, involved: (TokenEvent | undefined)[], extra: Operation[] = []): Finding =>
-    finding(section, rule, message, [...involved.flatMap((e) => (e ? e.ops : [])), ...extra]);
+  const say = (
+    section: ContractSection,
+    rule: string,
+    message: string,
+    involved: (TokenEvent | undefined)[],
+    extra: Operation[] = [],
+  ): Finding => finding(section, rule, message, [...involved.flatMap((e) => (e ? e.ops : [])), ...extra]);
 
   // Two 200s for one token.
   const [d1, d2] = deletes;
@@ -71,7 +76,12 @@ export function explainToken(token: Token, events: readonly TokenEvent[], inert:
     const op = first(early);
     switch (roleOf(token, early)) {
       case 'listing':
-        return say('2.2', 'A listing shows only tokens that exist', `${describe(op)} shows ${label(token)} before any create could have made it: ${madeBy(token)}`, [create, early]);
+        return say(
+          '2.2',
+          'A listing shows only tokens that exist',
+          `${describe(op)} shows ${label(token)} before any create could have made it: ${madeBy(token)}`,
+          [create, early],
+        );
       case 'duplicate':
         return say(
           '2.1',
@@ -80,7 +90,12 @@ export function explainToken(token: Token, events: readonly TokenEvent[], inert:
           [create, early],
         );
       default:
-        return say('5.5', 'A delete of an ID that names no token answers 404', `${describe(op)}, but token ${token.tokenId} did not exist yet: ${madeBy(token)}`, [create, early]);
+        return say(
+          '5.5',
+          'A delete of an ID that names no token answers 404',
+          `${describe(op)}, but token ${token.tokenId} did not exist yet: ${madeBy(token)}`,
+          [create, early],
+        );
     }
   }
 
@@ -114,7 +129,9 @@ export function explainToken(token: Token, events: readonly TokenEvent[], inert:
   }
 
   // Listings after the token's create answered: missing from one, then shown by a later one.
-  const missing = withRole('listing').filter((e) => e.step.kind === 'observe' && !e.step.present && create !== undefined && create.end < e.start);
+  const missing = withRole('listing').filter(
+    (e) => e.step.kind === 'observe' && !e.step.present && create !== undefined && create.end < e.start,
+  );
   for (const gone of missing) {
     const back = seers.find((e) => roleOf(token, e) === 'listing' && e.start > gone.end);
     if (!back) continue;

@@ -62,7 +62,11 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
   // Intervals need sub-millisecond precision: answers on loopback come within a millisecond.
   const startedPrecise = performance.now();
   const deadline = started + settings.timeLimitMs;
-  const transport = new Transport(settings.targetUrl, { ...defaultTransportBounds, timeoutMs: settings.timeoutMs, giveUpAfterFailures: 0 }, { signal: settings.signal, tap: settings.traffic?.tap });
+  const transport = new Transport(
+    settings.targetUrl,
+    { ...defaultTransportBounds, timeoutMs: settings.timeoutMs, giveUpAfterFailures: 0 },
+    { signal: settings.signal, tap: settings.traffic?.tap },
+  );
   const random = createRandom(settings.seed);
   const ledger = new TokenLedger();
   const runPrefix = `patx-${random.string(6)}`;
@@ -125,7 +129,14 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
         exchanges.set(operation, [...(exchanges.get(operation) ?? []), exchange]);
         const operationName = ops.operationOf(exchange.request.method, exchange.request.path);
         for (const finding of judgeShape(exchange, operationName)) {
-          if (shapeFindings.length === 0) shapeFindings.push({ section: '7', rule: finding.rule, source: finding.source, message: finding.message, operations: [operation] });
+          if (shapeFindings.length === 0)
+            shapeFindings.push({
+              section: '7',
+              rule: finding.rule,
+              source: finding.source,
+              message: finding.message,
+              operations: [operation],
+            });
         }
       },
     });
@@ -135,7 +146,11 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
         await execution.runRound(steps);
         // A throttled round is waited out before the next one, as `run` waits (contract §4).
         const throttled = execution.throttled[0];
-        if (throttled && !settings.signal.aborted) await sleep(throttleDelay(throttled, throttledRounds++, { ...defaultThrottlePolicy, maxWaitMs: 5000 }, random), settings.signal).catch(() => undefined);
+        if (throttled && !settings.signal.aborted)
+          await sleep(
+            throttleDelay(throttled, throttledRounds++, { ...defaultThrottlePolicy, maxWaitMs: 5000 }, random),
+            settings.signal,
+          ).catch(() => undefined);
         else throttledRounds = 0;
       },
     };
@@ -148,7 +163,13 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
     const run: ProgramRun = { index, program, operations, exchanges, leftovers };
     run.finding = shapeFindings[0] ?? reusedAcrossPrograms(operations, everGiven, index) ?? judged(operations, namePrefix);
     if (!run.finding && leftovers.length > 0) {
-      run.finding = { section: '9', rule: 'every token the exploration created can be deleted', source: cite('9'), message: `${leftovers.length} token(s) could not be deleted: ${leftovers[0]!.reason}`, operations: [] };
+      run.finding = {
+        section: '9',
+        rule: 'every token the exploration created can be deleted',
+        source: cite('9'),
+        message: `${leftovers.length} token(s) could not be deleted: ${leftovers[0]!.reason}`,
+        operations: [],
+      };
     }
     runs.push(run);
     return run;
@@ -157,11 +178,18 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
   // fast-check runs the property until it fails or numRuns is reached; the budget and the clock
   // end the search sooner by answering "passed" without sending anything.
   const exhausted = (): boolean => {
-    if (settings.signal.aborted) return (stopped = 'interrupted'), true;
-    if (shrinkBudget) return shrinkBudget.spent >= shrinkBudget.limit || Date.now() > shrinkDeadline;
-    if (budget.spent >= budget.limit) return (stopped = 'budget'), true;
-    if (Date.now() > deadline) return (stopped = 'time'), true;
-    return false;
+    const reason: ExploreSummary['stopped'] | undefined = settings.signal.aborted
+      ? 'interrupted'
+      : shrinkBudget
+        ? undefined
+        : budget.spent >= budget.limit
+          ? 'budget'
+          : Date.now() > deadline
+            ? 'time'
+            : undefined;
+    if (reason) stopped = reason;
+    if (shrinkBudget && !settings.signal.aborted) return shrinkBudget.spent >= shrinkBudget.limit || Date.now() > shrinkDeadline;
+    return reason !== undefined;
   };
   const shape = { concurrency: settings.concurrency, otherIdentity: actors.other !== undefined };
   const property = fc.asyncProperty(programArbitrary(shape), async (commands) => {
@@ -212,7 +240,20 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
     shrinks: details.numShrinks,
     leftovers: runs.flatMap((r) => r.leftovers),
     ...(finding && failing
-      ? { violation: { ...finding, program: failing.program, timeline: timelineOf(failing.operations, failing.exchanges, finding.operations, settings.redactor, `${runPrefix}-${failing.index}-`), ...(confirmed ? { confirmed } : {}) } }
+      ? {
+          violation: {
+            ...finding,
+            program: failing.program,
+            timeline: timelineOf(
+              failing.operations,
+              failing.exchanges,
+              finding.operations,
+              settings.redactor,
+              `${runPrefix}-${failing.index}-`,
+            ),
+            ...(confirmed ? { confirmed } : {}),
+          },
+        }
       : {}),
   };
 }
@@ -228,7 +269,11 @@ function judged(operations: Operation[], namePrefix: string): ExploreFinding | u
 }
 
 /** §6.6 across programs: an ID given in an earlier program of the exploration, given again. */
-function reusedAcrossPrograms(operations: Operation[], everGiven: Record<Who, Map<string, number>>, index: number): ExploreFinding | undefined {
+function reusedAcrossPrograms(
+  operations: Operation[],
+  everGiven: Record<Who, Map<string, number>>,
+  index: number,
+): ExploreFinding | undefined {
   let finding: ExploreFinding | undefined;
   for (const op of operations) {
     if (op.kind !== 'create' || op.answer?.tokenId === undefined) continue;
@@ -253,7 +298,11 @@ async function cleanUp(settings: ExploreSettings, ledger: TokenLedger, namePrefi
   const open = ledger.all().filter((e) => !e.deleteAnswered);
   if (open.length === 0) return [];
   const deadline = AbortSignal.timeout(60_000);
-  const transport = new Transport(settings.targetUrl, { ...defaultTransportBounds, timeoutMs: settings.timeoutMs }, { signal: deadline, tap: settings.traffic?.tap });
+  const transport = new Transport(
+    settings.targetUrl,
+    { ...defaultTransportBounds, timeoutMs: settings.timeoutMs },
+    { signal: deadline, tap: settings.traffic?.tap },
+  );
   const env: ActorEnvironment = {
     http: transport,
     observe: () => {},

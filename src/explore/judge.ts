@@ -50,7 +50,12 @@ export function judgeHistory(history: History, options: JudgeOptions): Judgement
     if (verdict.finding) tokenFindings.push(verdict.finding);
     if (verdict.unknown) unknown.push(verdict.unknown);
   }
-  groups.push(tokenFindings, checkDuplicateNames(history, tokens), checkSnapshots(history, partitions), checkPagedListings(history, partitions));
+  groups.push(
+    tokenFindings,
+    checkDuplicateNames(history, tokens),
+    checkSnapshots(history, partitions),
+    checkPagedListings(history, partitions),
+  );
 
   const stats: JudgeStats = {
     operations: history.operations.length,
@@ -66,7 +71,8 @@ export function judgeHistory(history: History, options: JudgeOptions): Judgement
   }
   // A token the search gave up on may hide a violation; nothing else found one.
   const [first] = unknown;
-  if (first !== undefined) return { ok: 'unknown', reason: unknown.length > 1 ? `${first} (and ${unknown.length - 1} more tokens)` : first, stats };
+  if (first !== undefined)
+    return { ok: 'unknown', reason: unknown.length > 1 ? `${first} (and ${unknown.length - 1} more tokens)` : first, stats };
   return { ok: true, stats };
 }
 
@@ -77,6 +83,7 @@ function validate(history: History): void {
     if (ids.has(op.id)) throw new RangeError(`operation id ${op.id} appears twice in the history`);
     ids.add(op.id);
     if (!Number.isFinite(op.sentAt)) throw new RangeError(`operation ${op.id} has no finite sentAt`);
-    if (op.answer && !(op.answer.answeredAt >= op.sentAt)) throw new RangeError(`operation ${op.id} is answered (${op.answer.answeredAt}) before it was sent (${op.sentAt})`);
+    if (op.answer && !(op.answer.answeredAt >= op.sentAt))
+      throw new RangeError(`operation ${op.id} is answered (${op.answer.answeredAt}) before it was sent (${op.sentAt})`);
   }
 }

@@ -59,7 +59,11 @@ interface Frame<S> {
   readonly forced: boolean;
 }
 
-export function searchLinearization<S, O>(ops: readonly TimedOperation<O>[], model: SequentialModel<S, O>, maxStates: number): SearchResult {
+export function searchLinearization<S, O>(
+  ops: readonly TimedOperation<O>[],
+  model: SequentialModel<S, O>,
+  maxStates: number,
+): SearchResult {
   const head = buildEntries(ops);
   const placed = new Uint32Array(Math.ceil(ops.length / 32) || 1);
   const cache = new Set<string>();

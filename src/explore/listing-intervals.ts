@@ -35,10 +35,12 @@ function judgeToken(listing: ListOperation, { token, events }: Partition, shown:
   const label = token.name === undefined ? `token ${token.tokenId}` : `token ${token.tokenId} ("${token.name}")`;
   if (shown) {
     if (token.start > to) {
-      return finding('2.2', 'A listing shows only tokens that exist', `${describe(listing)} shows ${label} before any create could have made it: ${madeBy(token)}`, [
-        ...createOps,
-        listing,
-      ]);
+      return finding(
+        '2.2',
+        'A listing shows only tokens that exist',
+        `${describe(listing)} shows ${label} before any create could have made it: ${madeBy(token)}`,
+        [...createOps, listing],
+      );
     }
     const removed = events.find((e) => e.step.kind === 'delete' && e.end < from);
     if (removed) {

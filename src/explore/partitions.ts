@@ -7,7 +7,15 @@
 // can. A 403 reads "someone else holds it" where IDs are unique across the service: it joins
 // the partition of the only other identity given that ID.
 
-import { endOf, type CreateOperation, type DeleteOperation, type History, type JudgeOptions, type ListOperation, type Operation } from './history.js';
+import {
+  endOf,
+  type CreateOperation,
+  type DeleteOperation,
+  type History,
+  type JudgeOptions,
+  type ListOperation,
+  type Operation,
+} from './history.js';
 import { createOutcome, deleteOutcome, listOutcome, type TokenStep } from './model.js';
 import { namesOf, usedUp, type Token, type Tokens } from './tokens.js';
 
@@ -71,7 +79,12 @@ export function partition(history: History, tokens: Tokens, options: JudgeOption
   return [...byToken].map(([token, events]) => ({ token, events, inert: inert.get(token) ?? [] }));
 }
 
-function addDelete(op: DeleteOperation, tokens: Tokens, options: JudgeOptions, push: (token: Token | undefined, e: TokenEvent) => void): void {
+function addDelete(
+  op: DeleteOperation,
+  tokens: Tokens,
+  options: JudgeOptions,
+  push: (token: Token | undefined, e: TokenEvent) => void,
+): void {
   const own = tokens.get(op.identity, op.tokenId);
   switch (deleteOutcome(op)) {
     case 'deleted':

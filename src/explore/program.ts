@@ -45,17 +45,27 @@ export function stepArbitrary(shape: ProgramShape): fc.Arbitrary<Step> {
 /** A round: up to `concurrency` steps, plus a chance of the same delete from several workers. */
 export function roundArbitrary(shape: ProgramShape): fc.Arbitrary<Step[]> {
   const steps = fc.array(stepArbitrary(shape), { minLength: 1, maxLength: Math.max(1, shape.concurrency) });
-  const samePiled = fc.record({ who: fc.constant<Who>('owner'), token: fc.integer({ min: 0, max: tokenSlots - 1 }), copies: fc.integer({ min: 2, max: Math.max(2, shape.concurrency) }) });
+  const samePiled = fc.record({
+    who: fc.constant<Who>('owner'),
+    token: fc.integer({ min: 0, max: tokenSlots - 1 }),
+    copies: fc.integer({ min: 2, max: Math.max(2, shape.concurrency) }),
+  });
   // One identity's full round: as many of its requests in flight as the concurrency allows,
   // where a target that sheds load (acknowledges a write it never applies) shows.
   const full = Math.max(2, shape.concurrency);
   const oneIdentity = fc
-    .tuple(shape.otherIdentity ? fc.constantFrom<Who>('owner', 'other') : fc.constant<Who>('owner'), fc.array(stepArbitrary({ ...shape, otherIdentity: false }), { minLength: full, maxLength: full }))
+    .tuple(
+      shape.otherIdentity ? fc.constantFrom<Who>('owner', 'other') : fc.constant<Who>('owner'),
+      fc.array(stepArbitrary({ ...shape, otherIdentity: false }), { minLength: full, maxLength: full }),
+    )
     .map(([who, round]) => round.map((step): Step => ({ ...step, who })));
   return fc.oneof(
     { weight: 4, arbitrary: steps },
     // The same token deleted by several workers at once: where a non-atomic delete shows.
-    { weight: 1, arbitrary: samePiled.map(({ who, token, copies }) => Array.from({ length: copies }, (): Step => ({ op: 'delete', who, token }))) },
+    {
+      weight: 1,
+      arbitrary: samePiled.map(({ who, token, copies }) => Array.from({ length: copies }, (): Step => ({ op: 'delete', who, token }))),
+    },
     { weight: 1, arbitrary: oneIdentity },
   );
 }

@@ -95,12 +95,15 @@ function answerOf(op: Operation, exchanges: readonly Exchange[], namePrefix: str
   if (!op.answer) return `no answer (${last?.transportError?.kind ?? 'not sent'})`;
   const status = op.answer.status;
   const named = last ? readResponse(last).errorName : undefined;
-  if (op.kind === 'create') return op.answer.tokenId !== undefined ? `${status} id=${op.answer.tokenId}` : `${status}${named ? ` ${named}` : ''}`;
+  if (op.kind === 'create')
+    return op.answer.tokenId !== undefined ? `${status} id=${op.answer.tokenId}` : `${status}${named ? ` ${named}` : ''}`;
   if (op.kind === 'list' && op.answer.status === 200) {
     const answer = op.answer as { items: ReadonlyArray<{ id: string; name: string }>; pages: number };
     const ids = answer.items.filter((item) => item.name.startsWith(namePrefix)).map((item) => item.id);
     const others = answer.items.length - ids.length;
-    const rest = [others > 0 ? `+${others} not of this program` : '', answer.pages > 1 ? `${answer.pages} pages` : ''].filter(Boolean).join(', ');
+    const rest = [others > 0 ? `+${others} not of this program` : '', answer.pages > 1 ? `${answer.pages} pages` : '']
+      .filter(Boolean)
+      .join(', ');
     return `200: ${ids.length === 0 ? '(none)' : ids.join(', ')}${rest ? ` (${rest})` : ''}`;
   }
   if (op.kind === 'list' && status === 0) return 'unusable listing (a page without items, or a nextToken that never ends)';

@@ -103,7 +103,7 @@ function intersect(a: readonly Span[], b: readonly Span[]): Span[] {
 function explain(listing: ListOperation, conflict: readonly Constraint[]): Finding {
   return finding(
     '2.2',
-    'A listing that fits in one page is the state of the caller\'s tokens at one moment of its interval',
+    "A listing that fits in one page is the state of the caller's tokens at one moment of its interval",
     `${describe(listing)} is no single moment's state of ${listing.identity}'s tokens: ${conflict.map((c) => c.says).join('; ')}`,
     [listing, ...conflict.flatMap((c) => c.ops)],
   );

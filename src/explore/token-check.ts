@@ -41,7 +41,8 @@ export function checkToken(partition: Partition, maxStates: number): TokenVerdic
       searched.push(read);
       continue;
     }
-    if (read.step.kind === 'observe' && read.step.present !== fixed.present) findings.push(explainToken(token, [...fixed.because, read], partition.inert));
+    if (read.step.kind === 'observe' && read.step.present !== fixed.present)
+      findings.push(explainToken(token, [...fixed.because, read], partition.inert));
   }
 
   const result = searchLinearization(timed(searched), tokenRegister, maxStates);

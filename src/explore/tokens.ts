@@ -5,7 +5,16 @@
 // explains are violations found here, whatever the order of operations: another identity's
 // token (isolation), a token nobody created, a token listed under another name or expiresTime.
 
-import { endOf, type CreateOperation, type DeleteOperation, type History, type Identity, type JudgeOptions, type ListedItem, type ListOperation } from './history.js';
+import {
+  endOf,
+  type CreateOperation,
+  type DeleteOperation,
+  type History,
+  type Identity,
+  type JudgeOptions,
+  type ListedItem,
+  type ListOperation,
+} from './history.js';
 import { describe, finding, sameTime, span, type Finding } from './findings.js';
 import { createOutcome, deleteOutcome, listOutcome } from './model.js';
 
@@ -173,7 +182,7 @@ export function collectTokens(history: History, options: JudgeOptions): { tokens
     findings.push(
       finding(
         '2.2',
-        'Every token of the exploration listed was made by one of the caller\'s creates',
+        "Every token of the exploration listed was made by one of the caller's creates",
         `${identity}'s listings show ${ids.size} tokens named "${name}" whose IDs no create was given (${[...ids].join(', ')}), but only ${candidates.length} create(s) of that name went unanswered, and each makes one token at most`,
         [...candidates, ...listedThem.slice(0, 1)],
       ),
@@ -209,13 +218,17 @@ export function collectTokens(history: History, options: JudgeOptions): { tokens
 }
 
 function listedAsCreated(token: Token, item: ListedItem, listing: ListOperation): Finding | undefined {
-  const rule = 'A listing shows each of the caller\'s tokens as it was created (ID, name, expiresTime)';
-  const made = token.attributed ? `the unanswered create(s) it is attributed to (sent from ${token.start}ms)` : `the create answered 201 at ${span(token.createdBy[0] as CreateOperation)}`;
+  const rule = "A listing shows each of the caller's tokens as it was created (ID, name, expiresTime)";
+  const made = token.attributed
+    ? `the unanswered create(s) it is attributed to (sent from ${token.start}ms)`
+    : `the create answered 201 at ${span(token.createdBy[0] as CreateOperation)}`;
   if (token.name !== undefined && item.name !== token.name) {
-    return finding('2.2', rule, `${describe(listing)} shows token ${item.id} named "${item.name}", but ${made} made token ${item.id} as "${token.name}"`, [
-      ...token.createdBy.slice(0, 1),
-      listing,
-    ]);
+    return finding(
+      '2.2',
+      rule,
+      `${describe(listing)} shows token ${item.id} named "${item.name}", but ${made} made token ${item.id} as "${token.name}"`,
+      [...token.createdBy.slice(0, 1), listing],
+    );
   }
   if (item.expiresTime !== undefined && token.expiresTime !== undefined && !sameTime(item.expiresTime, token.expiresTime)) {
     return finding(
@@ -229,13 +242,18 @@ function listedAsCreated(token: Token, item: ListedItem, listing: ListOperation)
 }
 
 function listedTwice(listing: ListOperation, item: ListedItem): Finding {
-  return finding('2.2', 'A listing holds each of the caller\'s tokens once', `${describe(listing)} shows token ${item.id} ("${item.name}") twice in one page`, [listing]);
+  return finding(
+    '2.2',
+    "A listing holds each of the caller's tokens once",
+    `${describe(listing)} shows token ${item.id} ("${item.name}") twice in one page`,
+    [listing],
+  );
 }
 
 function isolation(listing: ListOperation, item: ListedItem, owner: CreateOperation): Finding {
   return finding(
     '6.3',
-    'A listing holds only the caller\'s tokens: another identity\'s token never shows in it',
+    "A listing holds only the caller's tokens: another identity's token never shows in it",
     `${describe(listing)} shows token ${item.id} ("${item.name}"), which is ${owner.identity}'s: ${describe(owner)}`,
     [owner, listing],
   );
@@ -244,7 +262,7 @@ function isolation(listing: ListOperation, item: ListedItem, owner: CreateOperat
 function nobodyCreated(listing: ListOperation, item: ListedItem): Finding {
   return finding(
     '2.2',
-    'Every token of the exploration listed was made by one of the caller\'s creates',
+    "Every token of the exploration listed was made by one of the caller's creates",
     `${describe(listing)} shows token ${item.id} ("${item.name}"), a token nobody created: no create of ${listing.identity}'s was given that ID, and none named "${item.name}" went unanswered before the listing ended`,
     [listing],
   );
@@ -253,7 +271,7 @@ function nobodyCreated(listing: ListOperation, item: ListedItem): Finding {
 function wrongOwner(del: DeleteOperation, owner: CreateOperation): Finding {
   return finding(
     '6.3',
-    'A delete never removes another identity\'s token: only its owner may delete it',
+    "A delete never removes another identity's token: only its owner may delete it",
     `${describe(del)}, but token ${del.tokenId} is ${owner.identity}'s (${describe(owner)}) and ${del.identity} never held it: the right answers were 403 or 404`,
     [owner, del],
   );

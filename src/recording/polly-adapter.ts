@@ -234,7 +234,13 @@ function callOf(pollyRequest: PollyRequest): TappedCall {
 }
 
 function replayedResponse(response: PollyResponse): WireResponse {
-  return { status: response.statusCode, statusText: response.statusText, headers: plainHeaders(response.headers), body: bodyBytes(response), truncated: false };
+  return {
+    status: response.statusCode,
+    statusText: response.statusText,
+    headers: plainHeaders(response.headers),
+    body: bodyBytes(response),
+    truncated: false,
+  };
 }
 
 function bodyBytes(response: PollyResponse): Buffer {

@@ -18,7 +18,14 @@ import type { Entry } from 'har-format';
 import { RecordingError } from './errors.js';
 import type { SecretRedactor } from '../secrets/registry.js';
 import { toolName, toolVersion } from '../tool-info.js';
-import { metaFileName, recordingFormat, recordingFormatVersion, type RecordedTransportError, type RecordingMeta, type SegmentMeta } from './recording-format.js';
+import {
+  metaFileName,
+  recordingFormat,
+  recordingFormatVersion,
+  type RecordedTransportError,
+  type RecordingMeta,
+  type SegmentMeta,
+} from './recording-format.js';
 import { TrafficRedactor, scanForSecrets } from '../secrets/recording-redaction.js';
 import type { OpenedRecording } from './recording-store.js';
 import { PollyAdapter, PollyTap, type StoredTransportError, type TappedCall } from './polly-adapter.js';
@@ -132,7 +139,8 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
   for (const pseudonym of recording?.meta.identities ?? []) traffic.acceptPseudonym(pseudonym);
   if (mode === 'record') assertReplaceable(dir);
 
-  const workDir = mode === 'record' ? join(dirname(dir), `.${basename(dir)}.recording-${process.pid}-${randomBytes(4).toString('hex')}.tmp`) : dir;
+  const workDir =
+    mode === 'record' ? join(dirname(dir), `.${basename(dir)}.recording-${process.pid}-${randomBytes(4).toString('hex')}.tmp`) : dir;
   if (mode === 'record') await mkdir(workDir, { recursive: true });
 
   const segments: SegmentMeta[] = [];
@@ -251,7 +259,9 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
             method: '-',
             path: '-',
             segment: id,
-            detail: recorded ? `the recording's segment ${index} is "${recorded.name}"` : `the recording has only ${recording!.meta.segments.length} segments`,
+            detail: recorded
+              ? `the recording's segment ${index} is "${recorded.name}"`
+              : `the recording has only ${recording!.meta.segments.length} segments`,
           };
           stop.abort(new Error(`replay: the run does not follow the recording at segment "${id}"`));
         }

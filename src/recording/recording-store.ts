@@ -57,7 +57,9 @@ function readJson(path: string, label: string, input: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new RecordingError(`recording ${where(input)} is damaged: cannot read ${label} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new RecordingError(
+      `recording ${where(input)} is damaged: cannot read ${label} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   if (text.trim() === '') throw new RecordingError(`recording ${where(input)} is damaged: ${label} is empty`);
   try {
@@ -72,7 +74,9 @@ export function openRecording(input: string): OpenedRecording {
   const dir = resolve(input);
   if (!existsSync(dir)) throw new RecordingError(`recording ${where(input)} not found`);
   if (!statSync(dir).isDirectory()) {
-    throw new RecordingError(`${where(input)} is not a recording directory (a recording is a directory with ${metaFileName} and HAR files)`);
+    throw new RecordingError(
+      `${where(input)} is not a recording directory (a recording is a directory with ${metaFileName} and HAR files)`,
+    );
   }
   const metaPath = join(dir, metaFileName);
   if (!existsSync(metaPath)) {
@@ -91,10 +95,14 @@ export function openRecording(input: string): OpenedRecording {
 function validateMeta(value: unknown, input: string): RecordingMeta {
   const meta = value as Partial<RecordingMeta> | null;
   if (!meta || typeof meta !== 'object' || meta.format !== recordingFormat) {
-    throw new RecordingError(`${where(input)} is not a pat-conformance recording (${metaFileName} does not say "format": "${recordingFormat}")`);
+    throw new RecordingError(
+      `${where(input)} is not a pat-conformance recording (${metaFileName} does not say "format": "${recordingFormat}")`,
+    );
   }
   if (meta.formatVersion !== recordingFormatVersion) {
-    throw new RecordingError(`recording ${where(input)} has format version ${String(meta.formatVersion)}; this version of pat-conformance reads version ${recordingFormatVersion}`);
+    throw new RecordingError(
+      `recording ${where(input)} has format version ${String(meta.formatVersion)}; this version of pat-conformance reads version ${recordingFormatVersion}`,
+    );
   }
   const problem =
     meta.kind !== 'run' && meta.kind !== 'proxy' && meta.kind !== 'explore'
@@ -103,12 +111,24 @@ function validateMeta(value: unknown, input: string): RecordingMeta {
         ? 'target'
         : !Array.isArray(meta.segments)
           ? 'segments'
-          : meta.kind === 'run' && (!meta.run || typeof meta.run.seed !== 'number' || typeof meta.run.clock !== 'string' || !Array.isArray(meta.run.scenarios) || !meta.run.options)
+          : meta.kind === 'run' &&
+              (!meta.run ||
+                typeof meta.run.seed !== 'number' ||
+                typeof meta.run.clock !== 'string' ||
+                !Array.isArray(meta.run.scenarios) ||
+                !meta.run.options)
             ? 'run'
             : undefined;
   if (problem) throw new RecordingError(`recording ${where(input)} is damaged: ${metaFileName} has no valid "${problem}"`);
   for (const [i, s] of meta.segments!.entries()) {
-    if (!s || typeof s.name !== 'string' || typeof s.recordingName !== 'string' || typeof s.exchanges !== 'number' || !Array.isArray(s.transportErrors) || s.index !== i) {
+    if (
+      !s ||
+      typeof s.name !== 'string' ||
+      typeof s.recordingName !== 'string' ||
+      typeof s.exchanges !== 'number' ||
+      !Array.isArray(s.transportErrors) ||
+      s.index !== i
+    ) {
       throw new RecordingError(`recording ${where(input)} is damaged: segment ${i} in ${metaFileName} is malformed`);
     }
   }
@@ -118,12 +138,17 @@ function validateMeta(value: unknown, input: string): RecordingMeta {
 /** A segment's entries, checked against what meta.json says it holds. */
 export function readSegment(dir: string, segment: SegmentMeta, input: string): RecordedEntry[] {
   if (!segment.file) {
-    if (segment.exchanges > 0) throw new RecordingError(`recording ${where(input)} is damaged: segment "${segment.name}" has ${segment.exchanges} exchanges but no file`);
+    if (segment.exchanges > 0)
+      throw new RecordingError(
+        `recording ${where(input)} is damaged: segment "${segment.name}" has ${segment.exchanges} exchanges but no file`,
+      );
     return [];
   }
   const path = resolve(dir, segment.file);
-  if (!path.startsWith(dir + sep)) throw new RecordingError(`recording ${where(input)} is damaged: segment "${segment.name}" points outside the recording`);
-  if (!existsSync(path)) throw new RecordingError(`recording ${where(input)} is damaged: ${segment.file} (segment "${segment.name}") is missing`);
+  if (!path.startsWith(dir + sep))
+    throw new RecordingError(`recording ${where(input)} is damaged: segment "${segment.name}" points outside the recording`);
+  if (!existsSync(path))
+    throw new RecordingError(`recording ${where(input)} is damaged: ${segment.file} (segment "${segment.name}") is missing`);
   const har = validateHar(readJson(path, segment.file, input), `${segment.file}`, input);
   if (har.log.entries.length !== segment.exchanges) {
     throw new RecordingError(
@@ -138,7 +163,9 @@ export function validateHar(value: unknown, label: string, input: string): Har {
   const har = value as Partial<Har> | null;
   const log = har && typeof har === 'object' ? har.log : undefined;
   if (!log || typeof log !== 'object' || !Array.isArray(log.entries)) {
-    throw new RecordingError(`${label === input ? where(input) : `${label} in ${where(input)}`} is not a HAR file (expected HAR 1.2 JSON with log.entries)`);
+    throw new RecordingError(
+      `${label === input ? where(input) : `${label} in ${where(input)}`} is not a HAR file (expected HAR 1.2 JSON with log.entries)`,
+    );
   }
   for (const [i, entry] of log.entries.entries()) {
     const e = entry as Partial<Entry> | null;
@@ -192,7 +219,11 @@ export function loadTraffic(input: string): LoadedTraffic {
       input,
       sources: files.map((file) => {
         const label = relative(path, file).split(sep).join('/');
-        return { name: label, file: label, entries: sortBySend(validateHar(readJson(file, label, input), label, input).log.entries as RecordedEntry[]) };
+        return {
+          name: label,
+          file: label,
+          entries: sortBySend(validateHar(readJson(file, label, input), label, input).log.entries as RecordedEntry[]),
+        };
       }),
     };
   }

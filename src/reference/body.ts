@@ -7,9 +7,7 @@ import type { IncomingMessage } from 'node:http';
 /** restJson1 bodies of these operations are tiny; 64 KiB is far beyond any legitimate one. */
 export const maxBodyBytes = 64 * 1024;
 
-export type BodyResult =
-  | { ok: true; value: Record<string, unknown> }
-  | { ok: false; kind: 'too-large' | 'invalid'; message: string };
+export type BodyResult = { ok: true; value: Record<string, unknown> } | { ok: false; kind: 'too-large' | 'invalid'; message: string };
 
 /** Reads the body and parses it as a JSON object; an empty body counts as `{}`. */
 export async function readJsonObject(req: IncomingMessage): Promise<BodyResult> {

@@ -48,7 +48,10 @@ export const faults = [
   { name: 'throttle-not-json', description: 'the 429 body is text/plain "Rate exceeded" (error type header still sent)' },
   { name: 'throttle-deletes-anyway', description: 'a throttled delete still deletes the token (the answer is still 429)' },
   { name: 'no-recovery', description: 'an identity once throttled stays throttled (every later request 429)' },
-  { name: 'deletes-stay-throttled', description: 'once a delete of an identity was throttled, its later deletes are too (lists and creates recover)' },
+  {
+    name: 'deletes-stay-throttled',
+    description: 'once a delete of an identity was throttled, its later deletes are too (lists and creates recover)',
+  },
   { name: 'burst-drop-connection', description: 'throttled requests get their connection destroyed instead of a 429' },
   { name: 'no-errortype-header', description: 'errors omit x-amzn-errortype (the body carries __type instead)' },
   { name: 'error-name-mismatch', description: '404 errors carry the error type ValidationException' },
@@ -87,20 +90,29 @@ export const faults = [
   },
   { name: 'id-like-wildcards', description: 'IDs are matched with SQL LIKE unescaped: % and _ are wildcards (<id>%25 deletes <id>)' },
   { name: 'id-nul-terminated', description: 'the decoded ID ends at its first NUL, as a C string does (<id>%00 deletes <id>)' },
-  { name: 'id-dot-segments', description: "the ID . or .. resolves to the caller's token folder: 200, and all the caller's tokens are deleted" },
-  { name: 'id-strict-pattern', description: 'IDs are checked against [A-Za-z0-9_.-]+: a valid ID with ~ or non-ASCII answers 400, not 404' },
+  {
+    name: 'id-dot-segments',
+    description: "the ID . or .. resolves to the caller's token folder: 200, and all the caller's tokens are deleted",
+  },
+  {
+    name: 'id-strict-pattern',
+    description: 'IDs are checked against [A-Za-z0-9_.-]+: a valid ID with ~ or non-ASCII answers 400, not 404',
+  },
   { name: 'blank-id-500', description: 'an ID of two or more whitespace characters answers 500 (one space or tab answers 404)' },
   { name: 'unknown-bearer-first-user', description: 'with --users, a bearer not in the list is served as the first user instead of 401' },
   {
     name: 'retry-skips-owner-check',
     description: "a wrong owner's delete is refused once; the same identity's repeat is let through as a retry",
   },
-  { name: 'id-last-segment', description: 'the router takes the last raw path segment as the ID (DELETE /v1/accessTokens/x/<id> deletes <id>)' },
-  { name: 'id-ignore-punctuation', description: "IDs are compared with - . _ ~ removed (a UUID without its dashes deletes it)" },
+  {
+    name: 'id-last-segment',
+    description: 'the router takes the last raw path segment as the ID (DELETE /v1/accessTokens/x/<id> deletes <id>)',
+  },
+  { name: 'id-ignore-punctuation', description: 'IDs are compared with - . _ ~ removed (a UUID without its dashes deletes it)' },
   { name: 'id-nfkc', description: 'IDs are compared after Unicode NFKC normalisation (a fullwidth letter finds the plain one)' },
   { name: 'throttled-create-takes-effect', description: 'a create answered 429 still creates its token (nobody is told its ID)' },
   { name: 'list-ignores-max-results', description: 'ListAccessTokens ignores maxResults and answers pages of up to 10' },
-  { name: 'scheme-ignored', description: 'any scheme is read as Bearer (Basic <token> authenticates as the token\'s user)' },
+  { name: 'scheme-ignored', description: "any scheme is read as Bearer (Basic <token> authenticates as the token's user)" },
 ] as const;
 
 export type FaultName = (typeof faults)[number]['name'];

@@ -104,12 +104,7 @@ function handle(req: IncomingMessage, res: ServerResponse, state: ReferenceState
   });
 }
 
-async function dispatch(
-  req: IncomingMessage,
-  res: ServerResponse,
-  state: ReferenceState,
-  identify: (name: string) => void,
-): Promise<void> {
+async function dispatch(req: IncomingMessage, res: ServerResponse, state: ReferenceState, identify: (name: string) => void): Promise<void> {
   const route = resolveRoute(req.method, req.url, state.fault('id-last-segment'));
   const auth = authenticate(req.headers.authorization, state);
   if (!auth.ok) {

@@ -21,7 +21,8 @@ export function answerIfThrottled(ctx: RequestContext, route: Route): boolean {
     const taken = busy ? { allowed: false as const, retryAfterSeconds: 1 } : state.buckets.take(identity.key);
     if (taken.allowed) return false;
     retryAfterSeconds = taken.retryAfterSeconds;
-    if (state.fault('no-recovery') || (state.fault('deletes-stay-throttled') && route.kind === 'delete')) state.throttledForever.add(identity.key);
+    if (state.fault('no-recovery') || (state.fault('deletes-stay-throttled') && route.kind === 'delete'))
+      state.throttledForever.add(identity.key);
   }
 
   if (state.fault('throttle-deletes-anyway') && route.kind === 'delete') {

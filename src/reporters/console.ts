@@ -4,15 +4,7 @@ import { clearLine, cursorTo } from 'node:readline';
 import pc from 'picocolors';
 import type { CaseResult, CaseStatus, RunReport } from '../verdict.js';
 import type { Reporter, ReporterContext, ReporterFactory } from './reporter.js';
-import {
-  STATUS_MARKS,
-  evidenceLines,
-  failedChecks,
-  formatDuration,
-  printable,
-  summaryCounts,
-  verdictText,
-} from './evidence-text.js';
+import { STATUS_MARKS, evidenceLines, failedChecks, formatDuration, printable, summaryCounts, verdictText } from './evidence-text.js';
 
 const INDENT = '    ';
 
@@ -129,7 +121,9 @@ class ConsoleReporter implements Reporter {
     // A line longer than the terminal wraps, and `\r` then only returns to the wrapped part:
     // keep the progress line within one row so every redraw replaces it completely.
     const columns = (this.context.stdout as { columns?: number }).columns ?? 80;
-    const fitted = Array.from(text).slice(0, Math.max(10, columns - 1)).join('');
+    const fitted = Array.from(text)
+      .slice(0, Math.max(10, columns - 1))
+      .join('');
     this.clearProgress();
     this.context.stdout.write(this.c.dim(fitted));
     this.progressShown = true;

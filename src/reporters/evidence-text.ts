@@ -162,10 +162,7 @@ const SUMMARY_ORDER = ['passed', 'failed', 'warned', 'skipped', 'inconclusive', 
 
 /** Non-zero counts in a fixed order, e.g. [["passed", 35], ["failed", 1]]; passed always. */
 export function summaryCounts(summary: RunSummary): Array<[(typeof SUMMARY_ORDER)[number], number]> {
-  return SUMMARY_ORDER.filter((status) => status === 'passed' || summary[status] > 0).map((status) => [
-    status,
-    summary[status],
-  ]);
+  return SUMMARY_ORDER.filter((status) => status === 'passed' || summary[status] > 0).map((status) => [status, summary[status]]);
 }
 
 /** "850 ms", "12.3 s", "2 min 03 s": precise when short, readable when long. */

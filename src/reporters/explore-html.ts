@@ -40,7 +40,9 @@ export function renderExploreHtml(report: ExploreReport): string {
     );
   }
   if (report.leftovers.length > 0) {
-    body.push(`<h2>Tokens left behind</h2><ul>${report.leftovers.map((l) => `<li>${escapeHtml(`${l.identity} ${l.id}: ${l.reason}`)}</li>`).join('')}</ul>`);
+    body.push(
+      `<h2>Tokens left behind</h2><ul>${report.leftovers.map((l) => `<li>${escapeHtml(`${l.identity} ${l.id}: ${l.reason}`)}</li>`).join('')}</ul>`,
+    );
   }
   const style =
     'body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}th{text-align:left;padding-right:1em}table.timeline td{padding:0 .6em}tr.involved{color:#b00020;font-weight:600}pre{background:#f5f5f5;padding:.6em}.source{color:#555}';

@@ -105,9 +105,7 @@ interface OutcomeCount {
 }
 
 function countOutcomes(timeline: readonly TimelineEntry[]): OutcomeCount[] {
-  const counts = new Map<OutcomeClass, OutcomeCount>(
-    OUTCOME_STYLES.map((style) => [style.key, { style, count: 0, kinds: new Map() }]),
-  );
+  const counts = new Map<OutcomeClass, OutcomeCount>(OUTCOME_STYLES.map((style) => [style.key, { style, count: 0, kinds: new Map() }]));
   for (const entry of timeline) {
     const tally = counts.get(outcomeClass(entry.outcome))!;
     tally.count++;
@@ -133,7 +131,10 @@ function timelineSvg(timeline: readonly TimelineEntry[], counts: readonly Outcom
   const plotWidth = CHART.width - CHART.left - CHART.right;
   const plotHeight = Math.min(CHART.maxHeight, Math.max(CHART.minHeight, n * 3));
   const height = CHART.top + plotHeight + CHART.bottom;
-  const span = Math.max(1, timeline.reduce((max, entry) => Math.max(max, entry.atMs + entry.durationMs), 0));
+  const span = Math.max(
+    1,
+    timeline.reduce((max, entry) => Math.max(max, entry.atMs + entry.durationMs), 0),
+  );
   const x = (ms: number): number => CHART.left + (ms / span) * plotWidth;
   const pitch = plotHeight / Math.max(1, n);
   const barHeight = Math.min(8, Math.max(0.5, pitch * 0.75));
@@ -143,15 +144,21 @@ function timelineSvg(timeline: readonly TimelineEntry[], counts: readonly Outcom
   for (let t = 0; t <= span; t += step) {
     const tx = num(x(t));
     parts.push(`<line class="grid" x1="${tx}" x2="${tx}" y1="${CHART.top}" y2="${CHART.top + plotHeight}"/>`);
-    parts.push(`<text class="tick" x="${tx}" y="${CHART.top + plotHeight + 16}" text-anchor="middle">${escapeHtml(tickLabel(t, step))}</text>`);
+    parts.push(
+      `<text class="tick" x="${tx}" y="${CHART.top + plotHeight + 16}" text-anchor="middle">${escapeHtml(tickLabel(t, step))}</text>`,
+    );
   }
-  parts.push(`<line class="axis" x1="${CHART.left}" x2="${CHART.left + plotWidth}" y1="${CHART.top + plotHeight}" y2="${CHART.top + plotHeight}"/>`);
+  parts.push(
+    `<line class="axis" x1="${CHART.left}" x2="${CHART.left + plotWidth}" y1="${CHART.top + plotHeight}" y2="${CHART.top + plotHeight}"/>`,
+  );
   parts.push(`<line class="axis" x1="${CHART.left}" x2="${CHART.left}" y1="${CHART.top}" y2="${CHART.top + plotHeight}"/>`);
   parts.push(
     `<text class="label" x="${CHART.left + plotWidth / 2}" y="${height - 6}" text-anchor="middle">time since the first request started</text>`,
   );
   const midY = CHART.top + plotHeight / 2;
-  parts.push(`<text class="label" x="14" y="${num(midY)}" text-anchor="middle" transform="rotate(-90 14 ${num(midY)})">requests, by start</text>`);
+  parts.push(
+    `<text class="label" x="14" y="${num(midY)}" text-anchor="middle" transform="rotate(-90 14 ${num(midY)})">requests, by start</text>`,
+  );
   parts.push(`<text class="tick" x="${CHART.left - 6}" y="${CHART.top + 9}" text-anchor="end">1</text>`);
   parts.push(`<text class="tick" x="${CHART.left - 6}" y="${CHART.top + plotHeight}" text-anchor="end">${n}</text>`);
 
@@ -169,7 +176,8 @@ function timelineSvg(timeline: readonly TimelineEntry[], counts: readonly Outcom
     );
     // A thin bar is easy to miss among hundreds: outcomes that are neither normal nor
     // throttled also get a dot at their end.
-    if (cls !== 'ok' && cls !== 'throttled') flags.push(`<circle class="flag o-${cls}" cx="${num(x0 + width)}" cy="${num(y + barHeight / 2)}" r="3.5"/>`);
+    if (cls !== 'ok' && cls !== 'throttled')
+      flags.push(`<circle class="flag o-${cls}" cx="${num(x0 + width)}" cy="${num(y + barHeight / 2)}" r="3.5"/>`);
   });
   parts.push(...flags);
 

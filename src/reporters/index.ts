@@ -36,7 +36,10 @@ export const defaultReporterNames: readonly ReporterName[] = ['console', 'json']
  * progress whatever files are asked for, unless --quiet.
  */
 export function resolveReporterNames(asked: readonly string[] | undefined, quiet: boolean): ReporterName[] {
-  const names = (asked ?? []).flatMap((r) => String(r).split(',')).map((r) => r.trim()).filter(Boolean);
+  const names = (asked ?? [])
+    .flatMap((r) => String(r).split(','))
+    .map((r) => r.trim())
+    .filter(Boolean);
   const bad = names.find((r) => !isReporterName(r));
   if (bad) throw new UsageError(`unknown reporter "${bad}"; valid names: ${reporterNames.join(', ')}`);
   const chosen = new Set<ReporterName>(names.length === 0 ? defaultReporterNames : (names as ReporterName[]));

@@ -70,7 +70,12 @@ export async function runCase(scenario: Scenario, testCase: CaseDefinition, env:
     if (error instanceof InterruptedError || env.actorEnv.signal?.aborted) {
       forced = { status: 'errored', reason: 'interrupted before the case finished' };
     } else if (error instanceof StepError) {
-      checks.record({ rule: 'every step of the case gets an answer it can go on with', source: error.source, level: 'must' }, false, error.message, error.exchange);
+      checks.record(
+        { rule: 'every step of the case gets an answer it can go on with', source: error.source, level: 'must' },
+        false,
+        error.message,
+        error.exchange,
+      );
       if (error.outcome === 'errored') forced = { status: 'errored', reason: error.message };
     } else if (error instanceof InconclusiveCase) {
       forced = { status: 'inconclusive', reason: error.message };
@@ -82,7 +87,15 @@ export async function runCase(scenario: Scenario, testCase: CaseDefinition, env:
     }
   }
   checks.finishShapeChecks();
-  const status = forced?.status === 'errored' || forced?.status === 'skipped' ? forced.status : statusOf(checks.results, env.strict, forced?.status);
+  const status =
+    forced?.status === 'errored' || forced?.status === 'skipped' ? forced.status : statusOf(checks.results, env.strict, forced?.status);
   const timeline = checks.timelineData ? { timeline: checks.timelineData } : {};
-  return { ...base, status, ...(forced ? { reason: forced.reason } : {}), checks: checks.results, ...timeline, durationMs: Date.now() - started };
+  return {
+    ...base,
+    status,
+    ...(forced ? { reason: forced.reason } : {}),
+    checks: checks.results,
+    ...timeline,
+    durationMs: Date.now() - started,
+  };
 }

@@ -43,18 +43,24 @@ export interface ReplayRun {
 export function resolveReplayRunConfig(options: RunOptions): ReplayRun {
   const dir = options.replay!;
   if (options.record) throw new UsageError('--record and --replay cannot be used together');
-  if (options.target) throw new UsageError('--replay answers from the recording and reaches no target; drop --target (or PAT_CONFORMANCE_TARGET)');
+  if (options.target)
+    throw new UsageError('--replay answers from the recording and reaches no target; drop --target (or PAT_CONFORMANCE_TARGET)');
   const recording = openRecording(dir);
   const { meta } = recording;
   if (meta.kind !== 'run' || !meta.run) {
-    throw new UsageError(`recording "${dir}" was made by \`${meta.kind}\`, not \`run --record\`; use \`check\`, \`replay\` or \`serve --replay\` with it`);
+    throw new UsageError(
+      `recording "${dir}" was made by \`${meta.kind}\`, not \`run --record\`; use \`check\`, \`replay\` or \`serve --replay\` with it`,
+    );
   }
   const run = meta.run;
   const conflict = (flag: string, given: unknown, recorded: unknown, fallback?: unknown): void => {
     if (given === undefined || given === fallback || JSON.stringify(given) === JSON.stringify(recorded)) return;
     throw new UsageError(`${flag} cannot change a replay: the recording was made with ${flag} ${JSON.stringify(recorded)}`);
   };
-  const askedScenarios = (options.scenario ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const askedScenarios = (options.scenario ?? [])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (askedScenarios.length > 0 && askedScenarios.some((s) => !run.scenarios.includes(s))) {
     throw new UsageError(`--scenario cannot change a replay: the recording holds ${run.scenarios.join(', ')}`);
   }

@@ -69,7 +69,8 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   let leftovers: Leftover[] = [];
   try {
     const preflightActors = [{ actor: new Actor('owner', ownerAuthorization, { ...actorEnv, observe: () => {} }), flag: '--token' }];
-    if (otherAuthorization) preflightActors.push({ actor: new Actor('other', otherAuthorization, { ...actorEnv, observe: () => {} }), flag: '--other-token' });
+    if (otherAuthorization)
+      preflightActors.push({ actor: new Actor('other', otherAuthorization, { ...actorEnv, observe: () => {} }), flag: '--other-token' });
     await traffic?.beginCase('preflight');
     await preflight(targetUrl, preflightActors);
     await traffic?.endCase();
@@ -125,7 +126,13 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   const summary = summarize(results);
   // A target that did not let the run delete its own tokens fails the gate too (docs/contract.md §9).
   const verdict = runVerdict(summary, leftovers.length, interrupted);
-  const exitCode = interrupted ? (interrupted === 'SIGTERM' ? ExitCode.Sigterm : ExitCode.Sigint) : verdict === 'non-conformant' ? ExitCode.NonConformant : ExitCode.Conformant;
+  const exitCode = interrupted
+    ? interrupted === 'SIGTERM'
+      ? ExitCode.Sigterm
+      : ExitCode.Sigint
+    : verdict === 'non-conformant'
+      ? ExitCode.NonConformant
+      : ExitCode.Conformant;
   return {
     schemaVersion: 1,
     tool: { name: toolName, version: toolVersion },
@@ -173,7 +180,10 @@ async function cleanUp(
   try {
     return await deleteCreatedTokens(ledger, actors, actorEnv.namePrefix);
   } catch (error) {
-    return ledger.all().filter((e) => !e.deleteAnswered).map((e) => ({ id: e.id, identity: e.identity, reason: `cleanup stopped: ${(error as Error).message}` }));
+    return ledger
+      .all()
+      .filter((e) => !e.deleteAnswered)
+      .map((e) => ({ id: e.id, identity: e.identity, reason: `cleanup stopped: ${(error as Error).message}` }));
   } finally {
     await http.close();
   }

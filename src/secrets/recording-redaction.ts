@@ -247,7 +247,6 @@ function fixContentLength(headers: Header[], size: number): Header[] {
   return headers.map((h) => (h.name.toLowerCase() === 'content-length' ? { ...h, value: String(size) } : h));
 }
 
-
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -256,7 +255,10 @@ function escapeRegExp(text: string): string {
  * Every secret, in every spelling, searched in every byte given. Returns the first finding
  * (file and which secret, never the secret itself), or undefined when the bytes are clean.
  */
-export function scanForSecrets(files: Array<{ path: string; data: Buffer }>, secrets: readonly string[]): { path: string; secretIndex: number } | undefined {
+export function scanForSecrets(
+  files: Array<{ path: string; data: Buffer }>,
+  secrets: readonly string[],
+): { path: string; secretIndex: number } | undefined {
   // A body is a JSON string inside the HAR file: its JSON-escaped spellings are escaped once more there.
   const forms = (secret: string): string[] => [...new Set(spellings(secret).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
   const needles = secrets.flatMap((secret, secretIndex) => forms(secret).map((s) => ({ needle: Buffer.from(s, 'utf8'), secretIndex })));

@@ -67,14 +67,33 @@ export function checkSource(
     }
   }
   for (const { message, exchange, count } of statusFindings.values()) {
-    checks.record({ rule: checkRules.documentedStatus, source: statusSource, level: 'must' }, false, count > 1 ? `${message} (${count} responses)` : message, exchange);
+    checks.record(
+      { rule: checkRules.documentedStatus, source: statusSource, level: 'must' },
+      false,
+      count > 1 ? `${message} (${count} responses)` : message,
+      exchange,
+    );
   }
   for (const failure of transportErrors) {
-    const exchange: Exchange = { request: { method: failure.method as Exchange['request']['method'], path: failure.path, headers: {} }, transportError: { kind: 'other', message: failure.error.message }, startedAt: 0, durationMs: 0 };
-    checks.record({ rule: checkRules.answered, source: cite('5.8', '5.9'), level: 'must' }, false, `${failure.method} ${failure.path} got no answer (${failure.error.code ?? failure.error.name}: ${failure.error.message})`, exchange);
+    const exchange: Exchange = {
+      request: { method: failure.method as Exchange['request']['method'], path: failure.path, headers: {} },
+      transportError: { kind: 'other', message: failure.error.message },
+      startedAt: 0,
+      durationMs: 0,
+    };
+    checks.record(
+      { rule: checkRules.answered, source: cite('5.8', '5.9'), level: 'must' },
+      false,
+      `${failure.method} ${failure.path} got no answer (${failure.error.code ?? failure.error.name}: ${failure.error.message})`,
+      exchange,
+    );
   }
   if (source.entries.length > 0 && statusFindings.size === 0) {
-    checks.record({ rule: checkRules.documentedStatus, source: statusSource, level: 'must' }, true, `${source.entries.length} answers with documented statuses`);
+    checks.record(
+      { rule: checkRules.documentedStatus, source: statusSource, level: 'must' },
+      true,
+      `${source.entries.length} answers with documented statuses`,
+    );
   }
   checks.finishShapeChecks();
   const [scenario, name] = splitSegmentName(source.name);

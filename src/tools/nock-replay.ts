@@ -46,7 +46,14 @@ export async function replayWithNock(recording: string, options: NockReplayOptio
   const interceptors = methods.map((method) => {
     const interceptor = scope.intercept(() => true, method);
     interceptor.reply((uri: string, body: unknown) => {
-      const text = body === undefined || body === '' ? undefined : typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body);
+      const text =
+        body === undefined || body === ''
+          ? undefined
+          : typeof body === 'string'
+            ? body
+            : Buffer.isBuffer(body)
+              ? body.toString('utf8')
+              : JSON.stringify(body);
       const answer = answers.answer(method, uri, text);
       if (!answer) {
         const miss = missAnswer(method, uri);

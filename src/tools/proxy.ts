@@ -46,7 +46,19 @@ export interface RecordingProxy {
 const maxRequestBody = 10 * 1024 * 1024;
 
 /** Hop-by-hop headers (RFC 9110, 7.6.1) are the proxy's own business, never forwarded. */
-const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'expect']);
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'expect',
+]);
 
 export async function startRecordingProxy(options: ProxyOptions): Promise<RecordingProxy> {
   const target = new URL(options.target);
@@ -94,7 +106,10 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
     }
     const who = req.headers.authorization ? recorder.traffic.authorization(req.headers.authorization) : '-';
     try {
-      const { exchange, answer } = await transport.forward({ method: (req.method ?? 'GET') as HttpMethod, path: req.url ?? '/', headers }, body);
+      const { exchange, answer } = await transport.forward(
+        { method: (req.method ?? 'GET') as HttpMethod, path: req.url ?? '/', headers },
+        body,
+      );
       if (!answer) {
         // The target gave no answer: the client gets the proxy's own 502/504 (not recorded as the
         // target's answer; the recording keeps the transport error apart).
@@ -184,7 +199,11 @@ function answerOwnError(res: ServerResponse, status: number, message: string): v
     return;
   }
   const body = JSON.stringify({ message: `pat-conformance proxy: ${message}` });
-  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': 'PatConformanceProxyError', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'x-amzn-errortype': 'PatConformanceProxyError',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -196,7 +215,11 @@ function loggable(url: string | undefined): string {
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new CannotRunError(error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use` : `cannot listen on ${host}:${port}: ${error.message}`));
+      reject(
+        new CannotRunError(
+          error.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use` : `cannot listen on ${host}:${port}: ${error.message}`,
+        ),
+      );
     });
     server.listen(port, host, () => resolve());
   });

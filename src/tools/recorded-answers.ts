@@ -28,7 +28,11 @@ export interface Miss {
  */
 export function missAnswer(method: string, path: string): { status: 501; headers: Record<string, string>; body: string } {
   const message = `pat-conformance replay: the recording holds no (further) answer for ${method} ${path}`;
-  return { status: 501, headers: { 'content-type': 'application/json', [errorTypeHeader]: 'PatConformanceReplayMiss' }, body: JSON.stringify({ message }) };
+  return {
+    status: 501,
+    headers: { 'content-type': 'application/json', [errorTypeHeader]: 'PatConformanceReplayMiss' },
+    body: JSON.stringify({ message }),
+  };
 }
 
 /** JSON bodies compared by value; anything else as text. */

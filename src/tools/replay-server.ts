@@ -51,7 +51,13 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new CannotRunError(error.code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use` : `cannot listen on ${options.host}:${options.port}: ${error.message}`)),
+      reject(
+        new CannotRunError(
+          error.code === 'EADDRINUSE'
+            ? `port ${options.port} on ${options.host} is already in use`
+            : `cannot listen on ${options.host}:${options.port}: ${error.message}`,
+        ),
+      ),
     );
     server.listen(options.port, options.host, () => resolve());
   });

@@ -60,7 +60,7 @@ const source = 'the recorded session (replay)';
 const rules = {
   status: { rule: 'the new target answers with the recorded status', source },
   errorName: { rule: 'the new target names its error as the recorded answer did', source },
-  shape: { rule: 'the new target\'s answer is as well-formed as the recorded one', source },
+  shape: { rule: "the new target's answer is as well-formed as the recorded one", source },
   answered: { rule: 'the new target answers every request', source },
 };
 
@@ -73,7 +73,9 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
   const missing = identities.filter((_, i) => !options.tokens[i]);
   if (missing.length > 0) {
     const flags = ['--token', '--other-token'];
-    throw new UsageError(`the recording has requests of ${missing.join(', ')}; give ${missing.map((m) => flags[identities.indexOf(m)] ?? '--identity-token').join(' and ')}`);
+    throw new UsageError(
+      `the recording has requests of ${missing.join(', ')}; give ${missing.map((m) => flags[identities.indexOf(m)] ?? '--identity-token').join(' and ')}`,
+    );
   }
   const redactor = new SecretRedactor();
   options.tokens.forEach((token, i) => redactor.add(token, identityPlaceholder(i + 1)));
@@ -105,7 +107,11 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
 
   try {
     // Only the identities the recording uses, each with the bearer given for it.
-    await preflight(http, identities.map((_, i) => options.tokens[i]!), options.target);
+    await preflight(
+      http,
+      identities.map((_, i) => options.tokens[i]!),
+      options.target,
+    );
     for (const segment of traffic.sources) {
       const [scenario, name] = splitSegmentName(segment.name);
       options.onCaseStarted?.(scenario, name);
@@ -135,7 +141,12 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
         sent++;
         learn(recorded, answer, { ids, nextTokens, created, identity: identityOf(request) });
         if (!answer.response) {
-          difference(rules.answered, 'must', `${request.method} ${shortPath(request.path)}: recorded ${describeAnswer(recorded)}, now ${describeAnswer(answer)}`, answer);
+          difference(
+            rules.answered,
+            'must',
+            `${request.method} ${shortPath(request.path)}: recorded ${describeAnswer(recorded)}, now ${describeAnswer(answer)}`,
+            answer,
+          );
           continue;
         }
         const was = readResponse(recorded);
@@ -146,24 +157,43 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
           // can be two conformant choices: reported, failing only under --strict. A success
           // that became an error, or the reverse, or a 5xx, is a regression.
           const bothClientErrors = isClientError(recorded.response!.status) && isClientError(answer.response.status);
-          difference(rules.status, bothClientErrors ? 'should' : 'must', `${label}: recorded ${describeAnswer(recorded, was)}, now ${describeAnswer(answer, now)}`, answer);
+          difference(
+            rules.status,
+            bothClientErrors ? 'should' : 'must',
+            `${label}: recorded ${describeAnswer(recorded, was)}, now ${describeAnswer(answer, now)}`,
+            answer,
+          );
           continue;
         }
         if (answer.response.status >= 300 && was.errorName !== now.errorName) {
-          difference(rules.errorName, isClientError(answer.response.status) ? 'should' : 'must', `${label}: recorded ${was.errorName ?? '(unnamed)'}, now ${now.errorName ?? '(unnamed)'}`, answer);
+          difference(
+            rules.errorName,
+            isClientError(answer.response.status) ? 'should' : 'must',
+            `${label}: recorded ${was.errorName ?? '(unnamed)'}, now ${now.errorName ?? '(unnamed)'}`,
+            answer,
+          );
           continue;
         }
         const operation = operationOf(request.method, request.path);
         const wasShape = new Set(judgeShape(recorded, operation).map((f) => f.rule));
         const nowShape = judgeShape(answer, operation).filter((f) => !wasShape.has(f.rule));
         if (nowShape.length > 0) {
-          difference(rules.shape, 'must', `${label}: ${nowShape.map((f) => f.message).join('; ')} (the recorded answer was well-formed here)`, answer);
+          difference(
+            rules.shape,
+            'must',
+            `${label}: ${nowShape.map((f) => f.message).join('; ')} (the recorded answer was well-formed here)`,
+            answer,
+          );
           continue;
         }
         matched++;
       }
       if (differences > listedDifferences) {
-        checks.record({ ...rules.status, level: 'must' }, false, `${differences - listedDifferences} more differences in this segment are not listed`);
+        checks.record(
+          { ...rules.status, level: 'must' },
+          false,
+          `${differences - listedDifferences} more differences in this segment are not listed`,
+        );
       }
       if (matched > 0 && differences === 0) checks.record({ ...rules.status, level: 'must' }, true, `${matched} answers as recorded`);
       const result: CaseResult = {
@@ -190,11 +220,15 @@ export async function replaySession(options: ReplaySessionOptions): Promise<Repl
 
 async function preflight(http: Transport, tokens: string[], target: string): Promise<void> {
   for (const [i, token] of tokens.entries()) {
-    const answer = await http.send({ ...listRequest(1, undefined), headers: { ...listRequest(1, undefined).headers, authorization: `Bearer ${token}` } });
+    const answer = await http.send({
+      ...listRequest(1, undefined),
+      headers: { ...listRequest(1, undefined).headers, authorization: `Bearer ${token}` },
+    });
     if (answer.transportError) throw new CannotRunError(`pre-flight: cannot reach ${target}: ${answer.transportError.message}`);
     const status = answer.response!.status;
     const flag = i === 0 ? '--token' : i === 1 ? '--other-token' : `--identity-token #${i + 1}`;
-    if (credentialStatuses.includes(status)) throw new CannotRunError(`pre-flight: the credentials of ${flag} were rejected (${describeAnswer(answer)})`);
+    if (credentialStatuses.includes(status))
+      throw new CannotRunError(`pre-flight: the credentials of ${flag} were rejected (${describeAnswer(answer)})`);
   }
 }
 
@@ -229,10 +263,19 @@ export function rewriteRequest(entry: RecordedEntry, recorded: Exchange, maps: M
     for (const [was, now] of maps.nextTokens) if (body.includes(was)) body = body.split(JSON.stringify(was)).join(JSON.stringify(now));
   }
   void entry;
-  return { method: recorded.request.method as HttpMethod, path: swap(recorded.request.path), headers, ...(body !== undefined ? { body } : {}) };
+  return {
+    method: recorded.request.method as HttpMethod,
+    path: swap(recorded.request.path),
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  };
 }
 
-function learn(recorded: Exchange, answer: Exchange, state: { ids: Map<string, string>; nextTokens: Map<string, string>; created: Map<string, string>; identity: string }): void {
+function learn(
+  recorded: Exchange,
+  answer: Exchange,
+  state: { ids: Map<string, string>; nextTokens: Map<string, string>; created: Map<string, string>; identity: string },
+): void {
   const was = readResponse(recorded).json as { accessTokenId?: unknown; nextToken?: unknown } | undefined;
   const now = readResponse(answer).json as { accessTokenId?: unknown; nextToken?: unknown } | undefined;
   const operation = operationOf(answer.request.method, answer.request.path);
@@ -256,15 +299,24 @@ function identityOf(request: HttpRequest): string {
 }
 
 /** Tokens the replay created and never saw deleted: deleted now, by their creator. */
-async function cleanUp(http: Transport, created: Map<string, string>, tokens: string[]): Promise<Array<{ id: string; identity: string; reason: string }>> {
+async function cleanUp(
+  http: Transport,
+  created: Map<string, string>,
+  tokens: string[],
+): Promise<Array<{ id: string; identity: string; reason: string }>> {
   const leftovers: Array<{ id: string; identity: string; reason: string }> = [];
   for (const [id, authorization] of created) {
     const identity = identityPlaceholder(tokens.findIndex((t) => authorization === `Bearer ${t}`) + 1);
     if (!tokens.some((t) => authorization === `Bearer ${t}`)) continue;
     const request = deleteRequest(id);
-    const answer = await sendWaitingOutThrottle(() => http.send({ ...request, headers: { ...request.headers, authorization } }), { ...defaultThrottlePolicy, budgetMs: 10_000 }, createRandom(1)).catch(() => undefined);
+    const answer = await sendWaitingOutThrottle(
+      () => http.send({ ...request, headers: { ...request.headers, authorization } }),
+      { ...defaultThrottlePolicy, budgetMs: 10_000 },
+      createRandom(1),
+    ).catch(() => undefined);
     const status = answer?.response?.status ?? 0;
-    if (status !== 200 && status !== 404) leftovers.push({ id, identity, reason: `cleanup delete answered ${answer ? describeAnswer(answer) : 'nothing'}` });
+    if (status !== 200 && status !== 404)
+      leftovers.push({ id, identity, reason: `cleanup delete answered ${answer ? describeAnswer(answer) : 'nothing'}` });
   }
   return leftovers;
 }

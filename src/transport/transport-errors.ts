@@ -19,10 +19,20 @@ export function classifyTransportError(error: unknown, timeoutMs: number): Trans
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
     return { kind: 'dns', message: 'the host name does not resolve' };
   }
-  if (e.name === 'HTTPParserError' || code.startsWith('HPE_') || /parse|does not match the HTTP|invalid (status|header|chunk|response)/i.test(message)) {
+  if (
+    e.name === 'HTTPParserError' ||
+    code.startsWith('HPE_') ||
+    /parse|does not match the HTTP|invalid (status|header|chunk|response)/i.test(message)
+  ) {
     return { kind: 'protocol', message: `the answer is not valid HTTP (${code || message})` };
   }
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'UND_ERR_SOCKET' ||
+    code === 'UND_ERR_CLOSED' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE'
+  ) {
     return { kind: 'reset', message: 'the connection was closed before a complete answer' };
   }
   return { kind: 'other', message: code ? `${code}: ${message}` : message };

@@ -119,7 +119,13 @@ export class Transport {
       const message = `not sent: the last ${limit} requests got no answer (last: ${this.lastFailure.message})`;
       return { exchange: finish({ transportError: { kind: this.lastFailure.kind, message } }) };
     }
-    const wire: WireRequest = { method: request.method, origin: this.origin, path: this.basePath + request.path, headers: request.headers, body };
+    const wire: WireRequest = {
+      method: request.method,
+      origin: this.origin,
+      path: this.basePath + request.path,
+      headers: request.headers,
+      body,
+    };
     const perform = (): Promise<WireOutcome> => sendOnWire(via.pool, wire, this.bounds);
     // No await before the tap: it must see requests in the order they were sent.
     const outcome = await (this.options.tap ? this.options.tap.carry(wire, perform) : perform());

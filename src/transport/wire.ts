@@ -59,7 +59,16 @@ export function sendOnWire(pool: Dispatcher, request: WireRequest, bounds: WireB
   return new Promise<WireOutcome>((resolve) => {
     const handler = new OutcomeHandler(bounds.maxBodyBytes, bounds.timeoutMs, resolve);
     try {
-      pool.dispatch({ origin: request.origin, path: request.path, method: request.method as Dispatcher.HttpMethod, headers: request.headers, body: request.body }, handler);
+      pool.dispatch(
+        {
+          origin: request.origin,
+          path: request.path,
+          method: request.method as Dispatcher.HttpMethod,
+          headers: request.headers,
+          body: request.body,
+        },
+        handler,
+      );
     } catch (error) {
       handler.fail(error);
     }

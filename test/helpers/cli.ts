@@ -90,7 +90,9 @@ export async function withReference<T>(options: Partial<ReferenceOptions>, use: 
  * Start a long-running command (`serve`, `proxy`) as a child process; resolves with the URL it
  * prints once listening, and a stop() that sends SIGINT and resolves with how it ended.
  */
-export async function startListeningCli(args: string[]): Promise<{ url: string; stop: () => Promise<CliResult>; child: ChildProcess; done: Promise<CliResult> }> {
+export async function startListeningCli(
+  args: string[],
+): Promise<{ url: string; stop: () => Promise<CliResult>; child: ChildProcess; done: Promise<CliResult> }> {
   let child!: ChildProcess;
   let found!: (url: string) => void;
   const listening = new Promise<string>((resolve) => (found = resolve));

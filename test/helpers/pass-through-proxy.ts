@@ -11,13 +11,19 @@ export interface SeenAnswer {
   body: Buffer;
 }
 
-export async function passThroughProxy(targetUrl: string, onAnswer: (answer: SeenAnswer) => Promise<void> | void): Promise<{ url: string; close: () => void }> {
+export async function passThroughProxy(
+  targetUrl: string,
+  onAnswer: (answer: SeenAnswer) => Promise<void> | void,
+): Promise<{ url: string; close: () => void }> {
   const forward = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const upstream = await request(`${targetUrl}${req.url}`, {
       method: req.method as 'GET',
-      headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'connection')) as Record<string, string>,
+      headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'host' && k !== 'connection')) as Record<
+        string,
+        string
+      >,
       body: chunks.length ? Buffer.concat(chunks) : undefined,
     });
     const body = Buffer.from(await upstream.body.arrayBuffer());

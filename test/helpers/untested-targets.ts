@@ -42,7 +42,18 @@ export interface Forwarder {
 }
 
 /** Headers a forwarder never copies (hop-by-hop, and what undici sets itself). */
-const notForwarded = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'expect', 'te', 'trailer', 'upgrade', 'proxy-connection']);
+const notForwarded = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'expect',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-connection',
+]);
 
 function plain(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -89,7 +100,12 @@ export async function startForwarder(targetUrl: string, hooks: ForwarderHooks = 
     res.once('close', done);
     void (async () => {
       const body = await readAll(req);
-      const info: SeenRequest = { method: req.method ?? 'GET', url: req.url ?? '/', authorization: req.headers.authorization ?? '', body: body.toString('utf8') };
+      const info: SeenRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        authorization: req.headers.authorization ?? '',
+        body: body.toString('utf8'),
+      };
       const index = seen.push(info) - 1;
       await hooks.hold?.(info, index);
       const answer = await request(`${targetUrl}${info.url}`, {

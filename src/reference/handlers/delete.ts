@@ -111,7 +111,8 @@ export async function deleteAccessToken(ctx: RequestContext, label: string): Pro
   if (state.fault('non-ascii-500') && /[^\x00-\x7f]/.test(id)) return writeInternal(ctx, 'Invalid character in key');
   // What a handler does whose guard against blank IDs was written for one character (/^\s$/):
   // longer blank IDs reach a lookup that reads the trimmed ID's first character and throws.
-  if (state.fault('blank-id-500') && /^\s{2,}$/u.test(id)) return writeInternal(ctx, "Cannot read properties of undefined (reading 'charCodeAt')");
+  if (state.fault('blank-id-500') && /^\s{2,}$/u.test(id))
+    return writeInternal(ctx, "Cannot read properties of undefined (reading 'charCodeAt')");
   if (state.fault('id-dot-segments') && isDotSegment(id)) {
     for (const t of state.store.ownedBy(identity.key)) remove(state, t);
     return writeSuccess(ctx);
@@ -200,7 +201,12 @@ export function deleteWithoutId(ctx: RequestContext, kind: 'empty-label' | 'no-l
   const { res, state } = ctx;
   if (state.fault('missing-id-500')) return writeInternal(ctx, 'Cannot read property id of undefined');
   if (kind === 'empty-label') {
-    return writeError(res, state.options, 'ValidationException', `The token ID must be ${referenceLimits.idLength.min} to ${referenceLimits.idLength.max} characters long`);
+    return writeError(
+      res,
+      state.options,
+      'ValidationException',
+      `The token ID must be ${referenceLimits.idLength.min} to ${referenceLimits.idLength.max} characters long`,
+    );
   }
   writeError(res, state.options, 'UnknownOperationException', 'DELETE /v1/accessTokens needs a token ID: DELETE /v1/accessTokens/{id}', {
     status: 405,
