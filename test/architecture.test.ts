@@ -89,3 +89,19 @@ describe('src/contract/', () => {
     expect(stating(/['`"]\/v1\/accessTokens/)).toEqual(['src/contract/paths.ts']);
   });
 });
+
+describe('src/ and suites/', () => {
+  it('need no double casts: a type that has to be forced through unknown is a design that does not fit', () => {
+    const files = [...tsFilesUnder('src'), ...tsFilesUnder('suites')];
+    const casts = files.flatMap((file) => [...readFileSync(new URL(file, root), 'utf8').matchAll(/as unknown as/g)].map(() => file));
+    // The house rule is at most four; today there are none.
+    expect(casts).toEqual([]);
+  });
+
+  it('reach undici through src/transport/ alone', () => {
+    const files = [...tsFilesUnder('src'), ...tsFilesUnder('suites')];
+    const users = files.filter((file) => modulesNamedBy(readFileSync(new URL(file, root), 'utf8')).some((m) => m === 'undici' || m.startsWith('undici/')));
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.filter((file) => !file.startsWith('src/transport/'))).toEqual([]);
+  });
+});

@@ -1,13 +1,12 @@
 // Validating a parsed body against the contract's JSON Schemas (src/contract/schemas.ts),
 // compiled once at start-up. ajv counts string lengths in code points, as Smithy does.
+import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { responseSchemas, type SchemaName } from '../contract/schemas.js';
 
-// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+// ajv-formats is CommonJS (`module.exports = addFormats`): required, it is the function itself.
 type AddFormats = (ajv: Ajv) => Ajv;
-const addFormats: AddFormats =
-  (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats);
+const addFormats = createRequire(import.meta.url)('ajv-formats') as AddFormats;
 
 export interface SchemaFailure {
   schema: SchemaName;
