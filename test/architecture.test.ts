@@ -100,7 +100,9 @@ describe('src/ and suites/', () => {
 
   it('reach undici through src/transport/ alone', () => {
     const files = [...tsFilesUnder('src'), ...tsFilesUnder('suites')];
-    const users = files.filter((file) => modulesNamedBy(readFileSync(new URL(file, root), 'utf8')).some((m) => m === 'undici' || m.startsWith('undici/')));
+    const users = files.filter((file) =>
+      modulesNamedBy(readFileSync(new URL(file, root), 'utf8')).some((m) => m === 'undici' || m.startsWith('undici/')),
+    );
     expect(users.length).toBeGreaterThan(0);
     expect(users.filter((file) => !file.startsWith('src/transport/'))).toEqual([]);
   });
