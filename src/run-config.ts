@@ -4,6 +4,7 @@
 // same way.
 import { UsageError } from './exit-codes.js';
 import { freshSeed } from './random.js';
+import { runDefaults } from './run-defaults.js';
 import { resolveReporterNames, type ReporterName } from './reporters/index.js';
 import { scenarios } from '../suites/index.js';
 import { redactedValue } from './secrets/placeholders.js';
@@ -58,14 +59,7 @@ export interface RunConfig {
   redactFields: string[];
 }
 
-export const runDefaults = {
-  concurrency: 16,
-  burst: 200,
-  burstConcurrency: 50,
-  timeoutMs: 10_000,
-  throttleBudgetMs: 30_000,
-  outDir: 'reports',
-};
+export { runDefaults } from './run-defaults.js';
 
 function positiveInteger(value: number | undefined, flag: string, fallback: number, max: number, min = 1): number {
   if (value === undefined) return fallback;

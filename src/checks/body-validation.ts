@@ -15,16 +15,24 @@ export interface SchemaFailure {
   message: string;
 }
 
-const ajv = new Ajv({ allErrors: false, strict: true });
-addFormats(ajv);
-const validators = Object.fromEntries(Object.entries(responseSchemas).map(([name, schema]) => [name, ajv.compile(schema)])) as Record<
-  SchemaName,
-  ValidateFunction
->;
+/** Compiled on first use: a command that validates no body (--help, serve, proxy) pays nothing. */
+let validators: Record<SchemaName, ValidateFunction> | undefined;
+
+function compiled(): Record<SchemaName, ValidateFunction> {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: false, strict: true });
+    addFormats(ajv);
+    validators = Object.fromEntries(Object.entries(responseSchemas).map(([name, schema]) => [name, ajv.compile(schema)])) as Record<
+      SchemaName,
+      ValidateFunction
+    >;
+  }
+  return validators;
+}
 
 /** Validate a parsed JSON body; undefined when it conforms. */
 export function validateBody(schema: SchemaName, value: unknown): SchemaFailure | undefined {
-  const validate = validators[schema];
+  const validate = compiled()[schema];
   if (validate(value)) return undefined;
   const first: ErrorObject | undefined = validate.errors?.[0];
   return {

@@ -2,8 +2,8 @@
 // docs/contract.md, offline, and report like `run` (same reporters, same exit codes).
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../exit-codes.js';
-import { cliReporterContext, createReporters, finishReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
-import { runDefaults } from '../run-config.js';
+import { reporterNames, resolveReporterNames } from '../reporters/names.js';
+import { runDefaults } from '../run-defaults.js';
 import { toolName, toolVersion } from '../tool-info.js';
 import { runVerdict, summarize, type CaseResult, type RunReport } from '../verdict.js';
 
@@ -92,7 +92,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   handler: async (argv) => {
     const startedAt = new Date();
     const reporterList = resolveReporterNames(argv.reporter, argv.quiet);
-    const { checkRecording } = await import('../tools/check-recording.js');
+    const [{ checkRecording }, { cliReporterContext, createReporters, finishReporters }] = await Promise.all([
+      import('../tools/check-recording.js'),
+      import('../reporters/index.js'),
+    ]);
     const checked = checkRecording(argv.recording, argv.strict);
     const reporters = createReporters(reporterList, cliReporterContext(argv.out));
     const recordedFrom = checked.traffic.meta?.target.url;

@@ -6,16 +6,10 @@ import { join } from 'node:path';
 import pc from 'picocolors';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-codes.js';
-import { explore } from '../explore/explore.js';
-import { type ExploreReport, formatTimeline } from '../explore/report.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import type { ExploreReport, TimelineEntry } from '../explore/report.js';
 import { freshSeed } from '../random.js';
-import { renderExploreHtml } from '../reporters/explore-html.js';
-import { startEmbeddedTarget } from '../run/embedded-target.js';
-import { SecretRedactor } from '../secrets/registry.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
 import { toolName, toolVersion } from '../tool-info.js';
-import { watchInterrupts } from './interrupt.js';
 
 export interface ExploreArgs {
   target?: string;
@@ -165,6 +159,24 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
   handler: async (argv) => {
     const settings = validate(argv);
     const { reporters } = settings;
+    // The explorer, fast-check and the reference are loaded only when the command runs (not for --help).
+    const [
+      { explore },
+      { formatTimeline },
+      { writeFileAtomic },
+      { renderExploreHtml },
+      { startEmbeddedTarget },
+      { SecretRedactor },
+      { watchInterrupts },
+    ] = await Promise.all([
+      import('../explore/explore.js'),
+      import('../explore/report.js'),
+      import('../io/atomic-write.js'),
+      import('../reporters/explore-html.js'),
+      import('../run/embedded-target.js'),
+      import('../secrets/registry.js'),
+      import('./interrupt.js'),
+    ]);
     const seed = argv.seed ?? freshSeed();
     const say = (line: string): void => {
       if (reporters.has('console')) process.stdout.write(`${line}\n`);
@@ -256,7 +268,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
       if (reporters.has('json'))
         await writeFileAtomic(join(settings.out, 'explore.json'), `${redactor.text(JSON.stringify(report, null, 2))}\n`);
       if (reporters.has('html')) await writeFileAtomic(join(settings.out, 'explore.html'), redactor.text(renderExploreHtml(report)));
-      for (const line of consoleLines(report)) say(redactor.text(line));
+      for (const line of consoleLines(report, formatTimeline)) say(redactor.text(line));
       if (note && !argv.quiet) process.stderr.write(`${note}\n`);
       process.exitCode = report.exitCode;
     } finally {
@@ -266,7 +278,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
   },
 };
 
-function consoleLines(report: ExploreReport): string[] {
+function consoleLines(report: ExploreReport, formatTimeline: (timeline: readonly TimelineEntry[]) => string[]): string[] {
   const ran = `${report.programs} programs, ${report.requests} requests, ${(report.durationMs / 1000).toFixed(1)} s, ended by ${report.stopped}`;
   const lines: string[] = [];
   const v = report.violation;

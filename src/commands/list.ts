@@ -2,7 +2,6 @@
 // contract (docs/contract.md) each comes from; `--contract` prints the contract itself.
 import type { Argv, CommandModule } from 'yargs';
 import pc from 'picocolors';
-import { scenarios } from '../../suites/index.js';
 import { contractPath, readContract } from '../contract/document.js';
 import { contractDocument } from '../contract/sections.js';
 import { CannotRunError } from '../exit-codes.js';
@@ -21,13 +20,15 @@ export const listCommand: CommandModule<object, ListArgs> = {
       .option('contract', { type: 'boolean', default: false, describe: `Print the contract every case cites (${contractDocument})` })
       .example('$0 list', 'Every scenario and case, with level, rule and contract section')
       .example('$0 list --contract', 'The rules themselves: levels, meaning on the wire, origin'),
-  handler: (argv) => {
+  handler: async (argv) => {
     if (argv.contract) {
       const text = readContract();
       if (text === undefined) throw new CannotRunError(`${contractDocument} is missing from this installation`);
       process.stdout.write(text);
       return;
     }
+    // The scenarios are loaded only here: --help and --contract need none of them.
+    const { scenarios } = await import('../../suites/index.js');
     if (argv.json) {
       // An array of scenarios, as before; every source names a section of the contract.
       const data = scenarios.map((s) => ({

@@ -2,8 +2,8 @@
 // session to another implementation and report where its answers differ from the recorded ones.
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../exit-codes.js';
-import { cliReporterContext, createReporters, finishReporters, reporterNames, resolveReporterNames } from '../reporters/index.js';
-import { runDefaults } from '../run-config.js';
+import { reporterNames, resolveReporterNames } from '../reporters/names.js';
+import { runDefaults } from '../run-defaults.js';
 import { offlineReport } from './check.js';
 import { redactedValue } from '../secrets/placeholders.js';
 
@@ -100,6 +100,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     // '' stands for an identity not given; the recording's pseudonyms say which are needed.
     const tokens = [argv.token, argv['other-token'] ?? '', ...(argv['identity-token'] ?? [])];
     const reporterList = resolveReporterNames(argv.reporter, argv.quiet);
+    const { cliReporterContext, createReporters, finishReporters } = await import('../reporters/index.js');
     const reporters = createReporters(reporterList, cliReporterContext(argv.out));
     const { replaySession } = await import('../tools/replay-session.js');
     const { loadTraffic } = await import('../recording/recording-store.js');

@@ -1,14 +1,11 @@
 // `pat-conformance run`: aim the scenarios of docs/contract.md at a target and give a verdict.
 // This module maps flags onto a RunConfig, wires reporters and signals, and sets the exit code.
-import type { Argv, CommandModule } from 'yargs';
+// Only what --help needs is imported here; the runner is loaded when the command runs.
 import pc from 'picocolors';
-import { cliReporterContext, createReporters, finishReporters, reporterNames } from '../reporters/index.js';
-import { resolveRunConfig, runDefaults, type RunOptions } from '../run-config.js';
-import { executeRun } from '../run/run.js';
-import { watchInterrupts } from './interrupt.js';
-import { scenarios } from '../../suites/index.js';
-import { RecordingError } from '../recording/errors.js';
-import { withVirtualClock } from '../engine/clock.js';
+import type { Argv, CommandModule } from 'yargs';
+import { reporterNames } from '../reporters/names.js';
+import type { RunOptions } from '../run-config.js';
+import { runDefaults } from '../run-defaults.js';
 
 const epilogue = `Exit codes:
   0    conformant: every must-level check passed (should-level too with --strict)
@@ -40,7 +37,7 @@ function builder(y: Argv): Argv<RunOptions> {
     .option('scenario', {
       type: 'array',
       string: true,
-      describe: `Run only these scenarios (repeatable or comma-separated): ${scenarios.map((s) => s.name).join(', ')}`,
+      describe: 'Run only these scenario families (repeatable or comma-separated; `pat-conformance list` names them)',
     })
     .option('strict', { type: 'boolean', default: false, describe: 'Should-level findings fail the run too' })
     .option('expect-throttle', { type: 'boolean', default: false, describe: 'Make "the burst is throttled at least once" a must' })
@@ -108,6 +105,21 @@ export const runCommand: CommandModule<object, RunOptions> = {
   describe: 'Run the conformance scenarios against a target',
   builder,
   handler: async (argv) => {
+    const [
+      { cliReporterContext, createReporters, finishReporters },
+      { resolveRunConfig },
+      { executeRun },
+      { watchInterrupts },
+      { RecordingError },
+      { withVirtualClock },
+    ] = await Promise.all([
+      import('../reporters/index.js'),
+      import('../run-config.js'),
+      import('../run/run.js'),
+      import('./interrupt.js'),
+      import('../recording/errors.js'),
+      import('../engine/clock.js'),
+    ]);
     // Polly is loaded only when a run records or replays.
     const recording = argv.record || argv.replay ? await import('../run/run-traffic.js') : undefined;
     const replay = argv.replay ? recording!.resolveReplayRunConfig(argv) : undefined;

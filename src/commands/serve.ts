@@ -6,7 +6,6 @@ import type { Argv, CommandModule } from 'yargs';
 import { ExitCode, UsageError } from '../exit-codes.js';
 import { faults, type FaultName } from '../reference/faults.js';
 import { referenceDefaults, resolveReferenceOptions, type ReferenceOptions } from '../reference/options.js';
-import { startReferenceServer } from '../reference/server.js';
 import { closeOnSignal } from '../io/until-signal.js';
 
 export interface ServeArgs {
@@ -205,6 +204,7 @@ export function toReferenceOptions(args: ServeArgs, log: ((line: string) => void
 async function serve(args: ServeArgs): Promise<void> {
   if (args.replay) return serveReplay({ ...args, replay: args.replay });
   const log = args.quiet ? undefined : (line: string): void => void process.stderr.write(`${line}\n`);
+  const { startReferenceServer } = await import('../reference/server.js');
   const server = await startReferenceServer(toReferenceOptions(args, log));
   const o = server.options;
   // The signal handlers are in place before the URL is printed: whoever reads the line and

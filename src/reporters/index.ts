@@ -1,15 +1,15 @@
-// The report formats by name, as `--reporter NAME` spells them.
+// The reporters, made by name (the names alone: names.ts).
 import { consoleReporter } from './console.js';
 import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
-import { CannotRunError, UsageError } from '../exit-codes.js';
+import { CannotRunError } from '../exit-codes.js';
+import type { ReporterName } from './names.js';
 import type { RunReport } from '../verdict.js';
 import type { Reporter, ReporterContext, ReporterFactory } from './reporter.js';
 
-export const reporterNames = ['console', 'json', 'junit', 'markdown', 'html'] as const;
-export type ReporterName = (typeof reporterNames)[number];
+export { defaultReporterNames, isReporterName, type ReporterName, reporterNames, resolveReporterNames } from './names.js';
 
 const factories: Record<ReporterName, ReporterFactory> = {
   console: consoleReporter,
@@ -19,33 +19,9 @@ const factories: Record<ReporterName, ReporterFactory> = {
   html: htmlReporter,
 };
 
-export function isReporterName(name: string): name is ReporterName {
-  return (reporterNames as readonly string[]).includes(name);
-}
-
 /** One reporter per distinct name, in the order given (a repeated name reports once). */
 export function createReporters(names: readonly ReporterName[], context: ReporterContext): Reporter[] {
   return [...new Set(names)].map((name) => factories[name](context));
-}
-
-/** The report files a command writes when --reporter is not given. */
-export const defaultReporterNames: readonly ReporterName[] = ['console', 'json'];
-
-/**
- * `--reporter` values (repeatable or comma-separated) to reporter names. The console shows
- * progress whatever files are asked for, unless --quiet.
- */
-export function resolveReporterNames(asked: readonly string[] | undefined, quiet: boolean): ReporterName[] {
-  const names = (asked ?? [])
-    .flatMap((r) => String(r).split(','))
-    .map((r) => r.trim())
-    .filter(Boolean);
-  const bad = names.find((r) => !isReporterName(r));
-  if (bad) throw new UsageError(`unknown reporter "${bad}"; valid names: ${reporterNames.join(', ')}`);
-  const chosen = new Set<ReporterName>(names.length === 0 ? defaultReporterNames : (names as ReporterName[]));
-  if (quiet) chosen.delete('console');
-  else chosen.add('console');
-  return [...chosen];
 }
 
 /** The context for reporters of a CLI command: stdout, colour and redraws only on a terminal. */
