@@ -83,6 +83,37 @@ describe('explore: defects that only a sequence or a race shows, found with the 
   });
 });
 
+describe('explore: what the identities held before', () => {
+  it("a delete that also removes the other identity's tokens with that ID: its 20 tokens held before are missed, exit 1 (§6.3)", {
+    timeout: 120_000,
+  }, async () => {
+    await withReference({ idStyle: 'per-identity', faults: ['delete-across-identities'] }, async (server) => {
+      for (let i = 1; i <= 20; i++) await createToken(server.url, otherToken, `kept-${i}`);
+      const out = await tempDir();
+      const result = await runCli(['explore', ...targetArgs(server.url), '--out', out]);
+      expect(result.code, result.stdout).toBe(1);
+      const violation = (await readExploreReport(out)).violation!;
+      expect(violation.section).toMatch(/^(6\.3|6\.7|2\.3|6\.5)$/);
+      expect(violation.message).toMatch(/held before the exploration|other's/);
+    });
+  });
+
+  it('a listing that never ends (nextToken ignored) before the exploration: a violation of §2.2 with a report, not a crash', {
+    timeout: 60_000,
+  }, async () => {
+    await withReference({ faults: ['list-ignores-next-token'] }, async (server) => {
+      for (let i = 1; i <= 15; i++) await createToken(server.url, otherToken, `kept-${i}`);
+      const out = await tempDir();
+      const result = await runCli(['explore', ...targetArgs(server.url), '--out', out]);
+      expect(result.code, result.stdout + result.stderr).toBe(1);
+      expect(result.stderr).not.toMatch(/internal error/);
+      const report = await readExploreReport(out);
+      expect(report.violation).toMatchObject({ section: '2.2', rule: 'a listing can be followed to its last page' });
+      expect(report.violation!.message).toMatch(/^before the exploration: /);
+    });
+  });
+});
+
 describe('explore: legitimate variations raise no false alarm', () => {
   const variations: Array<[string, Partial<ReferenceOptions>]> = [
     ['IDs per identity', { idStyle: 'per-identity' }],

@@ -28,7 +28,7 @@ export interface ExecutionEnvironment {
   ledger: TokenLedger;
   budget: RequestBudget;
   /** IDs each identity held before the exploration (its own listing): never the target of the other's delete. */
-  heldBefore: Record<Who, ReadonlySet<string>>;
+  heldBefore: Record<Who, ReadonlyMap<string, unknown>>;
   /** Milliseconds on the exploration's clock. */
   now: () => number;
   /** Sees every exchange (shape checks, the recording's timeline). */
@@ -67,8 +67,9 @@ export class Execution {
     if (!actor) return undefined;
     switch (step.op) {
       case 'create': {
-        // Names differ between identities (a token of the other shown in a listing is then its own finding).
-        const name = `${this.env.namePrefix}-${step.who === 'owner' ? 'a' : 'b'}${step.name}`;
+        // Both identities draw from the same names: a target that keys tokens by name across
+        // identities shows (names are not keys, contract §6.3, §6.4).
+        const name = `${this.env.namePrefix}-n${step.name}`;
         return () => this.create(step.who, actor, name);
       }
       case 'delete': {

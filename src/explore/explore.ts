@@ -12,6 +12,7 @@ import { Actor, type ActorEnvironment } from '../engine/actor.js';
 import { deleteCreatedTokens, type Leftover } from '../engine/cleanup.js';
 import { sleep } from '../engine/clock.js';
 import { preflight } from '../engine/preflight.js';
+import { StepError } from '../engine/step-error.js';
 import { defaultThrottlePolicy, freshThrottleMemory, throttleDelay } from '../engine/throttle-wait.js';
 import { TokenLedger } from '../engine/token-ledger.js';
 import { createRandom } from '../random.js';
@@ -19,6 +20,7 @@ import type { SecretRedactor } from '../secrets/registry.js';
 import type { Exchange } from '../transport/exchange.js';
 import { type TrafficTap, Transport, defaultTransportBounds } from '../transport/transport.js';
 import { Execution, type RequestBudget } from './execution.js';
+import { type HeldBefore, type HeldToken, heldTokensAfter, heldTokensFinding } from './held-before.js';
 import { byNamePrefix, type Operation } from './history.js';
 import { judgeHistory } from './judge.js';
 import type { Step, Who } from './program.js';
@@ -90,11 +92,37 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
     { actor: actors.owner!, flag: '--token' },
     ...(actors.other ? [{ actor: actors.other, flag: '--other-token' }] : []),
   ]);
-  // What each identity held before: the other identity never gets a delete for one of these IDs.
-  const heldBefore: Record<Who, Set<string>> = { owner: new Set(), other: new Set() };
-  for (const who of ['owner', 'other'] as const) {
-    const actor = actors[who];
-    if (actor) for (const token of (await actor.listAll()).tokens) heldBefore[who].add(token.id);
+  // What each identity held before: the other identity never gets a delete for one of these IDs,
+  // and every complete listing must still show them, unchanged.
+  const heldBefore: HeldBefore = { owner: new Map(), other: new Map() };
+  // A token that expires while the exploration may still run is not judged if it vanishes.
+  const horizon = started + 2 * settings.timeLimitMs + 120_000;
+  try {
+    for (const who of ['owner', 'other'] as const) {
+      const actor = actors[who];
+      if (actor) heldBefore[who] = new Map((await actor.listAll()).tokens.map((token) => [token.id, token]));
+    }
+  } catch (error) {
+    // A listing that cannot be followed to its end breaks a rule of its own (§2.2): a verdict, not a crash.
+    if (!(error instanceof StepError)) throw error;
+    await settings.traffic?.endCase();
+    await transport.close();
+    const finding: ExploreFinding = {
+      section: '2.2',
+      rule: 'a listing can be followed to its last page',
+      source: cite('10', '2.2'),
+      message: `before the exploration: ${error.message}`,
+      operations: [],
+    };
+    return {
+      seed: settings.seed,
+      programs: 0,
+      requests: 0,
+      stopped: 'violation',
+      shrinks: 0,
+      leftovers: [],
+      violation: { ...finding, program: [], timeline: [] },
+    };
   }
   await settings.traffic?.endCase();
 
@@ -161,7 +189,11 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
     await settings.traffic?.endCase();
     const program = [...commands].map(String);
     const run: ProgramRun = { index, program, operations, exchanges, leftovers };
-    run.finding = shapeFindings[0] ?? reusedAcrossPrograms(operations, everGiven, index) ?? judged(operations, namePrefix);
+    run.finding =
+      shapeFindings[0] ??
+      reusedAcrossPrograms(operations, everGiven, index) ??
+      heldTokensFinding(operations, heldBefore, horizon) ??
+      judged(operations, namePrefix);
     if (!run.finding && leftovers.length > 0) {
       run.finding = {
         section: '9',
@@ -231,6 +263,31 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
     failing = smallest;
   }
   await transport.close();
+  // After the last program: the tokens held before are all still there, and nothing named like
+  // the exploration's tokens is left (a refused create that took effect, a cleanup that failed).
+  const after = await finalListings(settings);
+  const leftovers = runs.flatMap((r) => r.leftovers);
+  for (const who of ['owner', 'other'] as const) {
+    for (const token of after[who] ?? []) {
+      if (!token.name?.startsWith(`${runPrefix}-`) || leftovers.some((l) => l.id === token.id && l.identity === who)) continue;
+      leftovers.push({
+        id: token.id,
+        identity: who,
+        reason: `still listed after the exploration (${token.name}): not deleted, or created by a request that was not answered 201`,
+      });
+    }
+  }
+  const heldAfter = details.failed ? undefined : heldTokensAfter(after, heldBefore, horizon);
+  if (heldAfter)
+    return {
+      seed: settings.seed,
+      programs: runs.length,
+      requests: requestsSent,
+      stopped: 'violation',
+      shrinks: 0,
+      leftovers,
+      violation: { ...heldAfter, program: [], timeline: [] },
+    };
   const finding = details.failed ? failing?.finding : undefined;
   return {
     seed: settings.seed,
@@ -238,7 +295,7 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
     requests: requestsSent,
     stopped: settings.signal.aborted ? 'interrupted' : stopped,
     shrinks: details.numShrinks,
-    leftovers: runs.flatMap((r) => r.leftovers),
+    leftovers,
     ...(finding && failing
       ? {
           violation: {
@@ -303,7 +360,55 @@ async function cleanUp(settings: ExploreSettings, ledger: TokenLedger, namePrefi
     { ...defaultTransportBounds, timeoutMs: settings.timeoutMs },
     { signal: deadline, tap: settings.traffic?.tap },
   );
-  const env: ActorEnvironment = {
+  const env = cleanupEnvironment(settings, transport, deadline, ledger, namePrefix);
+  const actors = new Map<string, Actor>([['owner', new Actor('owner', `Bearer ${settings.ownerToken}`, env)]]);
+  if (settings.otherToken) actors.set('other', new Actor('other', `Bearer ${settings.otherToken}`, env));
+  try {
+    return await deleteCreatedTokens(ledger, actors, namePrefix);
+  } finally {
+    await transport.close();
+  }
+}
+
+/** Each identity's tokens after the exploration, with a deadline of its own (also after SIGINT). */
+async function finalListings(settings: ExploreSettings): Promise<Partial<Record<Who, HeldToken[]>>> {
+  const deadline = AbortSignal.timeout(60_000);
+  const transport = new Transport(
+    settings.targetUrl,
+    { ...defaultTransportBounds, timeoutMs: settings.timeoutMs },
+    { signal: deadline, tap: settings.traffic?.tap },
+  );
+  const env = cleanupEnvironment(settings, transport, deadline, new TokenLedger(), '');
+  const out: Partial<Record<Who, HeldToken[]>> = {};
+  try {
+    await settings.traffic?.beginCase('after');
+    for (const [who, token] of [
+      ['owner', settings.ownerToken],
+      ['other', settings.otherToken],
+    ] as const) {
+      if (!token) continue;
+      // A listing that fails here was judged already by the programs; nothing more to say.
+      out[who] = await new Actor(who, `Bearer ${token}`, env)
+        .listAll()
+        .then((l) => l.tokens)
+        .catch(() => undefined);
+    }
+    await settings.traffic?.endCase();
+  } finally {
+    await transport.close();
+  }
+  return out;
+}
+
+/** Actors for the work after a program (cleanup, the last listings): no exploring, just waiting out 429s. */
+function cleanupEnvironment(
+  settings: ExploreSettings,
+  transport: Transport,
+  signal: AbortSignal,
+  ledger: TokenLedger,
+  namePrefix: string,
+): ActorEnvironment {
+  return {
     http: transport,
     observe: () => {},
     throttle: { ...defaultThrottlePolicy },
@@ -313,13 +418,6 @@ async function cleanUp(settings: ExploreSettings, ledger: TokenLedger, namePrefi
     ledger,
     namePrefix,
     expiresTime: '',
-    signal: deadline,
+    signal,
   };
-  const actors = new Map<string, Actor>([['owner', new Actor('owner', `Bearer ${settings.ownerToken}`, env)]]);
-  if (settings.otherToken) actors.set('other', new Actor('other', `Bearer ${settings.otherToken}`, env));
-  try {
-    return await deleteCreatedTokens(ledger, actors, namePrefix);
-  } finally {
-    await transport.close();
-  }
 }
