@@ -13,11 +13,7 @@ const held: HeldBefore = {
 };
 const horizon = Date.parse('2030-01-01T00:00:00Z');
 
-function listing(
-  id: number,
-  items: ListOperation['answer'] extends infer A ? (A extends { items: infer I } ? I : never) : never,
-  status = 200,
-): ListOperation {
+function listing(id: number, items: ListedItem[], status = 200): ListOperation {
   return { id, identity: 'other', sentAt: 10, kind: 'list', answer: { answeredAt: 12, status, items, pages: 1 } };
 }
 
