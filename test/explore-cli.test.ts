@@ -2,7 +2,7 @@
 // across a sequence or under concurrency are found by explore alone, with its default settings;
 // the legitimate variations of the reference raise no false alarm over several seeds; safety,
 // secrets, recording, exit codes and interruption as in `run`.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExploreReport } from '../src/explore/report.js';
@@ -162,7 +162,7 @@ describe('explore: legitimate variations raise no false alarm', () => {
 
 describe('explore: bad input, unreachable targets, interruption, recording', () => {
   it.each([
-    [['--budget', '0'], /--budget must be a whole number from 1/],
+    [['--budget', '0'], /--budget must be a whole number of 1 or more, not 0/],
     [['--concurrency', '100'], /--concurrency must be a whole number from 1 to 64/],
     [['--time-limit', '0'], /--time-limit must be a number of seconds above 0/],
     [['--reporter', 'junit'], /unknown reporter "junit" for explore; valid names: console, json, html/],
@@ -173,6 +173,18 @@ describe('explore: bad input, unreachable targets, interruption, recording', () 
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('options come from PAT_CONFORMANCE_* and --config too; a variable of another command is ignored', async () => {
+    const fromEnvironment = await runCli(['explore'], { env: { PAT_CONFORMANCE_BUDGET: '0' } });
+    expect(fromEnvironment.code).toBe(2);
+    expect(fromEnvironment.stderr).toMatch(/--budget must be a whole number of 1 or more, not 0/);
+    const out = await tempDir();
+    const config = join(out, 'options.json');
+    await writeFile(config, JSON.stringify({ budget: 40, seed: 7 }));
+    const configured = await runCli(['explore', '--config', config, '--out', out], { env: { PAT_CONFORMANCE_BURST: '5' } });
+    expect(configured.code, configured.stderr).toBe(0);
+    expect(await readExploreReport(out)).toMatchObject({ seed: 7, options: { budget: 40 } });
   });
 
   it('an unreachable target: exit 3, one line', async () => {

@@ -116,9 +116,10 @@ function validate(argv: ExploreArgs): ExploreCommandSettings {
   const concurrency = argv.concurrency ?? exploreDefaults.concurrency;
   const timeLimit = argv.timeLimit ?? exploreDefaults.timeLimitSeconds;
   const timeout = argv.timeout ?? exploreDefaults.timeoutMs;
-  const positiveInteger = (flag: string, value: number, max = Number.MAX_SAFE_INTEGER): void => {
-    if (!Number.isInteger(value) || value < 1 || value > max)
-      throw new UsageError(`${flag} must be a whole number from 1 to ${max}, not ${value}`);
+  const positiveInteger = (flag: string, value: number, max?: number): void => {
+    if (!Number.isInteger(value) || value < 1 || (max !== undefined && value > max)) {
+      throw new UsageError(`${flag} must be a whole number ${max === undefined ? 'of 1 or more' : `from 1 to ${max}`}, not ${value}`);
+    }
   };
   positiveInteger('--budget', budget);
   positiveInteger('--concurrency', concurrency, 64);
