@@ -6,13 +6,14 @@
 //   1. Throughput: the burst driver (runBurst + Transport) vs autocannon vs a raw undici Pool,
 //      against a bare node:http server in a child process, same duration, interleaved.
 //   2. A full conformance run vs its peers (run-peers.ts), each a fresh process, interleaved.
+//   0. Start-up (startup.ts): `--help` and the embedded default run against `node -e 0`.
 //   3. Hostile targets (hostile.ts): how long the runner takes to give up on a silent, dripping,
 //      vanishing or always-throttling target, its peak RSS against a 4 GiB body, and how long
 //      `serve` takes to stop with connections open; each a fresh process, interleaved.
 //
 // Options (after `npm run bench --`): --rounds N (throughput rounds, default 5), --seconds S
 // (length of one throughput measurement, default 2), --run-rounds N (default 3),
-// --hostile-rounds N (default 3), --only throughput|run|hostile, --out FILE
+// --hostile-rounds N (default 3), --startup-rounds N (default 5), --only startup|throughput|run|hostile, --out FILE
 // (default reports/bench.json).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { clientKinds, connections, type ClientKind, type LoadResult } from './load-client.js';
 import { benchHostile } from './hostile.js';
+import { benchStartup } from './startup.js';
 import { baselineId, recordedVsLive, runVariants, type RunVariantContext, type VariantRatio } from './run-peers.js';
 import { median, round, table } from './stats.js';
 
@@ -36,6 +38,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '2' },
     'run-rounds': { type: 'string', default: '3' },
     'hostile-rounds': { type: 'string', default: '3' },
+    'startup-rounds': { type: 'string', default: '5' },
     only: { type: 'string' },
     out: { type: 'string', default: join(repoDir, 'reports', 'bench.json') },
   },
@@ -44,9 +47,11 @@ const rounds = positiveInt(flags.rounds, '--rounds');
 const seconds = Number(flags.seconds);
 const runRounds = positiveInt(flags['run-rounds'], '--run-rounds');
 const hostileRounds = positiveInt(flags['hostile-rounds'], '--hostile-rounds');
+const startupRounds = positiveInt(flags['startup-rounds'], '--startup-rounds');
 if (!(seconds > 0)) fail('--seconds must be a positive number');
-const sections = ['throughput', 'run', 'hostile'] as const;
-if (flags.only !== undefined && !(sections as readonly string[]).includes(flags.only)) fail('--only must be throughput, run or hostile');
+const sections = ['startup', 'throughput', 'run', 'hostile'] as const;
+if (flags.only !== undefined && !(sections as readonly string[]).includes(flags.only))
+  fail('--only must be startup, throughput, run or hostile');
 const runs = (section: (typeof sections)[number]): boolean => flags.only === undefined || flags.only === section;
 
 function positiveInt(text: string | undefined, flag: string): number {
@@ -381,11 +386,35 @@ async function benchHostileSection(): Promise<Record<string, unknown>> {
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// 0. Start-up: --help and the embedded default run against node -e 0
+// ---------------------------------------------------------------------------------------------
+
+async function benchStartupSection(): Promise<Record<string, unknown>> {
+  console.log(`\n0. Start-up, a fresh process each, against \`node -e 0\` (medians of ${startupRounds}, alternating)\n`);
+  const rows = await benchStartup(join(distDir, 'src', 'cli.js'), startupRounds);
+  console.log(
+    table([
+      ['measure', 'median ms', 'node -e 0 ms', 'ratio', 'goal', ''],
+      ...rows.map((r) => [
+        r.measure,
+        fmt(r.medianMs),
+        fmt(r.peerMs),
+        fmt(r.ratio, 2),
+        `<= ${r.goal}`,
+        r.invalid ? `invalid (${r.invalid})` : r.met ? 'met' : 'NOT met',
+      ]),
+    ]),
+  );
+  return { rows };
+}
+
 const startedAt = new Date();
 const loadBefore = loadavg();
 console.log(
   `pat-conformance benchmark: node ${process.version}, ${cpus().length} CPUs, load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`,
 );
+const startup = runs('startup') ? await benchStartupSection() : undefined;
 const throughput = runs('throughput') ? await benchThroughput() : undefined;
 const run = runs('run') ? await benchRun() : undefined;
 const hostile = runs('hostile') ? await benchHostileSection() : undefined;
@@ -400,7 +429,8 @@ const report = {
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model,
   loadAverage: { before: loadBefore, after: loadavg() },
-  settings: { rounds, seconds, runRounds, hostileRounds, only: flags.only ?? null },
+  settings: { rounds, seconds, runRounds, hostileRounds, startupRounds, only: flags.only ?? null },
+  startup: startup ?? null,
   throughput: throughput ?? null,
   run: run ?? null,
   hostile: hostile ?? null,
