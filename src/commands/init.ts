@@ -66,7 +66,9 @@ export const initCommand: CommandModule<object, InitArgs> = {
   describe: 'Write a starting config file for run --config (no tokens in it)',
   builder: (y: Argv) =>
     y
-      .usage(`$0 init [options]\n\nWrite a starting config file for \`$0 run --config FILE\`. It names the file's JSON Schema\n(docs/config.schema.json of the installed package) for editors, and holds no tokens.`)
+      .usage(
+        `$0 init [options]\n\nWrite a starting config file for \`$0 run --config FILE\`. It names the file's JSON Schema\n(docs/config.schema.json of the installed package) for editors, and holds no tokens.`,
+      )
       .option('file', { type: 'string', default: defaultConfigFile, describe: 'Where to write the file' })
       .option('force', { type: 'boolean', default: false, describe: 'Overwrite the file if it exists' })
       .example('$0 init', `Write ./${defaultConfigFile}`)
