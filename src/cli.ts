@@ -10,6 +10,7 @@ import { checkCommand } from './commands/check.js';
 import { proxyCommand } from './commands/proxy.js';
 import { replayCommand } from './commands/replay.js';
 import { exploreCommand } from './commands/explore.js';
+import { initCommand } from './commands/init.js';
 import { toolVersion } from './tool-info.js';
 import { dropForeignEnvironment, environmentPrefix, type DeclaredOptions } from './cli-environment.js';
 
@@ -26,12 +27,17 @@ async function main(argv: string[]): Promise<void> {
     .command(proxyCommand)
     .command(replayCommand)
     .command(exploreCommand)
-    .demandCommand(1, 'Name a command: run, explore, list, serve, check, proxy or replay (see --help).')
+    .command(initCommand)
+    // `completion` prints the script; the script calls `pat-conformance --get-yargs-completions ...`,
+    // which yargs answers from the commands' builders (light: no runner is loaded).
+    .completion('completion', 'Print a bash/zsh completion script (e.g. pat-conformance completion >> ~/.bashrc)')
+    .demandCommand(1, 'Name a command: run, explore, list, serve, check, proxy, replay, init or completion (see --help).')
     .example('$0 run', 'Every scenario against the embedded reference implementation')
     .example('$0 run --target $URL --token $A --other-token $B --reporter junit', 'Gate a build on an implementation')
     .example('$0 run --record recordings/mine', 'Record a run; replay it offline with --replay')
     .example('$0 explore --target $URL --token $A --other-token $B', 'Look for interleavings that break an implementation')
     .example('$0 serve --port 8080', 'A local fake of the API for other tests')
+    .example('$0 init && $0 run --config pat-conformance.json', 'Start a config file (tokens stay in the environment) and run by it')
     .epilogue(
       'Exit codes: 0 conformant, 1 not conformant, 2 usage or configuration error, 3 the run could not be carried out, 130/143 interrupted.\nEach command has its own --help.',
     )

@@ -10,6 +10,7 @@ import type { ExploreReport, TimelineEntry } from '../explore/report.js';
 import { freshSeed } from '../random.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
 import { toolName, toolVersion } from '../tool-info.js';
+import { readConfigFile } from '../cli-config-file.js';
 
 export interface ExploreArgs {
   target?: string;
@@ -95,7 +96,7 @@ function builder(y: Argv): Argv<ExploreArgs> {
       string: true,
       describe: 'With --record: also redact this JSON member in every body (repeatable)',
     })
-    .config('config', 'A JSON file of options (keys as the long option names)')
+    .config('config', 'A JSON file of options (keys as the long option names; `pat-conformance init` writes one)', readConfigFile)
     .example('$0 explore', 'Explore the embedded reference (it passes)')
     .example('$0 explore --target $URL --token $A --other-token $B --timeout 3000', 'Look for interleavings that break an implementation')
     .example('$0 explore --target $URL --token $A --other-token $B --seed 42', 'Generate the same programs as a run that printed seed 42')

@@ -6,6 +6,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { reporterNames } from '../reporters/names.js';
 import type { RunOptions } from '../run-config.js';
 import { runDefaults } from '../run-defaults.js';
+import { readConfigFile } from '../cli-config-file.js';
 
 const epilogue = `Exit codes:
   0    conformant: every must-level check passed (should-level too with --strict)
@@ -85,7 +86,7 @@ function builder(y: Argv): Argv<RunOptions> {
       string: true,
       describe: 'With --record: also redact this JSON member in every body (repeatable)',
     })
-    .config('config', 'A JSON file of options (keys as the long option names)')
+    .config('config', 'A JSON file of options (keys as the long option names; `pat-conformance init` writes one)', readConfigFile)
     .example('$0 run', 'Run every scenario against the embedded reference implementation')
     .example(
       '$0 run --target https://api.example.test --token $A --other-token $B --reporter junit',
