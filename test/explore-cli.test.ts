@@ -187,6 +187,15 @@ describe('explore: bad input, unreachable targets, interruption, recording', () 
     expect(await readExploreReport(out)).toMatchObject({ seed: 7, options: { budget: 40 } });
   });
 
+  it('empty PAT_CONFORMANCE_TARGET and _TOKEN (as a CI step sets them) mean not given: the embedded reference', async () => {
+    const out = await tempDir();
+    const result = await runCli(['explore', '--budget', '40', '--out', out], {
+      env: { PAT_CONFORMANCE_TARGET: '', PAT_CONFORMANCE_TOKEN: '', PAT_CONFORMANCE_OTHER_TOKEN: '' },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect((await readExploreReport(out)).target.embedded).toBe(true);
+  });
+
   it('an unreachable target: exit 3, one line', async () => {
     const result = await runCli(['explore', '--target', 'http://127.0.0.1:9', '--token', 'a-token-0123456789', '--timeout', '1000']);
     expect(result.code).toBe(3);

@@ -159,6 +159,8 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
   describe: 'Generate concurrent histories and judge them for linearizability',
   builder,
   handler: async (argv) => {
+    // An empty value (a variable set to nothing, as CI steps do) means the option was not given.
+    for (const key of ['target', 'token', 'otherToken'] as const) if (argv[key] === '') argv[key] = undefined;
     const settings = validate(argv);
     const { reporters } = settings;
     // The explorer, fast-check and the reference are loaded only when the command runs (not for --help).

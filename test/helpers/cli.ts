@@ -31,7 +31,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
     // The test runner's own environment must not configure the CLI under test.
-    for (const key of Object.keys(env)) if (key.startsWith('PAT_CONFORMANCE_') && !options.env?.[key]) delete env[key];
+    for (const key of Object.keys(env)) if (key.startsWith('PAT_CONFORMANCE_') && !(options.env && key in options.env)) delete env[key];
     if (!options.env?.GITHUB_STEP_SUMMARY) delete env.GITHUB_STEP_SUMMARY;
     const child = spawn(process.execPath, [cliPath, ...args], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
