@@ -1,8 +1,10 @@
 // The programmatic API: runConformance() and exploreConformance() resolve to the same reports the
 // commands write, against the embedded reference by default, print nothing and write no file
 // unless asked, and reject bad options with the CLI's usage errors.
-import { readdir, readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { CannotRunError, ExitCode, UsageError, exploreConformance, runConformance } from '../src/index.js';
 import type { CaseResult } from '../src/verdict.js';
@@ -103,5 +105,19 @@ describe('exploreConformance()', () => {
   it('rejects bad options with the usage error', async () => {
     await expect(exploreConformance({ budget: 0 })).rejects.toThrow(/--budget must be a whole number of 1 or more/);
     await expect(exploreConformance({ token: ownerToken })).rejects.toThrow(UsageError);
+  });
+});
+
+describe('docs/api.md', () => {
+  it("the run example runs as written (with 'pat-conformance' the built package)", async () => {
+    const doc = await readFile(new URL('../docs/api.md', import.meta.url), 'utf8');
+    const example = /## A run\n\n```js\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toContain("from 'pat-conformance'");
+    const dir = await tempDir();
+    const file = join(dir, 'check-conformance.mjs');
+    const index = new URL('../dist/src/index.js', import.meta.url).href;
+    await writeFile(file, example!.replace("from 'pat-conformance'", `from ${JSON.stringify(index)}`));
+    const { stdout } = await promisify(execFile)(process.execPath, [file], { cwd: dir });
+    expect(stdout).toMatch(/^conformant \(exit code 0\): (\d+) of \1 cases passed\n$/);
   });
 });
