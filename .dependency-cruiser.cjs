@@ -20,8 +20,9 @@ const UNDICI_USERS = [TRANSPORT];
 // Small modules at the root of src/ that import nothing from src/ (kept so by the rule src-root-leaves-stay-leaves):
 // exit codes and their errors, the report's types, the seeded random source, the tool's name and version.
 const LEAVES = '^src/(exit-codes|verdict|random|tool-info)[.]ts$';
-// The modules a process or a library user starts from.
-const ENTRY_POINTS = '^src/(cli|index)[.]ts$';
+// The modules a process or a library user starts from: the CLI, the package ('pat-conformance') and
+// its vitest integration ('pat-conformance/vitest').
+const ENTRY_POINTS = '^src/(cli|index|vitest)[.]ts$';
 // In src/ but used only from a clone: the report's JSON Schema, which the tests use (docs/report-format.md says so).
 const USED_FROM_A_CLONE = '^src/reporters/report-schema[.]ts$';
 
@@ -61,14 +62,31 @@ module.exports = {
       severity: 'error',
       comment: 'An npm package that package.json does not declare.',
       from: {},
-      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+      // A peer dependency is declared too: dependency-cruiser reads peerDependenciesMeta (vitest, optional) as a
+      // section of its own and adds 'npm-no-pkg' for it.
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'], dependencyTypesNot: ['npm-peer'] },
     },
     {
       name: 'shipped-code-not-to-dev-dep',
       severity: 'error',
       comment: 'src/ and suites/ ship in the package: a devDependency is not installed for its users (type-only imports excepted).',
       from: { path: '^(src|suites)/' },
-      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'], pathNot: ['node_modules/@types/'] },
+      // vitest is an optional peer dependency as well (for src/vitest.ts, see the next rule).
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only', 'npm-peer'], pathNot: ['node_modules/@types/'] },
+    },
+    {
+      name: 'vitest-only-in-its-integration',
+      severity: 'error',
+      comment: "vitest is an optional peer dependency: only src/vitest.ts ('pat-conformance/vitest') may import it; the rest of the package must load without it.",
+      from: { path: '^(src|suites)/', pathNot: '^src/vitest[.]ts$' },
+      to: { path: '(^|/)node_modules/(vitest|@vitest)/' },
+    },
+    {
+      name: 'api-only-from-entry-points',
+      severity: 'error',
+      comment: 'src/api/ (runConformance, exploreConformance) is the library surface: the package entry points import it, nothing below them does.',
+      from: { path: '^src/', pathNot: ['^src/(index|vitest)[.]ts$', '^src/api/'] },
+      to: { path: '^src/api/' },
     },
 
     // The layering.

@@ -5,22 +5,14 @@
 import { join } from 'node:path';
 import pc from 'picocolors';
 import type { Argv, CommandModule } from 'yargs';
-import { ExitCode, UsageError } from '../exit-codes.js';
+import { UsageError } from '../exit-codes.js';
+import { exploreDefaults, type ExploreOptionValues, resolveExploreLimits } from '../explore/options.js';
 import type { ExploreReport, TimelineEntry } from '../explore/report.js';
 import { freshSeed } from '../random.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
-import { toolName, toolVersion } from '../tool-info.js';
 import { readConfigFile } from '../cli-config-file.js';
 
-export interface ExploreArgs {
-  target?: string;
-  token?: string;
-  otherToken?: string;
-  seed?: number;
-  budget?: number;
-  concurrency?: number;
-  timeLimit?: number;
-  timeout?: number;
+export interface ExploreArgs extends ExploreOptionValues {
   reporter?: string[];
   out?: string;
   quiet?: boolean;
@@ -29,7 +21,6 @@ export interface ExploreArgs {
   redactField?: string[];
 }
 
-export const exploreDefaults = { budget: 3000, concurrency: 8, timeLimitSeconds: 60, timeoutMs: 10_000, outDir: 'reports' } as const;
 const exploreReporters = ['console', 'json', 'html'] as const;
 
 const epilogue = `Exit codes:
@@ -113,35 +104,7 @@ interface ExploreCommandSettings {
 }
 
 function validate(argv: ExploreArgs): ExploreCommandSettings {
-  const budget = argv.budget ?? exploreDefaults.budget;
-  const concurrency = argv.concurrency ?? exploreDefaults.concurrency;
-  const timeLimit = argv.timeLimit ?? exploreDefaults.timeLimitSeconds;
-  const timeout = argv.timeout ?? exploreDefaults.timeoutMs;
-  const positiveInteger = (flag: string, value: number, max?: number): void => {
-    if (!Number.isInteger(value) || value < 1 || (max !== undefined && value > max)) {
-      throw new UsageError(`${flag} must be a whole number ${max === undefined ? 'of 1 or more' : `from 1 to ${max}`}, not ${value}`);
-    }
-  };
-  positiveInteger('--budget', budget);
-  positiveInteger('--concurrency', concurrency, 64);
-  positiveInteger('--timeout', timeout);
-  if (!(timeLimit > 0)) throw new UsageError(`--time-limit must be a number of seconds above 0, not ${timeLimit}`);
-  if (argv.seed !== undefined && !Number.isInteger(argv.seed)) throw new UsageError(`--seed must be a whole number, not ${argv.seed}`);
-  if (argv.target !== undefined && !argv.token) throw new UsageError('--target needs --token (the bearer token of the first identity)');
-  if (argv.target === undefined && (argv.token || argv.otherToken))
-    throw new UsageError('--token and --other-token go with --target (without it the embedded reference has identities of its own)');
-  if (argv.target !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(argv.target);
-    } catch {
-      throw new UsageError(`--target is not a URL: ${argv.target}`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new UsageError(`--target must be an http or https URL, not ${url.protocol}`);
-  }
-  if (argv.token && argv.token === argv.otherToken)
-    throw new UsageError('--token and --other-token are the same; the second identity needs a token of its own');
+  const limits = resolveExploreLimits(argv);
   const names = (argv.reporter ?? [])
     .flatMap((r) => r.split(','))
     .map((r) => r.trim())
@@ -151,7 +114,7 @@ function validate(argv: ExploreArgs): ExploreCommandSettings {
   const reporters = new Set(names.length === 0 ? ['console', 'json'] : names);
   if (argv.quiet) reporters.delete('console');
   else reporters.add('console');
-  return { reporters, budget, concurrency, timeLimit, timeout, out: argv.out ?? exploreDefaults.outDir };
+  return { reporters, ...limits, out: argv.out ?? exploreDefaults.outDir };
 }
 
 export const exploreCommand: CommandModule<object, ExploreArgs> = {
@@ -166,7 +129,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
     // The explorer, fast-check and the reference are loaded only when the command runs (not for --help).
     const [
       { explore },
-      { formatTimeline },
+      { exploreReportOf, formatTimeline },
       { writeFileAtomic },
       { renderExploreHtml },
       { startEmbeddedTarget },
@@ -231,17 +194,12 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
         await recorder?.abort();
         throw error;
       });
-      const finishedAt = new Date();
       const interrupted = interrupts.received;
-      const violated = summary.violation !== undefined || summary.leftovers.length > 0;
-      const report: ExploreReport = {
-        schemaVersion: 1,
-        kind: 'explore',
-        tool: { name: toolName, version: toolVersion },
-        target: { url: targetUrl, embedded: embedded !== undefined },
-        startedAt: startedAt.toISOString(),
-        finishedAt: finishedAt.toISOString(),
-        durationMs: finishedAt.getTime() - startedAt.getTime(),
+      const report = exploreReportOf(summary, {
+        targetUrl,
+        embedded: embedded !== undefined,
+        startedAt,
+        finishedAt: new Date(),
         options: {
           budget: settings.budget,
           concurrency: settings.concurrency,
@@ -249,16 +207,8 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
           timeoutMs: settings.timeout,
           otherIdentity: otherToken !== undefined,
         },
-        verdict: violated ? 'violation' : interrupted ? 'incomplete' : 'no-violation',
-        exitCode: violated
-          ? ExitCode.NonConformant
-          : interrupted
-            ? interrupted === 'SIGTERM'
-              ? ExitCode.Sigterm
-              : ExitCode.Sigint
-            : ExitCode.Conformant,
-        ...summary,
-      };
+        interrupted,
+      });
       let note: string | undefined;
       if (recorder) {
         if (interrupted) {

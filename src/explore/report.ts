@@ -2,6 +2,8 @@
 // operations with their intervals and answers. Names and IDs of the exploration's own tokens
 // appear; bearers and token secrets never do (the redactor sees every text first).
 import { readResponse } from '../checks/response-reading.js';
+import { ExitCode } from '../exit-codes.js';
+import { toolName, toolVersion } from '../tool-info.js';
 import type { ContractSection } from '../contract/sections.js';
 import type { Leftover } from '../engine/cleanup.js';
 import type { SecretRedactor } from '../secrets/registry.js';
@@ -67,6 +69,45 @@ export interface ExploreReport extends ExploreSummary {
   /** 'violation' fails the gate (exit 1), as do tokens left behind; 'incomplete': interrupted. */
   verdict: 'no-violation' | 'violation' | 'incomplete';
   exitCode: number;
+}
+
+/** What an exploration was, besides its summary: the report is made of both. */
+export interface ExploreRunFacts {
+  targetUrl: string;
+  embedded: boolean;
+  startedAt: Date;
+  finishedAt: Date;
+  options: ExploreReport['options'];
+  /** The signal that interrupted the exploration, if one did. */
+  interrupted: 'SIGINT' | 'SIGTERM' | undefined;
+}
+
+/**
+ * The report of a finished exploration, for `explore` and exploreConformance() alike: a violation
+ * or a token left behind fails (exit 1) even when interrupted; else an interruption is incomplete.
+ */
+export function exploreReportOf(summary: ExploreSummary, facts: ExploreRunFacts): ExploreReport {
+  const violated = summary.violation !== undefined || summary.leftovers.length > 0;
+  const { interrupted } = facts;
+  return {
+    schemaVersion: 1,
+    kind: 'explore',
+    tool: { name: toolName, version: toolVersion },
+    target: { url: facts.targetUrl, embedded: facts.embedded },
+    startedAt: facts.startedAt.toISOString(),
+    finishedAt: facts.finishedAt.toISOString(),
+    durationMs: facts.finishedAt.getTime() - facts.startedAt.getTime(),
+    options: facts.options,
+    verdict: violated ? 'violation' : interrupted ? 'incomplete' : 'no-violation',
+    exitCode: violated
+      ? ExitCode.NonConformant
+      : interrupted
+        ? interrupted === 'SIGTERM'
+          ? ExitCode.Sigterm
+          : ExitCode.Sigint
+        : ExitCode.Conformant,
+    ...summary,
+  };
 }
 
 export function timelineOf(
