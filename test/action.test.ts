@@ -161,6 +161,7 @@ const flagInputs: Array<[input: string, command: 'run' | 'explore', flag: string
   ['seed', 'explore', '--seed'],
   ['explore-budget', 'explore', '--budget'],
   ['explore-time-limit', 'explore', '--time-limit'],
+  ['explore-shard', 'explore', '--shard'],
 ];
 /** The token inputs, and the option whose PAT_CONFORMANCE_* variable carries each. */
 const tokenInputs: Array<[input: string, variable: string, option: string]> = [

@@ -196,6 +196,29 @@ describe('explore: bad input, unreachable targets, interruption, recording', () 
     expect((await readExploreReport(out)).target.embedded).toBe(true);
   });
 
+  it.each(['0/2', '3/2', 'x', '1/0'])('--shard %s: exit 2 with one line', async (shard) => {
+    const result = await runCli(['explore', '--shard', shard]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^pat-conformance: --shard must be i\/n with 1 <= i <= n <= 1000/);
+  });
+
+  it('--shard i/n: each shard explores with a seed of its own, derived from --seed and printed; shard 1 keeps the seed', async () => {
+    const seeds: number[] = [];
+    for (const shard of ['1/3', '2/3', '3/3', '2/3']) {
+      const out = await tempDir();
+      const result = await runCli(['explore', '--seed', '42', '--shard', shard, '--budget', '30', '--out', out]);
+      expect(result.code, result.stderr).toBe(0);
+      const report = await readExploreReport(out);
+      expect(report.options.shard).toEqual({ index: Number(shard[0]), count: 3, seed: 42 });
+      expect(result.stdout).toContain(`seed ${report.seed}, shard ${shard} of seed 42 (again: --seed ${report.seed})`);
+      seeds.push(report.seed);
+    }
+    expect(seeds[0]).toBe(42);
+    expect(new Set(seeds.slice(0, 3)).size).toBe(3);
+    // The same shard of the same seed: the same programs again.
+    expect(seeds[3]).toBe(seeds[1]);
+  });
+
   it('an unreachable target: exit 3, one line', async () => {
     const result = await runCli(['explore', '--target', 'http://127.0.0.1:9', '--token', 'a-token-0123456789', '--timeout', '1000']);
     expect(result.code).toBe(3);

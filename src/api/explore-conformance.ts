@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { UsageError } from '../exit-codes.js';
 import { explore } from '../explore/explore.js';
-import { type ExploreOptionValues, exploreDefaults, resolveExploreLimits } from '../explore/options.js';
+import { type ExploreOptionValues, exploreDefaults, resolveExploreLimits, shardSeed } from '../explore/options.js';
 import { type ExploreReport, exploreReportOf } from '../explore/report.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { freshSeed } from '../random.js';
@@ -34,6 +34,8 @@ export interface ExploreConformanceOptions extends ExploreOptionValues {
   timeLimit?: number;
   /** Milliseconds one request may take (default 10000). */
   timeout?: number;
+  /** "i/n": this machine's share of a CI matrix; each shard explores with a seed of its own, derived from `seed`. */
+  shard?: string;
   /** Report files to write into `out` (explore.json, explore.html); absent or empty: none. */
   reporters?: readonly ExploreReporterName[];
   /** Directory for report files (default `reports`). */
@@ -61,7 +63,8 @@ export async function exploreConformance(options: ExploreConformanceOptions = {}
   const reporters = [...(options.reporters ?? [])];
   const bad = reporters.find((name) => !exploreReporterNames.includes(name));
   if (bad !== undefined) throw new UsageError(`unknown reporter "${bad}" for explore; valid names: ${exploreReporterNames.join(', ')}`);
-  const seed = options.seed ?? freshSeed();
+  const givenSeed = options.seed ?? freshSeed();
+  const seed = shardSeed(givenSeed, limits.shard);
   const signal = options.signal ?? new AbortController().signal;
   const embedded = options.target === undefined ? await startEmbeddedTarget() : undefined;
   try {
@@ -96,6 +99,7 @@ export async function exploreConformance(options: ExploreConformanceOptions = {}
         timeLimitSeconds: limits.timeLimit,
         timeoutMs: limits.timeout,
         otherIdentity: otherToken !== undefined,
+        ...(limits.shard ? { shard: { ...limits.shard, seed: givenSeed } } : {}),
       },
       interrupted: interruptionOf(options.signal),
     });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pc from 'picocolors';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../exit-codes.js';
-import { exploreDefaults, type ExploreOptionValues, resolveExploreLimits } from '../explore/options.js';
+import { type ExploreLimits, exploreDefaults, type ExploreOptionValues, resolveExploreLimits, shardSeed } from '../explore/options.js';
 import type { ExploreReport, TimelineEntry } from '../explore/report.js';
 import { freshSeed } from '../random.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
@@ -50,6 +50,10 @@ function builder(y: Argv): Argv<ExploreArgs> {
       describe: 'Bearer token of a second identity: interleaved with the first, and wrong-owner deletes',
     })
     .option('seed', { type: 'number', describe: 'Seed of the generated programs (default: random, always printed)' })
+    .option('shard', {
+      type: 'string',
+      describe: "i/n: this machine's share of a CI matrix; each shard explores programs of a seed of its own, derived from --seed",
+    })
     .option('budget', {
       type: 'number',
       default: exploreDefaults.budget,
@@ -94,12 +98,8 @@ function builder(y: Argv): Argv<ExploreArgs> {
     .epilogue(epilogue);
 }
 
-interface ExploreCommandSettings {
+interface ExploreCommandSettings extends ExploreLimits {
   reporters: Set<string>;
-  budget: number;
-  concurrency: number;
-  timeLimit: number;
-  timeout: number;
   out: string;
 }
 
@@ -144,7 +144,9 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
       import('../secrets/registry.js'),
       import('./interrupt.js'),
     ]);
-    const seed = argv.seed ?? freshSeed();
+    const givenSeed = argv.seed ?? freshSeed();
+    const seed = shardSeed(givenSeed, settings.shard);
+    const shardNote = settings.shard ? `, shard ${settings.shard.index}/${settings.shard.count} of seed ${givenSeed}` : '';
     const say = (line: string): void => {
       if (reporters.has('console')) process.stdout.write(`${line}\n`);
     };
@@ -173,7 +175,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
         })
       : undefined;
     say(
-      `explore ${embedded ? 'the embedded reference' : targetUrl}, seed ${seed} (again: --seed ${seed}), budget ${settings.budget} requests, ${settings.timeLimit} s`,
+      `explore ${embedded ? 'the embedded reference' : targetUrl}, seed ${seed}${shardNote} (again: --seed ${seed}), budget ${settings.budget} requests, ${settings.timeLimit} s`,
     );
     const startedAt = new Date();
     try {
@@ -206,6 +208,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
           timeLimitSeconds: settings.timeLimit,
           timeoutMs: settings.timeout,
           otherIdentity: otherToken !== undefined,
+          ...(settings.shard ? { shard: { ...settings.shard, seed: givenSeed } } : {}),
         },
         interrupted,
       });

@@ -17,6 +17,14 @@ export interface ExploreOptionValues {
   timeLimit?: number;
   /** Milliseconds one request may take. */
   timeout?: number;
+  /** "i/n": this machine's share of a CI matrix (1-based, as vitest and Playwright count). */
+  shard?: string;
+}
+
+/** One of n shards: each explores programs of a seed of its own, derived from the given seed. */
+export interface Shard {
+  index: number;
+  count: number;
 }
 
 /** The bounds of one exploration, checked. */
@@ -27,6 +35,29 @@ export interface ExploreLimits {
   timeLimit: number;
   /** Milliseconds. */
   timeout: number;
+  shard?: Shard;
+}
+
+/**
+ * The seed a shard explores with: the given seed for no shard (or shard 1/1), else a mix of the
+ * seed and the shard's index, so that the shards of one seed generate different programs and
+ * each shard's are the same every time. The report and the console print this seed: `--seed`
+ * with it alone runs that shard's programs again.
+ */
+export function shardSeed(seed: number, shard: Shard | undefined): number {
+  if (!shard || shard.index === 1) return seed;
+  return Math.imul(seed ^ Math.imul(shard.index, 0x9e3779b1), 0x85ebca6b) | 0;
+}
+
+function parseShard(text: string | undefined): Shard | undefined {
+  if (text === undefined || text === '') return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || count > 1000 || index < 1 || index > count) {
+    throw new UsageError(`--shard must be i/n with 1 <= i <= n <= 1000 (e.g. 2/4), not ${text}`);
+  }
+  return { index, count };
 }
 
 /** Checks the options (a UsageError naming the flag otherwise) and fills in the defaults. */
@@ -62,5 +93,6 @@ export function resolveExploreLimits(options: ExploreOptionValues): ExploreLimit
   }
   if (options.token && options.token === options.otherToken)
     throw new UsageError('--token and --other-token are the same; the second identity needs a token of its own');
-  return { budget, concurrency, timeLimit, timeout };
+  const shard = parseShard(options.shard);
+  return { budget, concurrency, timeLimit, timeout, ...(shard ? { shard } : {}) };
 }

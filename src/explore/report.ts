@@ -65,7 +65,15 @@ export interface ExploreReport extends ExploreSummary {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
-  options: { budget: number; concurrency: number; timeLimitSeconds: number; timeoutMs: number; otherIdentity: boolean };
+  options: {
+    budget: number;
+    concurrency: number;
+    timeLimitSeconds: number;
+    timeoutMs: number;
+    otherIdentity: boolean;
+    /** --shard i/n, and the seed given to all shards; `seed` above is this shard's own. */
+    shard?: { index: number; count: number; seed: number };
+  };
   /** 'violation' fails the gate (exit 1), as do tokens left behind; 'incomplete': interrupted. */
   verdict: 'no-violation' | 'violation' | 'incomplete';
   exitCode: number;
