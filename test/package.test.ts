@@ -54,8 +54,11 @@ describe('the packed package, installed', { timeout: 120_000 }, () => {
     expect(installed.code, installed.stderr).toBe(0);
   }, 120_000);
 
-  it('holds the documents and the built code, no tests, no benchmarks', () => {
+  it('holds the documents, the example recordings and the built code, no tests, no benchmarks', () => {
     expect(files).toContain('docs/contract.md');
+    expect(files).toContain('docs/config.schema.json');
+    expect(files).toContain('recordings/reference-conformant/meta.json');
+    expect(files).toContain('recordings/README.md');
     expect(files).toContain('docs/report-format.md');
     expect(files).toContain('dist/src/index.js');
     expect(files).toContain('dist/src/index.d.ts');
