@@ -2,7 +2,6 @@
 // failed → <failure>, errored → <error>, skipped and inconclusive → <skipped message>,
 // warned passes with its should-level findings in <system-out>.
 import { join } from 'node:path';
-import junitModule from 'junit-report-builder';
 import type { Builder, TestCase } from 'junit-report-builder';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { CaseResult, RunReport } from '../verdict.js';
@@ -17,7 +16,16 @@ export const JUNIT_REPORT_FILE = 'junit.xml';
 function isBuilder(value: object): value is Builder {
   return 'newBuilder' in value && typeof value.newBuilder === 'function';
 }
-const rootBuilder: Builder = isBuilder(junitModule) ? junitModule : junitModule.default;
+let rootBuilder: Builder | undefined;
+
+/** The library, loaded on first use: a run that writes no JUnit does not pay for loading it. */
+async function junitBuilder(): Promise<Builder> {
+  if (!rootBuilder) {
+    const junitModule = (await import('junit-report-builder')).default;
+    rootBuilder = isBuilder(junitModule) ? junitModule : junitModule.default;
+  }
+  return rootBuilder;
+}
 
 /** An xmlbuilder element, as the library hands them around (its own typings, through the library's). */
 type XmlElement = ReturnType<TestCase['build']>;
@@ -92,8 +100,8 @@ function addCase(testCase: TestCase, result: CaseResult): void {
 }
 
 /** The whole report as a JUnit XML string. */
-export function renderJunit(report: RunReport): string {
-  const builder = rootBuilder.newBuilder().name('pat-conformance');
+export async function renderJunit(report: RunReport): Promise<string> {
+  const builder = (await junitBuilder()).newBuilder().name('pat-conformance');
   const byScenario = new Map<string, CaseResult[]>();
   for (const result of report.cases) {
     const list = byScenario.get(result.scenario) ?? [];
@@ -118,7 +126,7 @@ export const junitReporter: ReporterFactory = (context): Reporter => ({
   name: 'junit',
   async finish(report: RunReport): Promise<string[]> {
     const path = join(context.outDir, JUNIT_REPORT_FILE);
-    await writeFileAtomic(path, `${renderJunit(report)}\n`);
+    await writeFileAtomic(path, `${await renderJunit(report)}\n`);
     return [path];
   },
 });
