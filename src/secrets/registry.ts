@@ -11,6 +11,8 @@ export function spellings(secret: string): string[] {
 
 export class SecretRedactor {
   private readonly secrets = new Map<string, string>();
+  /** The secrets longest first, kept until the next add(): text() runs for every exchange. */
+  private ordered: Array<[string, string]> | undefined;
   /** Every credential, whatever its length, for exact matches of an Authorization value. */
   private readonly credentials = new Map<string, string>();
 
@@ -20,6 +22,7 @@ export class SecretRedactor {
     this.credentials.set(secret, placeholder);
     // Very short values would redact ordinary text; real bearers and secrets are long.
     if (secret.length < 4 || this.secrets.has(secret)) return;
+    this.ordered = undefined;
     this.secrets.set(secret, placeholder);
     // A target may echo a secret inside a JSON string or a URL: those spellings go too.
     for (const spelling of spellings(secret)) {
@@ -40,8 +43,8 @@ export class SecretRedactor {
   text(value: string): string {
     let out = value;
     // Longest first, so that a secret containing another is replaced whole.
-    const ordered = [...this.secrets.entries()].sort((a, b) => b[0].length - a[0].length);
-    for (const [secret, placeholder] of ordered) {
+    this.ordered ??= [...this.secrets.entries()].sort((a, b) => b[0].length - a[0].length);
+    for (const [secret, placeholder] of this.ordered) {
       if (out.includes(secret)) out = out.split(secret).join(placeholder);
     }
     return redactSecretField(out);
