@@ -70,7 +70,6 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
     { signal: settings.signal, tap: settings.traffic?.tap },
   );
   const random = createRandom(settings.seed);
-  const ledger = new TokenLedger();
   const runPrefix = `patx-${random.string(6)}`;
   const actorEnv: ActorEnvironment = {
     http: transport,
@@ -79,7 +78,8 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
     throttleMemory: freshThrottleMemory(),
     random,
     redactor: settings.redactor,
-    ledger,
+    // The actors only list and send here; each program keeps its own ledger (runProgram).
+    ledger: new TokenLedger(),
     namePrefix: runPrefix,
     expiresTime: new Date(started + 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     signal: settings.signal,
@@ -141,6 +141,8 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
     const namePrefix = `${runPrefix}-${index}`;
     const exchanges = new Map<number, Exchange[]>();
     const shapeFindings: ExploreFinding[] = [];
+    // The program's own tokens: its cleanup deletes and reports these, not an earlier program's again.
+    const ledger = new TokenLedger();
     const execution = new Execution({
       actors,
       pool,
@@ -155,17 +157,16 @@ export async function explore(settings: ExploreSettings): Promise<ExploreSummary
       observe: (exchange, operation) => {
         requestsSent++;
         exchanges.set(operation, [...(exchanges.get(operation) ?? []), exchange]);
-        const operationName = ops.operationOf(exchange.request.method, exchange.request.path);
-        for (const finding of judgeShape(exchange, operationName)) {
-          if (shapeFindings.length === 0)
-            shapeFindings.push({
-              section: '7',
-              rule: finding.rule,
-              source: finding.source,
-              message: finding.message,
-              operations: [operation],
-            });
-        }
+        if (shapeFindings.length > 0) return;
+        const [finding] = judgeShape(exchange, ops.operationOf(exchange.request.method, exchange.request.path));
+        if (finding)
+          shapeFindings.push({
+            section: '7',
+            rule: finding.rule,
+            source: finding.source,
+            message: finding.message,
+            operations: [operation],
+          });
       },
     });
     let throttledRounds = 0;
