@@ -43,3 +43,8 @@ export function createRandom(seed: number): Random {
 export function freshSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
 }
+
+/** The seed of the n-th part of a run (a case), drawn from the run's seed: parts do not share one stream. */
+export function derivedSeed(seed: number, part: number): number {
+  return Math.imul(seed ^ Math.imul(part, 0x9e3779b1), 0x85ebca6b) >>> 0;
+}

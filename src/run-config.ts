@@ -17,6 +17,7 @@ export interface RunOptions {
   strict?: boolean;
   expectThrottle?: boolean;
   concurrency?: number;
+  parallel?: number;
   burst?: number;
   burstConcurrency?: number;
   timeout?: number;
@@ -44,6 +45,8 @@ export interface RunConfig {
   strict: boolean;
   expectThrottle: boolean;
   concurrency: number;
+  /** Cases in flight at once (exclusive cases always run alone). */
+  parallel: number;
   burst: number;
   burstConcurrency: number;
   timeoutMs: number;
@@ -137,6 +140,7 @@ export function resolveRunConfig(options: RunOptions): RunConfig {
     expectThrottle: options.expectThrottle ?? false,
     // A race needs two racers to prove anything.
     concurrency: positiveInteger(options.concurrency, '--concurrency', runDefaults.concurrency, 1000, 2),
+    parallel: positiveInteger(options.parallel, '--parallel', runDefaults.parallel, 64),
     burst: positiveInteger(options.burst, '--burst', runDefaults.burst, 100_000),
     burstConcurrency: positiveInteger(options.burstConcurrency, '--burst-concurrency', runDefaults.burstConcurrency, 1000),
     timeoutMs: positiveInteger(options.timeout, '--timeout', runDefaults.timeoutMs, 600_000),

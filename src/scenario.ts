@@ -14,6 +14,8 @@ export interface CaseDefinition {
   rule: string;
   /** Where the rule comes from, cited with cite(): "contract §5.4 ID over 36 characters". */
   source: string;
+  /** Runs with the target to itself under --parallel (say why beside it). */
+  exclusive?: boolean;
 }
 
 export interface ScenarioSettings {
@@ -59,6 +61,12 @@ export interface Scenario<C extends CaseDefinition = CaseDefinition> {
   title: string;
   source: string;
   requires?: { otherIdentity?: boolean };
+  /**
+   * Under --parallel, ordinary cases of all scenarios run side by side (at most --parallel at
+   * once). `case`: each case runs with the target to itself. `scenario`: its cases run beside
+   * each other but beside no other scenario's. Say why beside it.
+   */
+  exclusive?: 'case' | 'scenario';
   cases: readonly C[];
   run(context: ScenarioContext, testCase: C): Promise<void>;
 }

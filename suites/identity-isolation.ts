@@ -73,7 +73,7 @@ async function createInterleaved(deleter: Actor, bystander: Actor): Promise<Map<
     [bystander, []],
   ]);
   for (let i = 0; i < pairs; i++) {
-    const mine = await deleter.createToken();
+    const mine = await deleter.createToken({ sharedName: true });
     created.get(deleter)!.push(mine);
     // Names are unique per identity at most; a target that refuses the same name across
     // identities (409) gets a fresh one.

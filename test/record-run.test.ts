@@ -149,6 +149,11 @@ describe('run --record, then run --replay with the target gone', () => {
           ...targetArgs(url),
           '--scenario',
           'unknown-id',
+          // One case at a time: the throttler alternates per identical request across the run,
+          // so identical listings of cases side by side could meet two 429s in a row, and three
+          // waits of 10 s would spend the 30 s throttle budget. The replay runs at the default.
+          '--parallel',
+          '1',
           '--record',
           recording,
           '--out',

@@ -24,6 +24,8 @@ export interface RunConformanceOptions {
   expectThrottle?: boolean;
   /** Racers released together in the concurrent-conflict scenario. */
   concurrency?: number;
+  /** Cases in flight at once (default 4); the race, the burst and the cases that judge the whole listing always run alone. */
+  parallel?: number;
   /** Requests in the throttle burst. */
   burst?: number;
   /** Requests in flight at once during the burst. */
@@ -63,6 +65,7 @@ export function resolveConformanceConfig(options: RunConformanceOptions = {}): R
     strict: options.strict,
     expectThrottle: options.expectThrottle,
     concurrency: options.concurrency,
+    parallel: options.parallel,
     burst: options.burst,
     burstConcurrency: options.burstConcurrency,
     timeout: options.timeout,

@@ -47,6 +47,12 @@ function builder(y: Argv): Argv<RunOptions> {
       default: runDefaults.concurrency,
       describe: 'Racers released together in the concurrent-conflict scenario',
     })
+    .option('parallel', {
+      type: 'number',
+      default: runDefaults.parallel,
+      describe:
+        'Cases in flight at once; the race, the burst and the cases that judge the whole listing always run alone. 1: one case at a time',
+    })
     .option('burst', { type: 'number', default: runDefaults.burst, describe: 'Requests in the throttle burst' })
     .option('burst-concurrency', {
       type: 'number',

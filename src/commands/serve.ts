@@ -18,6 +18,7 @@ export interface ServeArgs {
   'page-size': number;
   'max-tokens': number;
   'conflict-window': number;
+  latency: number;
   'wrong-owner-status': number;
   'delete-body': string;
   'errortype-style': string;
@@ -106,6 +107,11 @@ function builder(y: Argv): Argv<ServeArgs> {
       default: d.maxTokens,
       describe: 'Tokens one identity may hold; one more answers 402 ServiceQuotaExceededException',
     })
+    .option('latency', {
+      type: 'number',
+      default: d.latencyMs,
+      describe: 'Milliseconds every request waits before it is handled, like a service across a network',
+    })
     .option('conflict-window', {
       type: 'number',
       default: d.conflictWindowMs,
@@ -188,6 +194,7 @@ export function toReferenceOptions(args: ServeArgs, log: ((line: string) => void
     pageSize: args['page-size'],
     maxTokens: args['max-tokens'],
     conflictWindowMs: args['conflict-window'],
+    latencyMs: args.latency,
     wrongOwnerStatus: args['wrong-owner-status'] as ReferenceOptions['wrongOwnerStatus'],
     deleteBody: args['delete-body'] as ReferenceOptions['deleteBody'],
     errortypeStyle: args['errortype-style'] as ReferenceOptions['errortypeStyle'],

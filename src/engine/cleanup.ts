@@ -4,6 +4,10 @@
 import type { Exchange } from '../transport/exchange.js';
 import type { Actor } from './actor.js';
 import type { LedgerEntry, TokenLedger } from './token-ledger.js';
+import { runBurst } from './burst.js';
+
+/** Deletes in flight at once when a case's tokens go. */
+const cleanupConcurrency = 8;
 
 export interface Leftover {
   id: string;
@@ -92,18 +96,24 @@ export async function deleteCreatedTokens(ledger: TokenLedger, actors: Map<strin
 }
 
 /**
- * Between cases: delete the tokens whose deletion has not been answered yet, without listing.
+ * After a case: delete the tokens that case created whose deletion has not been answered yet,
+ * without listing. Only that case's: with --parallel, the cases beside it still use theirs.
  * Best effort: a failure here is left to the final cleanup, which verifies and reports.
  */
-export async function deleteOpenTokens(ledger: TokenLedger, actors: Map<string, Actor>): Promise<void> {
+export async function deleteOpenTokens(ledger: TokenLedger, actors: Map<string, Actor>, scope: string): Promise<void> {
   for (const [identity, actor] of actors) {
-    for (const entry of ledger.all().filter((e) => e.identity === identity && !e.deleteAnswered)) {
+    const open = ledger.openOf(scope).filter((e) => e.identity === identity);
+    // A few at a time: a race leaves a dozen tokens, and a target far away makes each a round trip.
+    let failed = false;
+    await runBurst(open.length, cleanupConcurrency, async (i) => {
+      if (failed) return;
       try {
-        const status = (await actor.deleteToken(entry.id)).response?.status;
-        if (status === 404) ledger.markDeleteAnswered(identity, entry.id);
+        const status = (await actor.deleteToken(open[i]!.id)).response?.status;
+        if (status === 404) ledger.markDeleteAnswered(identity, open[i]!.id);
       } catch {
-        break;
+        // Throttled beyond its budget, or interrupted: the rest is the final cleanup's.
+        failed = true;
       }
-    }
+    });
   }
 }

@@ -103,7 +103,7 @@ export interface JudgeOptions {
   readonly maxStates?: number;
 }
 
-/** The exploration's tokens are those named `prefix...` (the runner names its tokens `patc-<run>-<n>`). */
+/** The exploration's tokens are those named `prefix...` (the runner names its tokens `patc-<run>-<case>-<n>`). */
 export function byNamePrefix(prefix: string): (item: ListedItem) => boolean {
   return (item) => item.name.startsWith(prefix);
 }

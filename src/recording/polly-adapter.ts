@@ -34,6 +34,8 @@ export interface StoredTransportError {
 export interface PollyTapOptions {
   /** Bytes of a body a recording keeps (default 1 MiB, the run's cap); one more is stored so a reader sees it was longer. */
   recordBodyBytes?: number;
+  /** The next send-order number, when several taps share one count (default: the tap's own). */
+  nextSeq?: () => number;
   /** Sees every request at send time, in send order (e.g. to give bearers pseudonyms). */
   onRequest?: (request: WireRequest) => void;
   /** Sees every answer that came off the wire before Polly does (e.g. to learn the secrets it carries). */
@@ -97,7 +99,7 @@ export class PollyTap implements TrafficTap {
     return new Promise<WireOutcome>((resolve) => {
       let settled = false;
       const call: TappedCall = {
-        seq: ++this.sequence,
+        seq: this.options.nextSeq ? this.options.nextSeq() : ++this.sequence,
         wire,
         perform,
         recordedTruncated: false,

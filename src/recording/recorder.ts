@@ -28,7 +28,7 @@ import {
 } from './recording-format.js';
 import { TrafficRedactor, scanForSecrets } from '../secrets/recording-redaction.js';
 import type { OpenedRecording } from './recording-store.js';
-import { PollyAdapter, PollyTap, type StoredTransportError, type TappedCall } from './polly-adapter.js';
+import { PollyAdapter, PollyTap, UnmatchedRequestError, type StoredTransportError, type TappedCall } from './polly-adapter.js';
 import type { TrafficTap } from '../transport/transport.js';
 import type { WireRequest } from '../transport/wire.js';
 import { tokenSecretPlaceholder } from '../secrets/placeholders.js';
@@ -104,10 +104,15 @@ export interface Recorder {
   readonly tap: TrafficTap;
   /** Aborted when replay meets a request the recording does not hold (the run should stop). */
   readonly signal: AbortSignal;
-  /** Start a segment (one Polly instance). A segment still open is ended first. */
+  /** Start a segment (one Polly instance) that the recorder's `tap` feeds. The one before is ended first. */
   beginCase(id: string): Promise<void>;
-  /** End the current segment (its HAR is written to the temporary directory). */
+  /** End the segment `beginCase` opened (its HAR is written to the temporary directory). */
   endCase(): Promise<void>;
+  /**
+   * Open a segment with a tap of its own, alongside any others open (`run --parallel`). Segments
+   * are numbered in the order they open; replay answers each from the segment of its number.
+   */
+  openSegment(id: string): Segment;
   /** Record mode: write meta.json, scan for secrets, move the recording into place. */
   finish(description: RecordingDescription): Promise<RecordingSummary>;
   /** Drop everything recorded; the previous recording (if any) stays. */
@@ -123,6 +128,14 @@ export interface Recorder {
 interface ActiveSegment {
   meta: SegmentMeta;
   polly: Polly;
+  tap: PollyTap;
+}
+
+/** One open segment: its own tap (for a transport of its own) and its end. */
+export interface Segment {
+  tap: TrafficTap;
+  /** Stop its Polly instance (requests in flight finish first) and count what it answered. */
+  end(): Promise<void>;
 }
 
 export async function createRecorder(options: RecorderOptions): Promise<Recorder> {
@@ -145,7 +158,6 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
 
   const segments: SegmentMeta[] = [];
   const stop = new AbortController();
-  let active: ActiveSegment | undefined;
   let firstUnmatched: UnmatchedRequest | undefined;
   let exchanges = 0;
   let closed = false;
@@ -157,55 +169,63 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
 
   /** Requests each Polly instance answered: recorded, or replayed. */
   const answered = new WeakMap<Polly, { recorded: number; replayed: number }>();
-  const tap = new PollyTap({
-    recordBodyBytes: options.maxBodyBytes,
-    onAnswered(polly, pollyRequest) {
-      const counts = answered.get(polly) ?? { recorded: 0, replayed: 0 };
-      if (pollyRequest.action === 'record') counts.recorded++;
-      if (pollyRequest.action === 'replay') counts.replayed++;
-      answered.set(polly, counts);
-    },
-    onRequest(wire) {
-      // Pseudonyms are handed out in order of first appearance, at send time.
-      if (wire.headers.authorization !== undefined) traffic.authorization(wire.headers.authorization);
-    },
-    onResponse(_wire, response) {
-      if (response.body.length > 0 && response.body.length < 1_000_000) traffic.learnSecrets(response.body.toString('utf8'));
-    },
-    identify: (wire) => ({ caller: callerOf(wire) }),
-    onTransportError(pollyRequest, error) {
-      if (!active || pollyRequest.id === undefined) return;
-      active.meta.transportErrors.push({
-        id: pollyRequest.id,
-        order: pollyRequest.order ?? 0,
-        method: pollyRequest.method,
-        path: traffic.text(wirePathOf(pollyRequest)),
-        error: { ...error, message: traffic.text(error.message) },
-      });
-    },
-    recordedError(pollyRequest): StoredTransportError | undefined {
-      const found = active?.meta.transportErrors.find((e) => e.id === pollyRequest.id && e.order === pollyRequest.order);
-      return found?.error;
-    },
-    onUnmatched(wire, pollyRequest) {
-      if (firstUnmatched) return;
-      firstUnmatched = {
-        method: wire.method,
-        path: traffic.text(wire.path),
-        segment: active?.meta.name ?? '(no segment open)',
-        detail: pollyRequest ? `request number ${(pollyRequest.order ?? 0) + 1} of its kind` : 'outside any segment',
-      };
-      stop.abort(new Error(`replay: the recording holds no answer for ${firstUnmatched.method} ${firstUnmatched.path}`));
-    },
-  });
+  /** Send order across the recorder's life, whichever segment a request belongs to. */
+  let sequence = 0;
 
-  // A subclass per recorder, so the tap travels with the adapter class and not through Polly's
-  // deep-merged configuration.
-  class BoundAdapter extends PollyAdapter {
-    static override tap: PollyTap | undefined = tap;
-  }
+  /** A tap of its own for each segment: with `run --parallel`, several are open at once. */
+  const tapFor = (segment: SegmentMeta): PollyTap =>
+    new PollyTap({
+      recordBodyBytes: options.maxBodyBytes,
+      nextSeq: () => ++sequence,
+      onAnswered(polly, pollyRequest) {
+        const counts = answered.get(polly) ?? { recorded: 0, replayed: 0 };
+        if (pollyRequest.action === 'record') counts.recorded++;
+        if (pollyRequest.action === 'replay') counts.replayed++;
+        answered.set(polly, counts);
+      },
+      onRequest(wire) {
+        // Pseudonyms are handed out in order of first appearance, at send time.
+        if (wire.headers.authorization !== undefined) traffic.authorization(wire.headers.authorization);
+      },
+      onResponse(_wire, response) {
+        if (response.body.length > 0 && response.body.length < 1_000_000) traffic.learnSecrets(response.body.toString('utf8'));
+      },
+      identify: (wire) => ({ caller: callerOf(wire) }),
+      onTransportError(pollyRequest, error) {
+        if (pollyRequest.id === undefined) return;
+        segment.transportErrors.push({
+          id: pollyRequest.id,
+          order: pollyRequest.order ?? 0,
+          method: pollyRequest.method,
+          path: traffic.text(wirePathOf(pollyRequest)),
+          error: { ...error, message: traffic.text(error.message) },
+        });
+      },
+      recordedError(pollyRequest): StoredTransportError | undefined {
+        const found = segment.transportErrors.find((e) => e.id === pollyRequest.id && e.order === pollyRequest.order);
+        return found?.error;
+      },
+      onUnmatched(wire, pollyRequest) {
+        noteUnmatched(
+          wire,
+          segment.name,
+          pollyRequest ? `request number ${(pollyRequest.order ?? 0) + 1} of its kind` : 'after its segment ended',
+        );
+      },
+    });
 
-  const pollyFor = (recordingName: string): Polly => {
+  const noteUnmatched = (wire: WireRequest, segment: string, detail: string): void => {
+    if (firstUnmatched) return;
+    firstUnmatched = { method: wire.method, path: traffic.text(wire.path), segment, detail };
+    stop.abort(new Error(`replay: the recording holds no answer for ${firstUnmatched.method} ${firstUnmatched.path}`));
+  };
+
+  const pollyFor = (recordingName: string, segmentTap: PollyTap): Polly => {
+    // A subclass per segment, so the tap travels with the adapter class and not through Polly's
+    // deep-merged configuration.
+    class BoundAdapter extends PollyAdapter {
+      static override tap: PollyTap | undefined = segmentTap;
+    }
     const polly = new Polly(recordingName, {
       mode,
       adapters: [BoundAdapter as never],
@@ -240,9 +260,12 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
     return polly;
   };
 
-  const beginCase = async (id: string): Promise<void> => {
+  const open = new Set<ActiveSegment>();
+
+  const openSegment = (id: string): Segment => {
     if (closed) throw new Error('the recorder is finished');
-    if (active) await endCase();
+    // The index is taken now, synchronously: segments are numbered in the order they open,
+    // which is the order of the cases however many run at once.
     const index = segments.length;
     const recordingName = `${String(index).padStart(3, '0')}-${id.replace(/[\\/]/g, '-')}`;
     let meta: SegmentMeta;
@@ -252,8 +275,6 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
         // The run does not follow the recording (another tool version, other options): the
         // segment's requests cannot be answered; the first one names what happened.
         meta = { index, name: id, recordingName: `${recordingName}-not-recorded`, exchanges: 0, transportErrors: [] };
-        segments.push(meta);
-        active = { meta, polly: pollyFor(meta.recordingName) };
         if (!firstUnmatched) {
           firstUnmatched = {
             method: '-',
@@ -265,20 +286,22 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
           };
           stop.abort(new Error(`replay: the run does not follow the recording at segment "${id}"`));
         }
-        return;
+      } else {
+        meta = { ...recorded, transportErrors: [...recorded.transportErrors] };
       }
-      meta = { ...recorded, transportErrors: [...recorded.transportErrors] };
     } else {
       meta = { index, name: id, recordingName, exchanges: 0, transportErrors: [] };
     }
     segments.push(meta);
-    active = { meta, polly: pollyFor(meta.recordingName) };
+    const segmentTap = tapFor(meta);
+    const segment: ActiveSegment = { meta, polly: pollyFor(meta.recordingName, segmentTap), tap: segmentTap };
+    open.add(segment);
+    let ending: Promise<void> | undefined;
+    return { tap: segmentTap, end: () => (ending ??= endSegment(segment)) };
   };
 
-  const endCase = async (): Promise<void> => {
-    const segment = active;
-    if (!segment) return;
-    active = undefined;
+  const endSegment = async (segment: ActiveSegment): Promise<void> => {
+    if (!open.delete(segment)) return;
     // Stopping waits for the requests in flight (flushRequestsOnStop), so the counts are final.
     await segment.polly.stop();
     const counts = answered.get(segment.polly) ?? { recorded: 0, replayed: 0 };
@@ -290,14 +313,36 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
     }
   };
 
+  // One segment at a time, for callers that take their traffic in turns (proxy, explore): the
+  // recorder's own tap hands each request to the segment open now.
+  let current: Segment | undefined;
+  const tap: TrafficTap = {
+    carry(wire, perform) {
+      if (current) return current.tap.carry(wire, perform);
+      noteUnmatched(wire, '(no segment open)', 'outside any segment');
+      return Promise.resolve({ error: new UnmatchedRequestError(wire, 'no recording segment is open') });
+    },
+  };
+
+  const beginCase = async (id: string): Promise<void> => {
+    if (closed) throw new Error('the recorder is finished');
+    await endCase();
+    current = openSegment(id);
+  };
+
+  const endCase = async (): Promise<void> => {
+    const segment = current;
+    current = undefined;
+    await segment?.end();
+  };
+
   const abort = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    if (active) {
-      // Stop without persisting: what this segment saw is dropped with the rest.
-      active.polly.disconnect();
-      active = undefined;
-    }
+    current = undefined;
+    // Stop without persisting: what the open segments saw is dropped with the rest.
+    for (const segment of open) segment.polly.disconnect();
+    open.clear();
     if (mode === 'record') await rm(workDir, { recursive: true, force: true });
   };
 
@@ -305,6 +350,7 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
     if (mode !== 'record') throw new Error('finish() is for record mode');
     if (closed) throw new Error('the recorder is finished');
     await endCase();
+    for (const segment of [...open]) await endSegment(segment);
     closed = true;
     try {
       const meta: RecordingMeta = {
@@ -346,6 +392,7 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
     signal: stop.signal,
     beginCase,
     endCase,
+    openSegment,
     finish,
     abort,
     unmatched: () => firstUnmatched,

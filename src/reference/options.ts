@@ -39,6 +39,8 @@ export interface ReferenceOptions {
   maxTokens: number;
   /** How long a delete holds a token "in progress"; racing deletes of it answer 409. 0: atomic. */
   conflictWindowMs: number;
+  /** Milliseconds every request waits before it is handled, like a service across a network. 0: none. */
+  latencyMs: number;
   /** What a delete of another identity's token answers (both are conformant). */
   wrongOwnerStatus: 403 | 404;
   /** Body of a successful delete: zero bytes, or the JSON object {} (both are conformant). */
@@ -86,6 +88,7 @@ export const referenceDefaults: ReferenceOptions = Object.freeze({
   pageSize: 10,
   maxTokens: 1000,
   conflictWindowMs: 0,
+  latencyMs: 0,
   wrongOwnerStatus: 403,
   deleteBody: 'empty',
   errortypeStyle: 'plain',
@@ -140,6 +143,7 @@ export function resolveReferenceOptions(partial: Partial<ReferenceOptions> = {})
   integerIn(o.pageSize, '--page-size', referenceLimits.maxResults.min, referenceLimits.maxResults.max);
   integerIn(o.maxTokens, '--max-tokens', 1, 1_000_000);
   integerIn(o.conflictWindowMs, '--conflict-window', 0, 60_000);
+  integerIn(o.latencyMs, '--latency', 0, 60_000);
   oneOf(o.wrongOwnerStatus, '--wrong-owner-status', [403, 404] as const);
   oneOf(o.deleteBody, '--delete-body', ['empty', '{}'] as const);
   oneOf(o.errortypeStyle, '--errortype-style', ['plain', 'suffixed', 'namespaced'] as const);

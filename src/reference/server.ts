@@ -97,7 +97,20 @@ function handle(req: IncomingMessage, res: ServerResponse, state: ReferenceState
     });
   }
 
-  dispatch(req, res, state, (name) => (who = name)).catch(() => {
+  const latency = state.options.latencyMs;
+  if (latency > 0) {
+    const timer = setTimeout(() => {
+      state.timers.delete(timer);
+      answer(req, res, state, (name) => (who = name));
+    }, latency);
+    state.timers.add(timer);
+    return;
+  }
+  answer(req, res, state, (name) => (who = name));
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, state: ReferenceState, identified: (name: string) => void): void {
+  dispatch(req, res, state, identified).catch(() => {
     // A bug, not a client mistake: answer 500 rather than crash the process or hang the client.
     if (res.headersSent) res.destroy();
     else writeError(res, state.options, 'InternalServerException', 'Internal error in the reference implementation');

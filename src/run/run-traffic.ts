@@ -6,22 +6,19 @@
 // recording, reaches no network, needs no credentials (callers present themselves as
 // `<identity-1>` and `<identity-2>`), starts no embedded reference, and does not really sleep
 // while waiting out recorded 429s.
-import type { TrafficTap } from '../transport/transport.js';
 import { UsageError } from '../exit-codes.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { resolveRunConfig, runDefaults, type RunConfig, type RunOptions } from '../run-config.js';
 import type { RunReport } from '../verdict.js';
-import type { RecordingDescription, Recorder } from '../recording/recorder.js';
+import type { RecordingDescription, Recorder, Segment } from '../recording/recorder.js';
 import { createRecorder } from '../recording/recorder.js';
 import type { RunRecordingInfo } from '../recording/recording-format.js';
 import { openRecording, type OpenedRecording } from '../recording/recording-store.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
 
-/** What executeRun sees of a recorder: the tap and the segment boundaries. */
+/** What executeRun sees of a recorder: a segment (with a tap of its own) per case, several open at once under --parallel. */
 export interface RunTraffic {
-  tap: TrafficTap;
-  beginCase(id: string): Promise<void>;
-  endCase(): Promise<void>;
+  openSegment(id: string): Segment;
   /** Replay: the recorded run's start time, from which expiry times derive. */
   clock?: Date;
   /** Replay: the recording, named in the report's target. */
@@ -110,9 +107,7 @@ export async function openRunTraffic(config: RunConfig, replay: OpenedRecording 
   if (replay) {
     const recorder = await createRecorder({ dir: replay.dir, mode: 'replay', redactor, recording: replay });
     const traffic: RunTraffic = {
-      tap: recorder.tap,
-      beginCase: recorder.beginCase,
-      endCase: recorder.endCase,
+      openSegment: recorder.openSegment,
       clock: new Date(replay.meta.run!.clock),
       replayOf: config.replay,
     };
@@ -127,7 +122,7 @@ export async function openRunTraffic(config: RunConfig, replay: OpenedRecording 
     redactFields: config.redactFields,
     identities: config.target && !config.otherToken ? [ownerPseudonym] : [ownerPseudonym, otherPseudonym],
   });
-  return { mode: 'record', recorder, redactor, traffic: { tap: recorder.tap, beginCase: recorder.beginCase, endCase: recorder.endCase } };
+  return { mode: 'record', recorder, redactor, traffic: { openSegment: recorder.openSegment } };
 }
 
 /** What meta.json says about a recorded run. */

@@ -5,7 +5,7 @@ import { Transport, defaultTransportBounds, type TrafficTap, type TransportBound
 import { Actor, type ActorEnvironment } from '../engine/actor.js';
 import { TokenLedger } from '../engine/token-ledger.js';
 import { defaultThrottlePolicy, freshThrottleMemory } from '../engine/throttle-wait.js';
-import { createRandom } from '../random.js';
+import { createRandom, derivedSeed } from '../random.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { scenarios } from '../../suites/index.js';
@@ -16,6 +16,10 @@ import { startEmbeddedTarget, type EmbeddedTarget } from './embedded-target.js';
 import { preflight } from '../engine/preflight.js';
 import { publicOptions, type RunConfig } from '../run-config.js';
 import { runCase } from './run-case.js';
+import { runScheduled } from './case-schedule.js';
+import { DeleteGate } from '../engine/delete-gate.js';
+import { inOwnTime } from '../engine/clock.js';
+import type { CaseDefinition, Scenario } from '../scenario.js';
 import type { RunTraffic } from './run-traffic.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
 
@@ -26,7 +30,7 @@ export interface RunHooks {
   interruptedBy: () => 'SIGINT' | 'SIGTERM' | undefined;
   /** The run's redactor, when the caller needs it too (the recorder redacts with it). */
   redactor?: SecretRedactor;
-  /** --record / --replay: every request goes through its tap, one segment per case. */
+  /** --record / --replay: every request goes through a segment's tap, one segment per case. */
   traffic?: RunTraffic;
 }
 
@@ -48,7 +52,7 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   const random = createRandom(config.seed);
   const ledger = new TokenLedger();
   const bounds: TransportBounds = { ...defaultTransportBounds, timeoutMs: config.timeoutMs };
-  const http = new Transport(targetUrl, bounds, { signal: hooks.signal, tap: traffic?.tap });
+  const http = new Transport(targetUrl, bounds, { signal: hooks.signal });
   const actorEnv: Omit<ActorEnvironment, 'observe'> = {
     http,
     throttle: { ...defaultThrottlePolicy, budgetMs: config.throttleBudgetMs },
@@ -63,36 +67,48 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
   };
   const ownerAuthorization = `Bearer ${ownerToken}`;
   const otherAuthorization = otherToken ? `Bearer ${otherToken}` : undefined;
-  const nameCounter = { next: 1 };
 
   const results: CaseResult[] = [];
   let leftovers: Leftover[] = [];
   try {
-    const preflightActors = [{ actor: new Actor('owner', ownerAuthorization, { ...actorEnv, observe: () => {} }), flag: '--token' }];
-    if (otherAuthorization)
-      preflightActors.push({ actor: new Actor('other', otherAuthorization, { ...actorEnv, observe: () => {} }), flag: '--other-token' });
-    await traffic?.beginCase('preflight');
-    await preflight(targetUrl, preflightActors);
-    await traffic?.endCase();
-
-    const quietEnv = { ...actorEnv, observe: () => {} };
-    const caseCleanupActors = new Map<string, Actor>([['owner', new Actor('owner', ownerAuthorization, quietEnv)]]);
-    if (otherAuthorization) caseCleanupActors.set('other', new Actor('other', otherAuthorization, quietEnv));
+    const preflightSegment = traffic?.openSegment('preflight');
+    const preflightEnv = { ...actorEnv, http: http.withTap(preflightSegment?.tap), observe: () => {} };
+    const preflightActors = [{ actor: new Actor('owner', ownerAuthorization, preflightEnv), flag: '--token' }];
+    if (otherAuthorization) preflightActors.push({ actor: new Actor('other', otherAuthorization, preflightEnv), flag: '--other-token' });
+    try {
+      await preflight(targetUrl, preflightActors);
+    } finally {
+      await preflightSegment?.end();
+    }
 
     const selected = scenarios.filter((s) => config.scenarios.includes(s.name));
     const totalCases = selected.reduce((n, s) => n + s.cases.length, 0);
     for (const reporter of hooks.reporters) reporter.runStarted?.({ targetUrl, totalCases });
 
-    for (const scenario of selected) {
-      for (const testCase of scenario.cases) {
-        if (hooks.signal.aborted) break;
-        for (const reporter of hooks.reporters) reporter.caseStarted?.({ scenario: scenario.name, case: testCase.name });
-        await traffic?.beginCase(`${scenario.name} / ${testCase.name}`);
+    const deleteGate = new DeleteGate(ledger);
+    const runOneCase = async (scenario: Scenario, testCase: CaseDefinition, number: number): Promise<CaseResult | undefined> => {
+      const scope = `${scenario.name} / ${testCase.name}`;
+      // Opened before anything is awaited: segments are numbered in the order cases start.
+      const segment = traffic?.openSegment(scope);
+      const caseHttp = segment ? http.withTap(segment.tap) : http;
+      // Each case draws from its own seeded source and names its tokens with its own number, so
+      // what it sends does not depend on which cases run beside it (a recording replays at any --parallel).
+      const caseEnv: Omit<ActorEnvironment, 'observe'> = {
+        ...actorEnv,
+        http: caseHttp,
+        random: createRandom(derivedSeed(config.seed, number)),
+        namePrefix: `${actorEnv.namePrefix}-${number}`,
+        scope,
+        deleteGate,
+      };
+      deleteGate.caseStarted(scope);
+      for (const reporter of hooks.reporters) reporter.caseStarted?.({ scenario: scenario.name, case: testCase.name });
+      try {
         const result = await runCase(scenario, testCase, {
-          actorEnv,
+          actorEnv: caseEnv,
           ownerAuthorization,
           otherAuthorization,
-          nameCounter,
+          nameCounter: { next: 1 },
           settings: {
             concurrency: config.concurrency,
             burst: config.burst,
@@ -101,22 +117,42 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
             throttleWaitMaxMs: actorEnv.throttle.maxWaitMs,
           },
           strict: config.strict,
-          http,
+          http: caseHttp,
         });
         // The case's tokens go now, not at the end of the run: a target with a per-user quota
-        // then only ever holds one case's worth (the final cleanup verifies and catches the rest).
-        if (!hooks.signal.aborted) await deleteOpenTokens(ledger, caseCleanupActors);
-        await traffic?.endCase();
+        // then only ever holds a few cases' worth (the final cleanup verifies and catches the rest).
+        if (!hooks.signal.aborted) await deleteOpenTokens(ledger, cleanupActors({ ...caseEnv, observe: () => {} }), scope);
         // A case that ends after the interruption was cut short: it is not a verdict on the target.
-        if (hooks.signal.aborted) break;
+        return hooks.signal.aborted ? undefined : result;
+      } finally {
+        deleteGate.caseEnded(scope);
+        await segment?.end();
+      }
+    };
+    const cleanupActors = (env: ActorEnvironment): Map<string, Actor> => {
+      const actors = new Map<string, Actor>([['owner', new Actor('owner', ownerAuthorization, env)]]);
+      if (otherAuthorization) actors.set('other', new Actor('other', otherAuthorization, env));
+      return actors;
+    };
+
+    const planned = selected.flatMap((scenario) => scenario.cases.map((testCase) => ({ scenario, testCase })));
+    await runScheduled(
+      planned.map(({ scenario, testCase }, index) => ({
+        group: scenario.exclusive === 'scenario' ? `scenario ${scenario.name}` : 'shared',
+        alone: scenario.exclusive === 'case' || testCase.exclusive === true,
+        run: () => inOwnTime(() => runOneCase(scenario, testCase, index + 1)),
+      })),
+      config.parallel,
+      () => hooks.signal.aborted,
+      (result) => {
         results.push(result);
         for (const reporter of hooks.reporters) reporter.caseFinished?.(result);
-      }
-    }
+      },
+    );
   } finally {
-    await traffic?.beginCase('cleanup');
-    leftovers = await cleanUp(targetUrl, bounds, traffic?.tap, actorEnv, ledger, ownerAuthorization, otherAuthorization);
-    await traffic?.endCase();
+    const cleanupSegment = traffic?.openSegment('cleanup');
+    leftovers = await cleanUp(targetUrl, bounds, cleanupSegment?.tap, actorEnv, ledger, ownerAuthorization, otherAuthorization);
+    await cleanupSegment?.end();
     await http.close();
     await embedded?.server.close();
   }

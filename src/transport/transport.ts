@@ -66,39 +66,55 @@ export interface Forwarded {
   answer?: WireResponse;
 }
 
+/** What a transport and its views (`withTap`) share: connections, and the count of failures in a row. */
+interface SharedState {
+  pools: Pool[];
+  defaultPool?: ConnectionPool;
+  consecutiveFailures: number;
+  lastFailure: TransportError | undefined;
+}
+
 export class Transport {
   readonly origin: string;
   private readonly basePath: string;
-  private readonly pools: Pool[] = [];
-  private readonly defaultPool: ConnectionPool;
-  private consecutiveFailures = 0;
-  private lastFailure: TransportError | undefined;
+  private readonly shared: SharedState;
 
   constructor(
-    baseUrl: string,
+    private readonly baseUrl: string,
     readonly bounds: TransportBounds = defaultTransportBounds,
     private readonly options: TransportOptions = {},
+    shared?: SharedState,
   ) {
     const url = new URL(baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.defaultPool = this.connections(bounds.connections);
+    this.shared = shared ?? { pools: [], consecutiveFailures: 0, lastFailure: undefined };
+    this.shared.defaultPool ??= this.connections(bounds.connections);
+  }
+
+  /**
+   * The same transport (connections, bounds, signal, the count of failures in a row) with a tap
+   * of its own: each case of a parallel run records into its own segment. Closing the transport
+   * it came from closes it.
+   */
+  withTap(tap: TrafficTap | undefined): Transport {
+    return new Transport(this.baseUrl, this.bounds, { ...this.options, tap }, this.shared);
   }
 
   /** A pool of its own, e.g. N connections opened before a race is released. */
   connections(count: number): ConnectionPool {
     const pool = openPool(this.origin, count, this.bounds.timeoutMs);
-    this.pools.push(pool);
+    this.shared.pools.push(pool);
     return new ConnectionPool(pool);
   }
 
-  async send(request: HttpRequest, via: ConnectionPool = this.defaultPool): Promise<Exchange> {
+  async send(request: HttpRequest, via: ConnectionPool = this.shared.defaultPool!): Promise<Exchange> {
     return (await this.carry(request, request.body, via)).exchange;
   }
 
   /** The proxy's send: the request body as bytes, and the answer kept as it arrived. */
   forward(request: Omit<HttpRequest, 'body'>, body: Buffer | undefined): Promise<Forwarded> {
-    return this.carry({ ...request, ...(body && body.length > 0 ? { body: body.toString('utf8') } : {}) }, body, this.defaultPool);
+    return this.carry({ ...request, ...(body && body.length > 0 ? { body: body.toString('utf8') } : {}) }, body, this.shared.defaultPool!);
   }
 
   private async carry(request: HttpRequest, body: string | Buffer | undefined, via: ConnectionPool): Promise<Forwarded> {
@@ -115,9 +131,10 @@ export class Transport {
       return { exchange: finish({ transportError: { kind: 'interrupted', message: 'not sent: the run was interrupted' } }) };
     }
     const limit = this.bounds.giveUpAfterFailures;
-    if (limit > 0 && this.consecutiveFailures >= limit && this.lastFailure) {
-      const message = `not sent: the last ${limit} requests got no answer (last: ${this.lastFailure.message})`;
-      return { exchange: finish({ transportError: { kind: this.lastFailure.kind, message } }) };
+    const shared = this.shared;
+    if (limit > 0 && shared.consecutiveFailures >= limit && shared.lastFailure) {
+      const message = `not sent: the last ${limit} requests got no answer (last: ${shared.lastFailure.message})`;
+      return { exchange: finish({ transportError: { kind: shared.lastFailure.kind, message } }) };
     }
     const wire: WireRequest = {
       method: request.method,
@@ -130,13 +147,13 @@ export class Transport {
     // No await before the tap: it must see requests in the order they were sent.
     const outcome = await (this.options.tap ? this.options.tap.carry(wire, perform) : perform());
     if (outcome.response) {
-      this.consecutiveFailures = 0;
+      shared.consecutiveFailures = 0;
       return { exchange: finish({ response: this.responseOf(outcome.response) }), answer: outcome.response };
     }
     const transportError = classifyTransportError(outcome.error, this.bounds.timeoutMs);
     if (transportError.kind !== 'interrupted') {
-      this.consecutiveFailures++;
-      this.lastFailure = transportError;
+      shared.consecutiveFailures++;
+      shared.lastFailure = transportError;
     }
     return { exchange: finish({ transportError }) };
   }
@@ -161,6 +178,6 @@ export class Transport {
 
   async close(): Promise<void> {
     // destroy, not close: a target that never answers must not keep the run alive.
-    await Promise.allSettled(this.pools.map((pool) => pool.destroy()));
+    await Promise.allSettled(this.shared.pools.map((pool) => pool.destroy()));
   }
 }
