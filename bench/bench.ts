@@ -7,6 +7,7 @@
 //      against a bare node:http server in a child process, same duration, interleaved.
 //   2. A full conformance run vs its peers (run-peers.ts), each a fresh process, interleaved.
 //   0. Start-up (startup.ts): `--help` and the embedded default run against `node -e 0`.
+//   4. A full run against a target 50 ms away (latency-run.ts): --parallel 1 and the default.
 //   3. Hostile targets (hostile.ts): how long the runner takes to give up on a silent, dripping,
 //      vanishing or always-throttling target, its peak RSS against a 4 GiB body, and how long
 //      `serve` takes to stop with connections open; each a fresh process, interleaved.
@@ -25,6 +26,8 @@ import { parseArgs } from 'node:util';
 import { clientKinds, connections, type ClientKind, type LoadResult } from './load-client.js';
 import { benchHostile } from './hostile.js';
 import { benchStartup } from './startup.js';
+import { benchLatencyRun, latencyMs } from './latency-run.js';
+import { runDefaults } from '../src/run-defaults.js';
 import { baselineId, recordedVsLive, runVariants, type RunVariantContext, type VariantRatio } from './run-peers.js';
 import { median, round, table } from './stats.js';
 
@@ -39,6 +42,7 @@ const { values: flags } = parseArgs({
     'run-rounds': { type: 'string', default: '3' },
     'hostile-rounds': { type: 'string', default: '3' },
     'startup-rounds': { type: 'string', default: '5' },
+    'latency-rounds': { type: 'string', default: '3' },
     only: { type: 'string' },
     out: { type: 'string', default: join(repoDir, 'reports', 'bench.json') },
   },
@@ -48,10 +52,10 @@ const seconds = Number(flags.seconds);
 const runRounds = positiveInt(flags['run-rounds'], '--run-rounds');
 const hostileRounds = positiveInt(flags['hostile-rounds'], '--hostile-rounds');
 const startupRounds = positiveInt(flags['startup-rounds'], '--startup-rounds');
+const latencyRounds = positiveInt(flags['latency-rounds'], '--latency-rounds');
 if (!(seconds > 0)) fail('--seconds must be a positive number');
-const sections = ['startup', 'throughput', 'run', 'hostile'] as const;
-if (flags.only !== undefined && !(sections as readonly string[]).includes(flags.only))
-  fail('--only must be startup, throughput, run or hostile');
+const sections = ['startup', 'throughput', 'run', 'hostile', 'latency'] as const;
+if (flags.only !== undefined && !(sections as readonly string[]).includes(flags.only)) fail(`--only must be one of ${sections.join(', ')}`);
 const runs = (section: (typeof sections)[number]): boolean => flags.only === undefined || flags.only === section;
 
 function positiveInt(text: string | undefined, flag: string): number {
@@ -409,6 +413,37 @@ async function benchStartupSection(): Promise<Record<string, unknown>> {
   return { rows };
 }
 
+// ---------------------------------------------------------------------------------------------
+// 4. A full run against a target 50 ms away, one case at a time and side by side
+// ---------------------------------------------------------------------------------------------
+
+async function benchLatencySection(): Promise<Record<string, unknown>> {
+  console.log(
+    `\n4. A full run against \`serve --latency ${latencyMs}\`, a fresh target and process each (medians of ${latencyRounds}, alternating)\n`,
+  );
+  const rows = await benchLatencyRun(
+    join(distDir, 'src', 'cli.js'),
+    join(benchDir, 'count-requests.js'),
+    latencyRounds,
+    runDefaults.parallel,
+    log,
+  );
+  console.log(
+    table([
+      ['variant', 'median wall ms', 'requests', `wall / (requests x ${latencyMs} ms)`, 'goal', ''],
+      ...rows.map((r) => [
+        r.variant,
+        fmt(r.medianWallMs),
+        fmt(r.medianRequests),
+        fmt(r.ratio, 2),
+        r.goal !== undefined ? `<= ${r.goal}` : '',
+        r.invalid ? `invalid (${r.invalid})` : r.met === undefined ? '' : r.met ? 'met' : 'NOT met',
+      ]),
+    ]),
+  );
+  return { latencyMs, rows };
+}
+
 const startedAt = new Date();
 const loadBefore = loadavg();
 console.log(
@@ -418,6 +453,7 @@ const startup = runs('startup') ? await benchStartupSection() : undefined;
 const throughput = runs('throughput') ? await benchThroughput() : undefined;
 const run = runs('run') ? await benchRun() : undefined;
 const hostile = runs('hostile') ? await benchHostileSection() : undefined;
+const latency = runs('latency') ? await benchLatencySection() : undefined;
 const finishedAt = new Date();
 
 const report = {
@@ -429,11 +465,12 @@ const report = {
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model,
   loadAverage: { before: loadBefore, after: loadavg() },
-  settings: { rounds, seconds, runRounds, hostileRounds, startupRounds, only: flags.only ?? null },
+  settings: { rounds, seconds, runRounds, hostileRounds, startupRounds, latencyRounds, only: flags.only ?? null },
   startup: startup ?? null,
   throughput: throughput ?? null,
   run: run ?? null,
   hostile: hostile ?? null,
+  latency: latency ?? null,
 };
 mkdirSync(dirname(flags.out), { recursive: true });
 writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
