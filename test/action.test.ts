@@ -153,6 +153,7 @@ const flagInputs: Array<[input: string, command: 'run' | 'explore', flag: string
   ['target', 'explore', '--target'],
   ['scenarios', 'run', '--scenario'],
   ['strict', 'run', '--strict'],
+  ['parallel', 'run', '--parallel'],
   ['reporters', 'run', '--reporter'],
   ['reporters', 'explore', '--reporter'],
   ['out', 'run', '--out'],
