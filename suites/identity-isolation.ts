@@ -21,6 +21,9 @@ export default defineScenario({
   name: 'identity-isolation',
   title: "One identity's deletes never touch another identity's tokens, even ones with the same ID",
   source,
+  // Under --parallel each case runs alone: it judges everything the bystander holds, and the
+  // tokens cases beside it create and delete would read as harm done by this case's delete.
+  exclusive: 'case',
   requires: { otherIdentity: true },
   cases: [
     {

@@ -40,7 +40,7 @@ describe('run --parallel', () => {
     expect(printed).toEqual(scenarios.flatMap((s) => s.cases.map((c) => `${s.name} › ${c.name}`)));
   });
 
-  it('recorded at 8 against a slow target with per-identity IDs, replayed one case at a time: the same verdicts; the race, the burst and the paged listing had the target to themselves; tokens held before survive', {
+  it('recorded at 8 against a slow target with per-identity IDs, replayed one case at a time: the same verdicts; identity isolation, the races, the burst and the paged listing had the target to themselves; tokens held before survive', {
     timeout: 240_000,
   }, async () => {
     const dir = await tempDir();
@@ -81,11 +81,12 @@ describe('run --parallel', () => {
     // ...and the cases that must have the target to themselves overlapped with no other.
     const alone = windows.filter(
       (w) =>
+        w.name.startsWith('identity-isolation / ') ||
         w.name.startsWith('concurrent-conflict / ') ||
         w.name.startsWith('throttle-burst / ') ||
         w.name === 'valid-delete / token among more than a page of tokens',
     );
-    expect(alone).toHaveLength(5);
+    expect(alone).toHaveLength(7);
     for (const a of alone) {
       const beside = windows.filter((w) => w !== a && w.from < a.to && a.from < w.to).map((w) => w.name);
       expect(beside, a.name).toEqual([]);
