@@ -1,6 +1,7 @@
 // The exploration's options, checked: the defaults and the bounds of `explore` and of the
 // programmatic exploreConformance() alike. Light on purpose (no explorer, no fast-check): the
 // command's --help shows the defaults without loading the explorer.
+import { derivedSeed } from '../random.js';
 import { UsageError } from '../exit-codes.js';
 
 export const exploreDefaults = { budget: 3000, concurrency: 8, timeLimitSeconds: 60, timeoutMs: 10_000, outDir: 'reports' } as const;
@@ -46,7 +47,7 @@ export interface ExploreLimits {
  */
 export function shardSeed(seed: number, shard: Shard | undefined): number {
   if (!shard || shard.index === 1) return seed;
-  return Math.imul(seed ^ Math.imul(shard.index, 0x9e3779b1), 0x85ebca6b) | 0;
+  return derivedSeed(seed, shard.index) | 0;
 }
 
 function parseShard(text: string | undefined): Shard | undefined {
