@@ -67,7 +67,7 @@ export const runVariants: RunVariant[] = [
     args: (ctx) => [join(ctx.distDir, 'src/cli.js'), 'run', '--quiet', '--out', ctx.workDir, '--record', join(ctx.workDir, 'recording')],
     innerMs: (ctx) => conformanceReport(ctx)?.durationMs,
     check: (ctx, exitCode) => checkConformantRun(ctx, exitCode),
-    target: { max: 1.5, source: 'goal: recording a full run costs at most 1.5x a live run' },
+    target: { max: 1.2, source: 'goal: recording a full run costs at most 1.2x a live run' },
   },
 ];
 
