@@ -10,7 +10,7 @@
 import type { Pool } from 'undici';
 import type { Exchange, HttpRequest, HttpResponse, TransportError } from './exchange.js';
 import { classifyTransportError } from './transport-errors.js';
-import { openPool, sendOnWire, type WireOutcome, type WireRequest, type WireResponse } from './wire.js';
+import { dispatchOnWire, openPool, sendOnWire, type WireOutcome, type WireRequest, type WireResponse } from './wire.js';
 
 export interface TransportBounds {
   /** Total time for one request, connect to last body byte. */
@@ -92,67 +92,93 @@ export class Transport {
     return new ConnectionPool(pool);
   }
 
-  async send(request: HttpRequest, via: ConnectionPool = this.defaultPool): Promise<Exchange> {
-    return (await this.carry(request, request.body, via)).exchange;
+  send(request: HttpRequest, via: ConnectionPool = this.defaultPool): Promise<Exchange> {
+    const startedAt = Date.now();
+    const refused = this.refusal(request, startedAt);
+    if (refused) return Promise.resolve(refused);
+    const wire = this.wireOf(request, request.body);
+    const tap = this.options.tap;
+    // No await before the tap: it must see requests in the order they were sent.
+    if (tap)
+      return tap
+        .carry(wire, () => sendOnWire(via.pool, wire, this.bounds))
+        .then((outcome) => this.exchangeOf(request, startedAt, outcome, false));
+    // Without a tap (every run that does not record or replay, and the burst): one promise,
+    // resolved with the Exchange by the handler itself, rather than a promise per layer. The
+    // answer goes to no one else, so its headers can become the Exchange's.
+    return new Promise<Exchange>((resolve, reject) =>
+      dispatchOnWire(via.pool, wire, this.bounds, (outcome) => {
+        try {
+          resolve(this.exchangeOf(request, startedAt, outcome, true));
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
   }
 
   /** The proxy's send: the request body as bytes, and the answer kept as it arrived. */
   forward(request: Omit<HttpRequest, 'body'>, body: Buffer | undefined): Promise<Forwarded> {
-    return this.carry({ ...request, ...(body && body.length > 0 ? { body: body.toString('utf8') } : {}) }, body, this.defaultPool);
+    const full: HttpRequest = { ...request, ...(body && body.length > 0 ? { body: body.toString('utf8') } : {}) };
+    const startedAt = Date.now();
+    const refused = this.refusal(full, startedAt);
+    if (refused) return Promise.resolve({ exchange: refused });
+    const wire = this.wireOf(full, body);
+    const perform = (): Promise<WireOutcome> => sendOnWire(this.defaultPool.pool, wire, this.bounds);
+    // No await before the tap: it must see requests in the order they were sent.
+    const outcome = this.options.tap ? this.options.tap.carry(wire, perform) : perform();
+    return outcome.then((o) => {
+      const exchange = this.exchangeOf(full, startedAt, o, false);
+      return o.response ? { exchange, answer: o.response } : { exchange };
+    });
   }
 
-  private async carry(request: HttpRequest, body: string | Buffer | undefined, via: ConnectionPool): Promise<Forwarded> {
-    const startedAt = Date.now();
-    const finish = (fields: { response?: HttpResponse; transportError?: TransportError }): Exchange => ({
-      request,
-      ...fields,
-      startedAt,
-      durationMs: Date.now() - startedAt,
-    });
-    // An interruption stops new requests but lets those in flight finish (bounded by the
-    // timeout): an aborted create could leave a token behind whose ID the run never learnt.
+  /**
+   * The Exchange of a request that is not sent at all: the run was interrupted (those in flight
+   * finish, bounded by the timeout: an aborted create could leave a token behind whose ID the
+   * run never learnt), or the target is taken as gone.
+   */
+  private refusal(request: HttpRequest, startedAt: number): Exchange | undefined {
     if (this.options.signal?.aborted) {
-      return { exchange: finish({ transportError: { kind: 'interrupted', message: 'not sent: the run was interrupted' } }) };
+      return notSent(request, startedAt, { kind: 'interrupted', message: 'not sent: the run was interrupted' });
     }
     const limit = this.bounds.giveUpAfterFailures;
     if (limit > 0 && this.consecutiveFailures >= limit && this.lastFailure) {
       const message = `not sent: the last ${limit} requests got no answer (last: ${this.lastFailure.message})`;
-      return { exchange: finish({ transportError: { kind: this.lastFailure.kind, message } }) };
+      return notSent(request, startedAt, { kind: this.lastFailure.kind, message });
     }
-    const wire: WireRequest = {
-      method: request.method,
-      origin: this.origin,
-      path: this.basePath + request.path,
-      headers: request.headers,
-      body,
-    };
-    const perform = (): Promise<WireOutcome> => sendOnWire(via.pool, wire, this.bounds);
-    // No await before the tap: it must see requests in the order they were sent.
-    const outcome = await (this.options.tap ? this.options.tap.carry(wire, perform) : perform());
+    return undefined;
+  }
+
+  private wireOf(request: HttpRequest, body: string | Buffer | undefined): WireRequest {
+    return { method: request.method, origin: this.origin, path: this.basePath + request.path, headers: request.headers, body };
+  }
+
+  /** What came of a request that was sent; keeps the count of requests in a row without an answer. */
+  private exchangeOf(request: HttpRequest, startedAt: number, outcome: WireOutcome, owned: boolean): Exchange {
     if (outcome.response) {
       this.consecutiveFailures = 0;
-      return { exchange: finish({ response: this.responseOf(outcome.response) }), answer: outcome.response };
+      const response = this.responseOf(outcome.response, owned);
+      return { request, response, startedAt, durationMs: Date.now() - startedAt };
     }
     const transportError = classifyTransportError(outcome.error, this.bounds.timeoutMs);
     if (transportError.kind !== 'interrupted') {
       this.consecutiveFailures++;
       this.lastFailure = transportError;
     }
-    return { exchange: finish({ transportError }) };
+    return { request, transportError, startedAt, durationMs: Date.now() - startedAt };
   }
 
-  /** The answer as checks read it: headers flattened, the body as text up to the cap. */
-  private responseOf(answer: WireResponse): HttpResponse {
+  /**
+   * The answer as checks read it: headers flattened, the body as text up to the cap. `owned`:
+   * nobody else holds the answer, so its headers object is kept when nothing needs joining.
+   */
+  private responseOf(answer: WireResponse, owned: boolean): HttpResponse {
     const cap = this.bounds.maxBodyBytes;
-    const headers: Record<string, string> = {};
-    for (const name in answer.headers) {
-      const value = answer.headers[name]!;
-      headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
     const truncated = answer.truncated || answer.body.length > cap;
     return {
       status: answer.status,
-      headers,
+      headers: owned && isFlat(answer.headers) ? answer.headers : flattened(answer.headers),
       body: (answer.body.length > cap ? answer.body.subarray(0, cap) : answer.body).toString('utf8'),
       bodyBytes: answer.body.length,
       truncated,
@@ -163,4 +189,24 @@ export class Transport {
     // destroy, not close: a target that never answers must not keep the run alive.
     await Promise.allSettled(this.pools.map((pool) => pool.destroy()));
   }
+}
+
+function notSent(request: HttpRequest, startedAt: number, transportError: TransportError): Exchange {
+  return { request, transportError, startedAt, durationMs: Date.now() - startedAt };
+}
+
+/** No header repeated (no array to join). */
+function isFlat(headers: Record<string, string | string[]>): headers is Record<string, string> {
+  for (const name in headers) if (typeof headers[name] !== 'string') return false;
+  return true;
+}
+
+/** Repeated headers joined with ", ". */
+function flattened(headers: Record<string, string | string[]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name]!;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }

@@ -56,23 +56,30 @@ export function openPool(origin: string, connections: number, timeoutMs: number)
  * CPU per request than undici itself (see bench/README.md).
  */
 export function sendOnWire(pool: Dispatcher, request: WireRequest, bounds: WireBounds): Promise<WireOutcome> {
-  return new Promise<WireOutcome>((resolve) => {
-    const handler = new OutcomeHandler(bounds.maxBodyBytes, bounds.timeoutMs, resolve);
-    try {
-      pool.dispatch(
-        {
-          origin: request.origin,
-          path: request.path,
-          method: request.method as Dispatcher.HttpMethod,
-          headers: request.headers,
-          body: request.body,
-        },
-        handler,
-      );
-    } catch (error) {
-      handler.fail(error);
-    }
-  });
+  return new Promise<WireOutcome>((resolve) => dispatchOnWire(pool, request, bounds, resolve));
+}
+
+/**
+ * sendOnWire() without a promise of its own: `settle` is called exactly once with the outcome.
+ * Transport.send() builds its Exchange in `settle` and resolves its one promise with it, so a
+ * request costs one promise and one microtask hop, not one per layer.
+ */
+export function dispatchOnWire(pool: Dispatcher, request: WireRequest, bounds: WireBounds, settle: (outcome: WireOutcome) => void): void {
+  const handler = new OutcomeHandler(bounds.maxBodyBytes, bounds.timeoutMs, settle);
+  try {
+    pool.dispatch(
+      {
+        origin: request.origin,
+        path: request.path,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.headers,
+        body: request.body,
+      },
+      handler,
+    );
+  } catch (error) {
+    handler.fail(error);
+  }
 }
 
 /** The reason AbortSignal.timeout() aborts with, so what the error classification sees is unchanged. */
@@ -95,8 +102,10 @@ class OutcomeHandler implements Dispatcher.DispatchHandler {
   private readonly timer: NodeJS.Timeout;
   private status = 0;
   private statusText = '';
-  private headers: Record<string, string | string[]> = {};
-  private readonly chunks: Buffer[] = [];
+  private headers: Record<string, string | string[]> | undefined = undefined;
+  /** The body as read: most answers come in one chunk, so an array only from the second on. */
+  private first: Buffer | undefined = undefined;
+  private more: Buffer[] | undefined = undefined;
   private bytes = 0;
 
   constructor(
@@ -128,7 +137,8 @@ class OutcomeHandler implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
-    this.chunks.push(chunk);
+    if (this.first === undefined) this.first = chunk;
+    else (this.more ??= [this.first]).push(chunk);
     this.bytes += chunk.length;
     if (this.bytes > this.cap) {
       // Keep what was read, stop reading: aborting releases the socket.
@@ -164,13 +174,30 @@ class OutcomeHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    const { chunks, bytes } = this;
-    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
-    this.settle({ response: { status: this.status, statusText: this.statusText, headers: this.headers, body, truncated } });
+    const body = this.more ? Buffer.concat(this.more, this.bytes) : (this.first ?? emptyBody);
+    this.settle({ response: { status: this.status, statusText: this.statusText, headers: this.headers ?? {}, body, truncated } });
   }
 }
 
+const emptyBody = Buffer.alloc(0);
+
+/**
+ * The answer's headers with lower-cased names and no undefined values. undici's own object
+ * (fresh for every answer, nobody else holds it) already is that, so it is kept as it is; a
+ * copy is made only when a name or value needs it.
+ */
 function lowerCaseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  return isLowerCased(headers) ? headers : lowerCasedCopy(headers);
+}
+
+function isLowerCased(headers: Record<string, string | string[] | undefined>): headers is Record<string, string | string[]> {
+  for (const name in headers) {
+    if (headers[name] === undefined || name.toLowerCase() !== name) return false;
+  }
+  return true;
+}
+
+function lowerCasedCopy(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
     const value = headers[name];
