@@ -10,7 +10,8 @@
 import type { Pool } from 'undici';
 import type { Exchange, HttpRequest, HttpResponse, TransportError } from './exchange.js';
 import { classifyTransportError } from './transport-errors.js';
-import { dispatchOnWire, openPool, sendOnWire, type WireOutcome, type WireRequest, type WireResponse } from './wire.js';
+import { Deadlines } from './deadlines.js';
+import { dispatchOnWire, openPool, sendOnWire, type WireBounds, type WireOutcome, type WireRequest, type WireResponse } from './wire.js';
 
 export interface TransportBounds {
   /** Total time for one request, connect to last body byte. */
@@ -71,6 +72,8 @@ export class Transport {
   private readonly basePath: string;
   private readonly pools: Pool[] = [];
   private readonly defaultPool: ConnectionPool;
+  /** What every request is held to on the wire: one deadline table for all of them, the body cap. */
+  private readonly wireBounds: WireBounds;
   private consecutiveFailures = 0;
   private lastFailure: TransportError | undefined;
 
@@ -82,6 +85,7 @@ export class Transport {
     const url = new URL(baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
+    this.wireBounds = { deadlines: new Deadlines(bounds.timeoutMs), maxBodyBytes: bounds.maxBodyBytes };
     this.defaultPool = this.connections(bounds.connections);
   }
 
@@ -101,13 +105,13 @@ export class Transport {
     // No await before the tap: it must see requests in the order they were sent.
     if (tap)
       return tap
-        .carry(wire, () => sendOnWire(via.pool, wire, this.bounds))
+        .carry(wire, () => sendOnWire(via.pool, wire, this.wireBounds))
         .then((outcome) => this.exchangeOf(request, startedAt, outcome, false));
     // Without a tap (every run that does not record or replay, and the burst): one promise,
     // resolved with the Exchange by the handler itself, rather than a promise per layer. The
     // answer goes to no one else, so its headers can become the Exchange's.
     return new Promise<Exchange>((resolve, reject) =>
-      dispatchOnWire(via.pool, wire, this.bounds, (outcome) => {
+      dispatchOnWire(via.pool, wire, this.wireBounds, (outcome) => {
         try {
           resolve(this.exchangeOf(request, startedAt, outcome, true));
         } catch (error) {
@@ -124,7 +128,7 @@ export class Transport {
     const refused = this.refusal(full, startedAt);
     if (refused) return Promise.resolve({ exchange: refused });
     const wire = this.wireOf(full, body);
-    const perform = (): Promise<WireOutcome> => sendOnWire(this.defaultPool.pool, wire, this.bounds);
+    const perform = (): Promise<WireOutcome> => sendOnWire(this.defaultPool.pool, wire, this.wireBounds);
     // No await before the tap: it must see requests in the order they were sent.
     const outcome = this.options.tap ? this.options.tap.carry(wire, perform) : perform();
     return outcome.then((o) => {

@@ -2,6 +2,7 @@
 // what came back (status, headers as sent, the body bytes up to a cap) or the error that ended
 // the request; it never throws for what the target does (a hang, a reset, garbage).
 import { type Dispatcher, Pool } from 'undici';
+import { type Deadlines, Expiring } from './deadlines.js';
 
 /** A request as it leaves: path and query exactly as given (percent-encoding kept). */
 export interface WireRequest {
@@ -32,8 +33,8 @@ export type WireOutcome = { response: WireResponse; error?: undefined } | { erro
 
 /** The bounds every request is held to, set in one place (src/transport/transport.ts). */
 export interface WireBounds {
-  /** Total time for one request, connect to last body byte. */
-  timeoutMs: number;
+  /** Total time for one request, connect to last body byte: the deadlines of its Transport. */
+  deadlines: Deadlines;
   /** Bytes of a body read before reading stops; Infinity reads it whole (the proxy forwards). */
   maxBodyBytes: number;
 }
@@ -52,8 +53,9 @@ export function openPool(origin: string, connections: number, timeoutMs: number)
 /**
  * One request through dispatch() and a handler of our own rather than request(): no Readable
  * stream and async reads per response, no abort signal, one promise; the whole request bounded
- * by one timer in the handler. request() plus a capped stream read cost the burst driver more
- * CPU per request than undici itself (see bench/README.md).
+ * by its deadline (src/transport/deadlines.ts: one timer for all of a Transport's requests).
+ * request() plus a capped stream read cost the burst driver more CPU per request than undici
+ * itself (see bench/README.md).
  */
 export function sendOnWire(pool: Dispatcher, request: WireRequest, bounds: WireBounds): Promise<WireOutcome> {
   return new Promise<WireOutcome>((resolve) => dispatchOnWire(pool, request, bounds, resolve));
@@ -65,7 +67,7 @@ export function sendOnWire(pool: Dispatcher, request: WireRequest, bounds: WireB
  * request costs one promise and one microtask hop, not one per layer.
  */
 export function dispatchOnWire(pool: Dispatcher, request: WireRequest, bounds: WireBounds, settle: (outcome: WireOutcome) => void): void {
-  const handler = new OutcomeHandler(bounds.maxBodyBytes, bounds.timeoutMs, settle);
+  const handler = new OutcomeHandler(bounds.maxBodyBytes, bounds.deadlines, settle);
   try {
     pool.dispatch(
       {
@@ -93,13 +95,12 @@ class BodyCapReached extends Error {}
 /**
  * One request as an undici dispatch handler (undici 7's handler API): the answer's status,
  * headers and at most `cap` bytes of body (plus the chunk that crossed it), or the error that
- * ended it; the whole request bounded by one timer. Settles exactly once.
+ * ended it; the whole request bounded by its deadline. Settles exactly once.
  */
-class OutcomeHandler implements Dispatcher.DispatchHandler {
+class OutcomeHandler extends Expiring implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private abortReason: unknown = undefined;
   private settled = false;
-  private readonly timer: NodeJS.Timeout;
   private status = 0;
   private statusText = '';
   private headers: Record<string, string | string[]> | undefined = undefined;
@@ -110,11 +111,15 @@ class OutcomeHandler implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly cap: number,
-    timeoutMs: number,
+    private readonly deadlines: Deadlines,
     private readonly settle: (outcome: WireOutcome) => void,
   ) {
-    this.timer = setTimeout(() => this.abort(timeoutReason()), timeoutMs);
-    this.timer.unref();
+    super();
+    deadlines.add(this);
+  }
+
+  override expire(): void {
+    this.abort(timeoutReason());
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -166,14 +171,14 @@ class OutcomeHandler implements Dispatcher.DispatchHandler {
   fail(error: unknown): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    this.deadlines.delete(this);
     this.settle({ error });
   }
 
   private succeed(truncated: boolean): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.timer);
+    this.deadlines.delete(this);
     const body = this.more ? Buffer.concat(this.more, this.bytes) : (this.first ?? emptyBody);
     this.settle({ response: { status: this.status, statusText: this.statusText, headers: this.headers ?? {}, body, truncated } });
   }
