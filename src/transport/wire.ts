@@ -1,7 +1,8 @@
 // One request on the wire with undici: the only module that speaks to the network. It returns
 // what came back (status, headers as sent, the body bytes up to a cap) or the error that ended
 // the request; it never throws for what the target does (a hang, a reset, garbage).
-import { type Dispatcher, Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher, Pool } from 'undici';
 import { type Deadlines, Expiring } from './deadlines.js';
 
 /** A request as it leaves: path and query exactly as given (percent-encoding kept). */
@@ -39,8 +40,14 @@ export interface WireBounds {
   maxBodyBytes: number;
 }
 
+// Only the Pool, not undici's index: the index loads every dispatcher, fetch, WebSocket, the
+// mock and the cache layers, about 100 ms of every run's start-up against about 40 for the Pool
+// and what it needs (`npm run bench -- --only startup`). undici has no "exports" map, so the
+// file is reachable; its version is pinned in package.json, and every transport test uses it.
+const UndiciPool: typeof Pool = createRequire(import.meta.url)('undici/lib/dispatcher/pool.js');
+
 export function openPool(origin: string, connections: number, timeoutMs: number): Pool {
-  return new Pool(origin, {
+  return new UndiciPool(origin, {
     connections,
     pipelining: 1,
     connectTimeout: timeoutMs,
