@@ -81,4 +81,16 @@ describe('Deadlines', () => {
     vi.advanceTimersByTime(10);
     expect(expired).toEqual(['once', 'other']);
   });
+
+  it('a timeout longer than a timer can wait is still kept: nothing expires before it', () => {
+    const expired: string[] = [];
+    const longest = 2_147_483_647;
+    const deadlines = new Deadlines(longest * 2);
+    deadlines.add(new Request('long', expired));
+    vi.advanceTimersByTime(longest);
+    vi.advanceTimersByTime(longest - 1);
+    expect(expired).toEqual([]);
+    vi.advanceTimersByTime(2);
+    expect(expired).toEqual(['long']);
+  });
 });

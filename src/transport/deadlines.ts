@@ -20,6 +20,9 @@ export abstract class Expiring {
   abstract expire(): void;
 }
 
+/** The longest delay setTimeout keeps (2^31 - 1 ms, about 24.8 days). */
+const maxTimerDelayMs = 2_147_483_647;
+
 export class Deadlines {
   private oldest: Expiring | undefined = undefined;
   private newest: Expiring | undefined = undefined;
@@ -54,7 +57,9 @@ export class Deadlines {
 
   private arm(ms: number): void {
     // Whole milliseconds, rounded up: the timer may fire a little late, never before a deadline.
-    this.timer = setTimeout(() => this.fire(), Math.ceil(ms));
+    // Node fires a longer delay than its maximum after 1 ms; capped, it fires early, finds the
+    // oldest not yet due and waits again.
+    this.timer = setTimeout(() => this.fire(), Math.min(Math.ceil(ms), maxTimerDelayMs));
     // In flight, a request's socket keeps the process alive; the timer alone must not.
     this.timer.unref();
   }
