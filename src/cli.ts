@@ -14,9 +14,20 @@ import { initCommand } from './commands/init.js';
 import { toolVersion } from './tool-info.js';
 import { dropForeignEnvironment, environmentPrefix, type DeclaredOptions } from './cli-environment.js';
 
+/** yargs' own internals, untyped in @types/yargs: the usage instance that renders help. */
+interface YargsInternals {
+  getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?(): void } };
+}
+
 async function main(argv: string[]): Promise<void> {
   // getOptions() is yargs' own (the declared options of the command being run), untyped in @types/yargs.
-  const cli = yargs(argv) as Argv & { getOptions(): DeclaredOptions };
+  const cli = yargs(argv) as Argv & { getOptions(): DeclaredOptions } & YargsInternals;
+  // When a command's handler starts, yargs renders that command's whole help and keeps it, for a
+  // showHelp() after the command; this CLI never shows help after a command (its fail handler
+  // prints one line), and the rendering (cliui, string-width) was about 85 ms of every run's
+  // start-up. --help and usage errors render help as before.
+  const usage = cli.getInternalMethods?.().getUsageInstance?.();
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
   await cli
     .scriptName('pat-conformance')
     .usage('$0 <command> [options]\n\nConformance suite and traffic recorder for the CodeCatalyst access-token API.')

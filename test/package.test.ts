@@ -64,6 +64,8 @@ describe('the packed package, installed', { timeout: 120_000 }, () => {
     expect(files).toContain('dist/src/index.d.ts');
     expect(files).toContain('dist/src/vitest.js');
     expect(files).toContain('dist/src/vitest.d.ts');
+    // The body validators generated at build time (src/checks/body-validation.ts).
+    expect(files).toContain('dist/src/checks/body-validators.cjs');
     expect(files.filter((f) => /^(dist\/)?(test|bench)\//.test(f))).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
 // This module maps flags onto the exploration's settings, prints the seed and the counterexample,
 // writes the reports and sets the exit code.
 import { join } from 'node:path';
-import pc from 'picocolors';
+import type picocolors from 'picocolors';
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../exit-codes.js';
 import { type ExploreLimits, exploreDefaults, type ExploreOptionValues, resolveExploreLimits, shardSeed } from '../explore/options.js';
@@ -135,6 +135,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
       { startEmbeddedTarget },
       { SecretRedactor },
       { watchInterrupts },
+      { default: colors },
     ] = await Promise.all([
       import('../explore/explore.js'),
       import('../explore/report.js'),
@@ -143,6 +144,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
       import('../run/embedded-target.js'),
       import('../secrets/registry.js'),
       import('./interrupt.js'),
+      import('picocolors'),
     ]);
     const givenSeed = argv.seed ?? freshSeed();
     const seed = shardSeed(givenSeed, settings.shard);
@@ -153,7 +155,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
     const interrupts = watchInterrupts((signal) => {
       if (!argv.quiet)
         process.stderr.write(
-          `\n${pc.yellow(`${signal}: stopping, deleting the tokens this exploration created (again to exit at once)`)}\n`,
+          `\n${colors.yellow(`${signal}: stopping, deleting the tokens this exploration created (again to exit at once)`)}\n`,
         );
     });
     const embedded = argv.target === undefined ? await startEmbeddedTarget() : undefined;
@@ -191,7 +193,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
         redactor,
         signal: interrupts.signal,
         traffic: recorder,
-        progress: (line) => say(pc.dim(line)),
+        progress: (line) => say(colors.dim(line)),
       }).catch(async (error: unknown) => {
         await recorder?.abort();
         throw error;
@@ -225,7 +227,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
       if (reporters.has('json'))
         await writeFileAtomic(join(settings.out, 'explore.json'), `${redactor.text(JSON.stringify(report, null, 2))}\n`);
       if (reporters.has('html')) await writeFileAtomic(join(settings.out, 'explore.html'), redactor.text(renderExploreHtml(report)));
-      for (const line of consoleLines(report, formatTimeline)) say(redactor.text(line));
+      for (const line of consoleLines(report, formatTimeline, colors)) say(redactor.text(line));
       if (note && !argv.quiet) process.stderr.write(`${note}\n`);
       process.exitCode = report.exitCode;
     } finally {
@@ -235,24 +237,28 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
   },
 };
 
-function consoleLines(report: ExploreReport, formatTimeline: (timeline: readonly TimelineEntry[]) => string[]): string[] {
+function consoleLines(
+  report: ExploreReport,
+  formatTimeline: (timeline: readonly TimelineEntry[]) => string[],
+  colors: typeof picocolors,
+): string[] {
   const ran = `${report.programs} programs, ${report.requests} requests, ${(report.durationMs / 1000).toFixed(1)} s, ended by ${report.stopped}`;
   const lines: string[] = [];
   const v = report.violation;
   if (v) {
-    lines.push(pc.red(`VIOLATION ${v.source}`), `  ${v.rule}`, `  ${v.message}`);
+    lines.push(colors.red(`VIOLATION ${v.source}`), `  ${v.rule}`, `  ${v.message}`);
     if (v.confirmed)
       lines.push(`  the smallest failing program, run ${v.confirmed.runs} times again, failed ${v.confirmed.reproduced} times`);
     lines.push("  program (one round per line; a round's steps are released together):", ...v.program.map((round) => `    ${round}`));
     lines.push('  timeline (> marks the operations the violation names):', ...formatTimeline(v.timeline).map((line) => `    ${line}`));
   }
-  for (const leftover of report.leftovers) lines.push(pc.red(`LEFT BEHIND ${leftover.identity} ${leftover.id}: ${leftover.reason}`));
+  for (const leftover of report.leftovers) lines.push(colors.red(`LEFT BEHIND ${leftover.identity} ${leftover.id}: ${leftover.reason}`));
   lines.push(
     report.verdict === 'violation'
-      ? pc.red(`explore: violation (${ran}); seed ${report.seed}`)
+      ? colors.red(`explore: violation (${ran}); seed ${report.seed}`)
       : report.verdict === 'incomplete'
-        ? pc.yellow(`explore: interrupted (${ran}); seed ${report.seed}`)
-        : pc.green(`explore: no violation found (${ran}); seed ${report.seed}`),
+        ? colors.yellow(`explore: interrupted (${ran}); seed ${report.seed}`)
+        : colors.green(`explore: no violation found (${ran}); seed ${report.seed}`),
   );
   return lines;
 }

@@ -1,7 +1,6 @@
 // `pat-conformance list`: every scenario and its cases, with level, rule and the section of the
 // contract (docs/contract.md) each comes from; `--contract` prints the contract itself.
 import type { Argv, CommandModule } from 'yargs';
-import pc from 'picocolors';
 import { contractPath, readContract } from '../contract/document.js';
 import { contractDocument } from '../contract/sections.js';
 import { CannotRunError } from '../exit-codes.js';
@@ -28,7 +27,7 @@ export const listCommand: CommandModule<object, ListArgs> = {
       return;
     }
     // The scenarios are loaded only here: --help and --contract need none of them.
-    const { scenarios } = await import('../../suites/index.js');
+    const [{ scenarios }, { default: pc }] = await Promise.all([import('../../suites/index.js'), import('picocolors')]);
     if (argv.json) {
       // An array of scenarios, as before; every source names a section of the contract.
       const data = scenarios.map((s) => ({

@@ -1,7 +1,6 @@
 // `pat-conformance run`: aim the scenarios of docs/contract.md at a target and give a verdict.
 // This module maps flags onto a RunConfig, wires reporters and signals, and sets the exit code.
 // Only what --help needs is imported here; the runner is loaded when the command runs.
-import pc from 'picocolors';
 import type { Argv, CommandModule } from 'yargs';
 import { reporterNames } from '../reporters/names.js';
 import type { RunOptions } from '../run-config.js';
@@ -119,6 +118,7 @@ export const runCommand: CommandModule<object, RunOptions> = {
       { watchInterrupts },
       { RecordingError },
       { withVirtualClock },
+      { default: pc },
     ] = await Promise.all([
       import('../reporters/index.js'),
       import('../run-config.js'),
@@ -126,6 +126,8 @@ export const runCommand: CommandModule<object, RunOptions> = {
       import('./interrupt.js'),
       import('../recording/errors.js'),
       import('../engine/clock.js'),
+      // Colours too: picocolors is the one CommonJS module --help would load otherwise.
+      import('picocolors'),
     ]);
     // Polly is loaded only when a run records or replays.
     const recording = argv.record || argv.replay ? await import('../run/run-traffic.js') : undefined;

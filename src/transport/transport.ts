@@ -10,7 +10,8 @@
 import type { Pool } from 'undici';
 import type { Exchange, HttpRequest, HttpResponse, TransportError } from './exchange.js';
 import { classifyTransportError } from './transport-errors.js';
-import { openPool, sendOnWire, type WireOutcome, type WireRequest, type WireResponse } from './wire.js';
+import { Deadlines } from './deadlines.js';
+import { dispatchOnWire, openPool, sendOnWire, type WireBounds, type WireOutcome, type WireRequest, type WireResponse } from './wire.js';
 
 export interface TransportBounds {
   /** Total time for one request, connect to last body byte. */
@@ -66,110 +67,142 @@ export interface Forwarded {
   answer?: WireResponse;
 }
 
-/** What a transport and its views (`withTap`) share: connections, and the count of failures in a row. */
-interface SharedState {
+/** What a transport and its views (`withTap`) share: connections, deadlines, the failures in a row. */
+interface Shared {
   pools: Pool[];
-  defaultPool?: ConnectionPool;
-  consecutiveFailures: number;
-  lastFailure: TransportError | undefined;
+  defaultPool: ConnectionPool;
+  /** What every request is held to on the wire: one deadline table for all of them, the body cap. */
+  wireBounds: WireBounds;
+  health: { consecutiveFailures: number; lastFailure: TransportError | undefined };
 }
 
 export class Transport {
   readonly origin: string;
   private readonly basePath: string;
-  private readonly shared: SharedState;
+  private readonly pools: Pool[];
+  private readonly defaultPool: ConnectionPool;
+  private readonly wireBounds: WireBounds;
+  private readonly health: Shared['health'];
 
   constructor(
     private readonly baseUrl: string,
     readonly bounds: TransportBounds = defaultTransportBounds,
     private readonly options: TransportOptions = {},
-    shared?: SharedState,
+    shared?: Shared,
   ) {
     const url = new URL(baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.shared = shared ?? { pools: [], consecutiveFailures: 0, lastFailure: undefined };
-    this.shared.defaultPool ??= this.connections(bounds.connections);
+    this.pools = shared?.pools ?? [];
+    this.wireBounds = shared?.wireBounds ?? { deadlines: new Deadlines(bounds.timeoutMs), maxBodyBytes: bounds.maxBodyBytes };
+    this.health = shared?.health ?? { consecutiveFailures: 0, lastFailure: undefined };
+    this.defaultPool = shared?.defaultPool ?? this.connections(bounds.connections);
   }
 
   /**
-   * The same transport (connections, bounds, signal, the count of failures in a row) with a tap
-   * of its own: each case of a parallel run records into its own segment. Closing the transport
-   * it came from closes it.
+   * The same transport (connections, deadlines, signal, the count of failures in a row) with a
+   * tap of its own: each case of a parallel run records into its own segment. Closing the
+   * transport it came from closes it.
    */
   withTap(tap: TrafficTap | undefined): Transport {
-    return new Transport(this.baseUrl, this.bounds, { ...this.options, tap }, this.shared);
+    const shared: Shared = { pools: this.pools, defaultPool: this.defaultPool, wireBounds: this.wireBounds, health: this.health };
+    return new Transport(this.baseUrl, this.bounds, { ...this.options, tap }, shared);
   }
 
   /** A pool of its own, e.g. N connections opened before a race is released. */
   connections(count: number): ConnectionPool {
     const pool = openPool(this.origin, count, this.bounds.timeoutMs);
-    this.shared.pools.push(pool);
+    this.pools.push(pool);
     return new ConnectionPool(pool);
   }
 
-  async send(request: HttpRequest, via: ConnectionPool = this.shared.defaultPool!): Promise<Exchange> {
-    return (await this.carry(request, request.body, via)).exchange;
+  send(request: HttpRequest, via: ConnectionPool = this.defaultPool): Promise<Exchange> {
+    const startedAt = Date.now();
+    const refused = this.refusal(request, startedAt);
+    if (refused) return Promise.resolve(refused);
+    const wire = this.wireOf(request, request.body);
+    const tap = this.options.tap;
+    // No await before the tap: it must see requests in the order they were sent.
+    if (tap)
+      return tap
+        .carry(wire, () => sendOnWire(via.pool, wire, this.wireBounds))
+        .then((outcome) => this.exchangeOf(request, startedAt, outcome, false));
+    // Without a tap (every run that does not record or replay, and the burst): one promise,
+    // resolved with the Exchange by the handler itself, rather than a promise per layer. The
+    // answer goes to no one else, so its headers can become the Exchange's.
+    return new Promise<Exchange>((resolve, reject) =>
+      dispatchOnWire(via.pool, wire, this.wireBounds, (outcome) => {
+        try {
+          resolve(this.exchangeOf(request, startedAt, outcome, true));
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
   }
 
   /** The proxy's send: the request body as bytes, and the answer kept as it arrived. */
   forward(request: Omit<HttpRequest, 'body'>, body: Buffer | undefined): Promise<Forwarded> {
-    return this.carry({ ...request, ...(body && body.length > 0 ? { body: body.toString('utf8') } : {}) }, body, this.shared.defaultPool!);
+    const full: HttpRequest = { ...request, ...(body && body.length > 0 ? { body: body.toString('utf8') } : {}) };
+    const startedAt = Date.now();
+    const refused = this.refusal(full, startedAt);
+    if (refused) return Promise.resolve({ exchange: refused });
+    const wire = this.wireOf(full, body);
+    const perform = (): Promise<WireOutcome> => sendOnWire(this.defaultPool.pool, wire, this.wireBounds);
+    // No await before the tap: it must see requests in the order they were sent.
+    const outcome = this.options.tap ? this.options.tap.carry(wire, perform) : perform();
+    return outcome.then((o) => {
+      const exchange = this.exchangeOf(full, startedAt, o, false);
+      return o.response ? { exchange, answer: o.response } : { exchange };
+    });
   }
 
-  private async carry(request: HttpRequest, body: string | Buffer | undefined, via: ConnectionPool): Promise<Forwarded> {
-    const startedAt = Date.now();
-    const finish = (fields: { response?: HttpResponse; transportError?: TransportError }): Exchange => ({
-      request,
-      ...fields,
-      startedAt,
-      durationMs: Date.now() - startedAt,
-    });
-    // An interruption stops new requests but lets those in flight finish (bounded by the
-    // timeout): an aborted create could leave a token behind whose ID the run never learnt.
+  /**
+   * The Exchange of a request that is not sent at all: the run was interrupted (those in flight
+   * finish, bounded by the timeout: an aborted create could leave a token behind whose ID the
+   * run never learnt), or the target is taken as gone.
+   */
+  private refusal(request: HttpRequest, startedAt: number): Exchange | undefined {
     if (this.options.signal?.aborted) {
-      return { exchange: finish({ transportError: { kind: 'interrupted', message: 'not sent: the run was interrupted' } }) };
+      return notSent(request, startedAt, { kind: 'interrupted', message: 'not sent: the run was interrupted' });
     }
     const limit = this.bounds.giveUpAfterFailures;
-    const shared = this.shared;
-    if (limit > 0 && shared.consecutiveFailures >= limit && shared.lastFailure) {
-      const message = `not sent: the last ${limit} requests got no answer (last: ${shared.lastFailure.message})`;
-      return { exchange: finish({ transportError: { kind: shared.lastFailure.kind, message } }) };
+    if (limit > 0 && this.health.consecutiveFailures >= limit && this.health.lastFailure) {
+      const message = `not sent: the last ${limit} requests got no answer (last: ${this.health.lastFailure.message})`;
+      return notSent(request, startedAt, { kind: this.health.lastFailure.kind, message });
     }
-    const wire: WireRequest = {
-      method: request.method,
-      origin: this.origin,
-      path: this.basePath + request.path,
-      headers: request.headers,
-      body,
-    };
-    const perform = (): Promise<WireOutcome> => sendOnWire(via.pool, wire, this.bounds);
-    // No await before the tap: it must see requests in the order they were sent.
-    const outcome = await (this.options.tap ? this.options.tap.carry(wire, perform) : perform());
+    return undefined;
+  }
+
+  private wireOf(request: HttpRequest, body: string | Buffer | undefined): WireRequest {
+    return { method: request.method, origin: this.origin, path: this.basePath + request.path, headers: request.headers, body };
+  }
+
+  /** What came of a request that was sent; keeps the count of requests in a row without an answer. */
+  private exchangeOf(request: HttpRequest, startedAt: number, outcome: WireOutcome, owned: boolean): Exchange {
     if (outcome.response) {
-      shared.consecutiveFailures = 0;
-      return { exchange: finish({ response: this.responseOf(outcome.response) }), answer: outcome.response };
+      this.health.consecutiveFailures = 0;
+      const response = this.responseOf(outcome.response, owned);
+      return { request, response, startedAt, durationMs: Date.now() - startedAt };
     }
     const transportError = classifyTransportError(outcome.error, this.bounds.timeoutMs);
     if (transportError.kind !== 'interrupted') {
-      shared.consecutiveFailures++;
-      shared.lastFailure = transportError;
+      this.health.consecutiveFailures++;
+      this.health.lastFailure = transportError;
     }
-    return { exchange: finish({ transportError }) };
+    return { request, transportError, startedAt, durationMs: Date.now() - startedAt };
   }
 
-  /** The answer as checks read it: headers flattened, the body as text up to the cap. */
-  private responseOf(answer: WireResponse): HttpResponse {
+  /**
+   * The answer as checks read it: headers flattened, the body as text up to the cap. `owned`:
+   * nobody else holds the answer, so its headers object is kept when nothing needs joining.
+   */
+  private responseOf(answer: WireResponse, owned: boolean): HttpResponse {
     const cap = this.bounds.maxBodyBytes;
-    const headers: Record<string, string> = {};
-    for (const name in answer.headers) {
-      const value = answer.headers[name]!;
-      headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
     const truncated = answer.truncated || answer.body.length > cap;
     return {
       status: answer.status,
-      headers,
+      headers: owned && isFlat(answer.headers) ? answer.headers : flattened(answer.headers),
       body: (answer.body.length > cap ? answer.body.subarray(0, cap) : answer.body).toString('utf8'),
       bodyBytes: answer.body.length,
       truncated,
@@ -178,6 +211,26 @@ export class Transport {
 
   async close(): Promise<void> {
     // destroy, not close: a target that never answers must not keep the run alive.
-    await Promise.allSettled(this.shared.pools.map((pool) => pool.destroy()));
+    await Promise.allSettled(this.pools.map((pool) => pool.destroy()));
   }
+}
+
+function notSent(request: HttpRequest, startedAt: number, transportError: TransportError): Exchange {
+  return { request, transportError, startedAt, durationMs: Date.now() - startedAt };
+}
+
+/** No header repeated (no array to join). */
+function isFlat(headers: Record<string, string | string[]>): headers is Record<string, string> {
+  for (const name in headers) if (typeof headers[name] !== 'string') return false;
+  return true;
+}
+
+/** Repeated headers joined with ", ". */
+function flattened(headers: Record<string, string | string[]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name]!;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }
