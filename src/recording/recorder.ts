@@ -9,7 +9,7 @@
 // which a known secret appears is never left behind.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { Polly, type Request as PollyRequest } from '@pollyjs/core';
@@ -26,7 +26,8 @@ import {
   type RecordingMeta,
   type SegmentMeta,
 } from './recording-format.js';
-import { TrafficRedactor, scanForSecrets } from '../secrets/recording-redaction.js';
+import { TrafficRedactor } from '../secrets/recording-redaction.js';
+import { SecretScanner } from '../secrets/secret-scan.js';
 import type { OpenedRecording } from './recording-store.js';
 import { PollyAdapter, PollyTap, type StoredTransportError, type TappedCall } from './polly-adapter.js';
 import type { TrafficTap } from '../transport/transport.js';
@@ -320,17 +321,20 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
         segments,
       };
       await writeFile(join(workDir, metaFileName), `${JSON.stringify(meta, null, 2)}\n`);
-      const files = await readAll(workDir);
+      const files = await listFiles(workDir);
       const secrets = options.redactor.knownSecrets();
-      const leak = scanForSecrets(files, secrets);
-      if (leak) {
-        const placeholder = options.redactor.text(secrets[leak.secretIndex]!);
+      // One file at a time, read in chunks: a proxy's recording may be far larger than memory allows.
+      const scanner = new SecretScanner(secrets);
+      for (const path of files) {
+        const secretIndex = await scanner.scanFile(path);
+        if (secretIndex === undefined) continue;
+        const placeholder = options.redactor.text(secrets[secretIndex]!);
         throw new RecordingError(
-          `the recording was not written: a secret (${describeSecret(placeholder)}) still appears in ${relative(workDir, leak.path)} after redaction; ` +
+          `the recording was not written: a secret (${describeSecret(placeholder)}) still appears in ${relative(workDir, path)} after redaction; ` +
             'name the field or header that carries it with --redact-field/--redact-header',
         );
       }
-      for (const file of files) await syncFile(file.path);
+      for (const path of files) await syncFile(path);
       await moveIntoPlace(workDir, dir);
       const transportErrors = segments.reduce((n, s) => n + s.transportErrors.length, 0);
       return { dir, segments: segments.length, exchanges: segments.reduce((n, s) => n + s.exchanges, 0), transportErrors };
@@ -380,13 +384,13 @@ function assertReplaceable(dir: string): void {
   }
 }
 
-async function readAll(root: string): Promise<Array<{ path: string; data: Buffer }>> {
-  const out: Array<{ path: string; data: Buffer }> = [];
+async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
   const walk = async (at: string): Promise<void> => {
     for (const entry of await readdir(at, { withFileTypes: true })) {
       const path = join(at, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else out.push({ path, data: await readFile(path) });
+      else out.push(path);
     }
   };
   await walk(root);

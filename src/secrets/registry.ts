@@ -3,6 +3,7 @@
 // the exchange that carries it becomes evidence, a report or a recording
 // (recording-redaction.ts applies the same registry to HAR entries).
 import { redactedValue, secretFieldPlaceholder } from './placeholders.js';
+import { SecretIndex } from './secret-index.js';
 
 /** The ways a secret can be written in text: raw, JSON-escaped, percent-encoded. */
 export function spellings(secret: string): string[] {
@@ -10,9 +11,11 @@ export function spellings(secret: string): string[] {
 }
 
 export class SecretRedactor {
-  private readonly secrets = new Map<string, string>();
-  /** The secrets longest first, kept until the next add(): text() runs for every exchange. */
-  private ordered: Array<[string, string]> | undefined;
+  /** Every spelling of every secret with its placeholder, found in one pass whatever their number. */
+  private readonly secrets = new SecretIndex<string>();
+  /** The same, in the order they were registered, so a reader can take just the new ones. */
+  private readonly order: Array<[secret: string, placeholder: string]> = [];
+  private readonly placeholders = new Set<string>();
   /** Every credential, whatever its length, for exact matches of an Authorization value. */
   private readonly credentials = new Map<string, string>();
 
@@ -22,11 +25,12 @@ export class SecretRedactor {
     this.credentials.set(secret, placeholder);
     // Very short values would redact ordinary text; real bearers and secrets are long.
     if (secret.length < 4 || this.secrets.has(secret)) return;
-    this.ordered = undefined;
-    this.secrets.set(secret, placeholder);
+    this.placeholders.add(placeholder);
     // A target may echo a secret inside a JSON string or a URL: those spellings go too.
     for (const spelling of spellings(secret)) {
-      if (!this.secrets.has(spelling)) this.secrets.set(spelling, placeholder);
+      if (this.secrets.has(spelling)) continue;
+      this.secrets.add(spelling, placeholder);
+      this.order.push([spelling, placeholder]);
     }
   }
 
@@ -37,17 +41,22 @@ export class SecretRedactor {
 
   /** Every registered secret, for tests and for a last scan before writing files. */
   knownSecrets(): string[] {
-    return [...this.secrets.keys()];
+    return this.order.map(([secret]) => secret);
+  }
+
+  /** How many secrets (spellings included) are registered: `registeredSince(n)` gives those after the n-th. */
+  get registeredCount(): number {
+    return this.order.length;
+  }
+
+  /** The secrets registered after the first `from`, with their placeholders, in order. */
+  registeredSince(from: number): ReadonlyArray<readonly [secret: string, placeholder: string]> {
+    return this.order.slice(from);
   }
 
   text(value: string): string {
-    let out = value;
-    // Longest first, so that a secret containing another is replaced whole.
-    this.ordered ??= [...this.secrets.entries()].sort((a, b) => b[0].length - a[0].length);
-    for (const [secret, placeholder] of this.ordered) {
-      if (out.includes(secret)) out = out.split(secret).join(placeholder);
-    }
-    return redactSecretField(out);
+    // Longest first at every position, so that a secret containing another is replaced whole.
+    return redactSecretField(this.secrets.replace(value, (placeholder) => placeholder));
   }
 
   headers(headers: Record<string, string>): Record<string, string> {
@@ -66,7 +75,7 @@ export class SecretRedactor {
     const replaced = this.text(value);
     if (replaced !== value) return replaced;
     // Already a placeholder (a recording's "Bearer <identity-1>"): nothing secret is left in it.
-    if ([...this.secrets.values()].some((placeholder) => value.endsWith(` ${placeholder}`))) return value;
+    for (const placeholder of this.placeholders) if (value.endsWith(` ${placeholder}`)) return value;
     // An unknown credential is still a credential: keep only its scheme.
     const scheme = value.split(' ')[0] ?? '';
     return value.includes(' ') ? `${scheme} ${redactedValue}` : redactedValue;

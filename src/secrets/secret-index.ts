@@ -1,0 +1,143 @@
+// Finding any of many known strings (secrets, in all their spellings) in a text in one pass,
+// at a cost that does not grow with how many there are. A proxy learns a secret from every
+// CreateAccessToken answer and redacts every later exchange with all of them: searching for each
+// in turn made every request cost O(secrets learnt so far).
+//
+// Each needle is filed under a hash of its first `prefixLength` characters. The text is walked
+// once with a rolling hash of the last `prefixLength` characters; where the hash has needles,
+// they are compared there, longest first: at every position the longest needle that starts
+// there wins (a secret that contains another is replaced whole), and the walk goes on after it.
+// Needles shorter than the prefix (none that the registry keeps) are searched one by one.
+
+/** Characters a needle's bucket is keyed on. */
+const prefixLength = 4;
+/** The rolling hash keeps the last four characters (8 bits apart) in a small integer. */
+const hashMask = 0x3fffffff;
+
+export interface IndexMatch<V> {
+  at: number;
+  needle: string;
+  value: V;
+}
+
+export class SecretIndex<V> {
+  private readonly values = new Map<string, V>();
+  /** Needles by the hash of their first characters, longest first within a bucket. */
+  private readonly buckets = new Map<number, Array<[string, V]>>();
+  private readonly short: Array<[string, V]> = [];
+  private longest = 0;
+
+  get size(): number {
+    return this.values.size;
+  }
+
+  /** The longest needle's length: a text cut into chunks must overlap by one less than this. */
+  get maxLength(): number {
+    return this.longest;
+  }
+
+  has(needle: string): boolean {
+    return this.values.has(needle);
+  }
+
+  get(needle: string): V | undefined {
+    return this.values.get(needle);
+  }
+
+  /** File a needle with its value; a needle already filed keeps its first value. */
+  add(needle: string, value: V): void {
+    if (needle === '' || this.values.has(needle)) return;
+    this.values.set(needle, value);
+    this.longest = Math.max(this.longest, needle.length);
+    if (needle.length < prefixLength) {
+      insertLongestFirst(this.short, needle, value);
+      return;
+    }
+    let key = 0;
+    for (let i = 0; i < prefixLength; i++) key = ((key << 8) ^ needle.charCodeAt(i)) & hashMask;
+    const bucket = this.buckets.get(key);
+    if (bucket) insertLongestFirst(bucket, needle, value);
+    else this.buckets.set(key, [[needle, value]]);
+  }
+
+  /** The first needle found in the text (leftmost, then longest), or undefined. */
+  find(text: string): IndexMatch<V> | undefined {
+    let found: IndexMatch<V> | undefined;
+    this.walk(text, (match) => {
+      found = match;
+      return false;
+    });
+    return found;
+  }
+
+  /** Every needle found replaced by what `replacement` makes of its value. */
+  replace(text: string, replacement: (value: V, needle: string) => string): string {
+    if (this.values.size === 0) return text;
+    let out = '';
+    let last = 0;
+    let matched = false;
+    this.walk(text, (match) => {
+      out += text.slice(last, match.at) + replacement(match.value, match.needle);
+      last = match.at + match.needle.length;
+      matched = true;
+      return true;
+    });
+    return matched ? out + text.slice(last) : text;
+  }
+
+  /** Calls `onMatch` for each match, left to right, matches never overlapping; stops when it returns false. */
+  private walk(text: string, onMatch: (match: IndexMatch<V>) => boolean): void {
+    if (this.values.size === 0) return;
+    if (this.short.length > 0) {
+      this.walkShort(text, onMatch);
+      return;
+    }
+    const buckets = this.buckets;
+    let key = 0;
+    let filled = 0;
+    for (let i = 0; i < text.length; i++) {
+      key = ((key << 8) ^ text.charCodeAt(i)) & hashMask;
+      if (++filled < prefixLength) continue;
+      const bucket = buckets.get(key);
+      if (bucket === undefined) continue;
+      const at = i - prefixLength + 1;
+      for (const [needle, value] of bucket) {
+        if (!text.startsWith(needle, at)) continue;
+        if (!onMatch({ at, needle, value })) return;
+        i = at + needle.length - 1;
+        key = 0;
+        filled = 0;
+        break;
+      }
+    }
+  }
+
+  /**
+   * With needles shorter than the prefix: at each position, the longest of the bucket's needles
+   * and the short ones that starts there. Slower (every position checks every short needle), and
+   * only for callers that give such needles.
+   */
+  private walkShort(text: string, onMatch: (match: IndexMatch<V>) => boolean): void {
+    for (let at = 0; at < text.length; ) {
+      let best: [string, V] | undefined;
+      if (at + prefixLength <= text.length) {
+        let key = 0;
+        for (let j = 0; j < prefixLength; j++) key = ((key << 8) ^ text.charCodeAt(at + j)) & hashMask;
+        best = this.buckets.get(key)?.find(([needle]) => text.startsWith(needle, at));
+      }
+      best ??= this.short.find(([needle]) => text.startsWith(needle, at));
+      if (!best) {
+        at++;
+        continue;
+      }
+      if (!onMatch({ at, needle: best[0], value: best[1] })) return;
+      at += best[0].length;
+    }
+  }
+}
+
+function insertLongestFirst<V>(list: Array<[string, V]>, needle: string, value: V): void {
+  let i = 0;
+  while (i < list.length && list[i]![0].length >= needle.length) i++;
+  list.splice(i, 0, [needle, value]);
+}
