@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { TrafficRedactor } from '../src/secrets/recording-redaction.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
 import { SecretIndex } from '../src/secrets/secret-index.js';
-import { SecretScanner } from '../src/secrets/secret-scan.js';
+import { SecretScanner, scanChunkBytes } from '../src/secrets/secret-scan.js';
 
 /** 2,000 secrets shaped like the reference's (base64url, 43 characters), deterministic. */
 function manySecrets(count = 2000): string[] {
@@ -104,10 +104,10 @@ describe('SecretScanner', () => {
       const secrets = [...manySecrets(), 'straddling-secret-0123456789'];
       const scanner = new SecretScanner(secrets);
       const file = join(dir, 'recording.har');
-      // The chunk size is 1 MiB: the secret starts 10 bytes before the first boundary.
+      // The secret starts 10 bytes before the end of the third chunk read.
       await writeFile(
         file,
-        Buffer.concat([Buffer.alloc(1024 * 1024 - 10, 'a'), Buffer.from('straddling-secret-0123456789'), Buffer.alloc(100, 'b')]),
+        Buffer.concat([Buffer.alloc(3 * scanChunkBytes - 10, 'a'), Buffer.from('straddling-secret-0123456789'), Buffer.alloc(100, 'b')]),
       );
       expect(await scanner.scanFile(file)).toBe(secrets.length - 1);
       await writeFile(file, Buffer.concat([Buffer.alloc(3 * 1024 * 1024, 'a')]));

@@ -139,7 +139,21 @@ export class TrafficRedactor {
   text(value: string): string {
     const out = this.textIndex().replace(value, (placeholder) => placeholder);
     // Any "secret" member is blanked even when its value was never learned; recordings say <token-secret>.
+    // Most texts have neither: they go by untouched.
+    if (!out.includes('"secret"') && !out.includes(secretFieldPlaceholder)) return out;
     return redactSecretField(out).split(`"${secretFieldPlaceholder}"`).join(`"${tokenSecretPlaceholder}"`);
+  }
+
+  /**
+   * A query member's value as Polly's query parser gives it: a string, null for a member without
+   * `=` (`?flag`), an object for `a[b]=c`; whatever it is, no secret stays in it.
+   */
+  private queryValue(value: string): string {
+    // Typed a string by har-format; not always one at run time.
+    const actual: unknown = value;
+    if (typeof actual === 'string') return this.text(actual);
+    if (actual === null || actual === undefined) return value;
+    return JSON.parse(this.text(JSON.stringify(actual))) as string;
   }
 
   /** A body: text redaction, then --redact-field members of a JSON body. */
@@ -204,7 +218,7 @@ export class TrafficRedactor {
     request.url = this.text(request.url);
     request.headers = this.headers(request.headers);
     request.cookies = [];
-    request.queryString = request.queryString.map((q) => ({ ...q, name: this.text(q.name), value: this.text(q.value) }));
+    request.queryString = request.queryString.map((q) => ({ ...q, name: this.text(q.name), value: this.queryValue(q.value) }));
     if (request.postData?.mimeType) request.postData.mimeType = this.text(request.postData.mimeType);
     if (request.postData?.text !== undefined) {
       const text = this.body(request.postData.text);

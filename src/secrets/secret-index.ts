@@ -13,6 +13,10 @@
 const prefixLength = 4;
 /** The rolling hash keeps the last four characters (8 bits apart) in a small integer. */
 const hashMask = 0x3fffffff;
+/** A bit per 20-bit mix of a hash: most positions of a text are ruled out without a Map lookup. */
+const filterBits = 20;
+const filterBit = (key: number): number => Math.imul(key, 0x9e3779b1) >>> (32 - filterBits);
+const emptyFilter = new Uint32Array(0);
 
 export interface IndexMatch<V> {
   at: number;
@@ -25,6 +29,8 @@ export class SecretIndex<V> {
   /** Needles by the hash of their first characters, longest first within a bucket. */
   private readonly buckets = new Map<number, Array<[string, V]>>();
   private readonly short: Array<[string, V]> = [];
+  /** Allocated with the first needle (128 KiB): many redactors never see a secret. */
+  private filter = emptyFilter;
   private longest = 0;
 
   get size(): number {
@@ -58,6 +64,9 @@ export class SecretIndex<V> {
     const bucket = this.buckets.get(key);
     if (bucket) insertLongestFirst(bucket, needle, value);
     else this.buckets.set(key, [[needle, value]]);
+    if (this.filter === emptyFilter) this.filter = new Uint32Array((1 << filterBits) >>> 5);
+    const bit = filterBit(key);
+    this.filter[bit >>> 5]! |= 1 << (bit & 31);
   }
 
   /** The first needle found in the text (leftmost, then longest), or undefined. */
@@ -93,11 +102,14 @@ export class SecretIndex<V> {
       return;
     }
     const buckets = this.buckets;
+    const filter = this.filter;
     let key = 0;
     let filled = 0;
     for (let i = 0; i < text.length; i++) {
       key = ((key << 8) ^ text.charCodeAt(i)) & hashMask;
       if (++filled < prefixLength) continue;
+      const bit = filterBit(key);
+      if ((filter[bit >>> 5]! & (1 << (bit & 31))) === 0) continue;
       const bucket = buckets.get(key);
       if (bucket === undefined) continue;
       const at = i - prefixLength + 1;
