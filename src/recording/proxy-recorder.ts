@@ -57,10 +57,16 @@ interface Segment {
   orders: Map<string, number>;
 }
 
-/** A completed request waiting for those sent before it; `entry` undefined for a transport error. */
+/** A completed request waiting to be recorded after those sent before it. */
 interface Completed {
+  seq: number;
   segment: Segment;
-  entry: object | undefined;
+  wire: WireRequest;
+  /** The caller's pseudonym, given at send time. */
+  caller: string;
+  outcome: WireOutcome;
+  startedAt: number;
+  answeredAt: number;
 }
 
 const unmatched = new Set(unmatchedHeaders);
@@ -83,17 +89,15 @@ export async function createProxyRecorder(options: ProxyRecorderOptions): Promis
   let inFlight = 0;
   let idle: (() => void) | undefined;
   let closed = false;
-  /** Recording work for after the current answers have gone out, run together. */
-  let deferred: Array<() => void> = [];
-  const later = (work: () => void): void => {
-    if (deferred.length === 0) {
-      setImmediate(() => {
-        const batch = deferred;
-        deferred = [];
-        for (const run of batch) run();
-      });
-    }
-    deferred.push(work);
+  /** A drain after the current answers have gone out: one for all of them. */
+  let drainScheduled = false;
+  const drainSoon = (): void => {
+    if (drainScheduled) return;
+    drainScheduled = true;
+    setImmediate(() => {
+      drainScheduled = false;
+      drain();
+    });
   };
 
   const openSegment = (): Segment => {
@@ -112,22 +116,63 @@ export async function createProxyRecorder(options: ProxyRecorderOptions): Promis
     return segment;
   };
 
-  /** The segment whose file the last entry went to. */
-  let writing: Segment | undefined;
+  /** The segment of the last request recorded. */
+  let draining: Segment | undefined;
 
-  /** Write out, in send order, every entry whose predecessors are all written. */
+  /** One request, in send order: its identity and number (Polly's), its entry or transport error. */
+  const recordOne = (done: Completed): void => {
+    const { seq, segment, wire, outcome } = done;
+    if (segment !== draining) {
+      // Segments follow send order: the one before is complete, its file can be finished and
+      // its numbering forgotten.
+      if (draining) {
+        draining.orders.clear();
+        void draining.file.close().catch(() => undefined);
+      }
+      draining = segment;
+    }
+    const view = pollyUrlOfRequest(wire.origin, pathPollyCanRead(wire.path));
+    const body = wire.body === undefined ? undefined : typeof wire.body === 'string' ? wire.body : wire.body.toString('utf8');
+    const headers: Record<string, string> = {};
+    for (const name in wire.headers) if (!unmatched.has(name.toLowerCase())) headers[name.toLowerCase()] = wire.headers[name]!;
+    const id = pollyRequestId({ method: wire.method, identityUrl: view.identityUrl, headers, body, caller: done.caller });
+    const order = segment.orders.get(id) ?? 0;
+    segment.orders.set(id, order + 1);
+    const response = outcome.response;
+    if (!response) {
+      // Not an answer: kept apart from the HAR, as the run's recorder keeps it.
+      const error = storeError(outcome.error);
+      segment.meta.transportErrors.push({
+        id,
+        order,
+        method: wire.method.toUpperCase(),
+        path: traffic.text(wire.path),
+        error: { ...error, message: traffic.text(error.message) },
+      });
+      return;
+    }
+    const { startedAt, answeredAt } = done;
+    const built = buildEntry({ id, order, view, wire, body, response, recordBodyBytes, startedAt, answeredAt });
+    traffic.entry(built.entry);
+    built.entry._patConformance = {
+      // The path exactly as sent: a URL parser would resolve %2E%2E and lose what was probed.
+      path: traffic.text(wire.path),
+      seq,
+      ...(built.truncated ? { truncated: true } : {}),
+    };
+    segment.file.write(built.entry);
+    segment.meta.exchanges++;
+  };
+
+  /** Record, in send order, every completed request whose predecessors are all recorded. */
   const drain = (): void => {
     for (let next = completed.get(nextToWrite); next; next = completed.get(nextToWrite)) {
       completed.delete(nextToWrite);
       nextToWrite++;
-      if (!next.entry) continue;
-      // Segments follow send order: once an entry of a later segment is written, every entry
-      // of the one before is, and its file can be finished.
-      if (writing && writing !== next.segment) void writing.file.close().catch(() => undefined);
-      writing = next.segment;
-      next.segment.file.write(next.entry);
-      next.segment.meta.exchanges++;
+      recordOne(next);
+      inFlight--;
     }
+    if (inFlight === 0) idle?.();
   };
 
   const carry = (wire: WireRequest, perform: () => Promise<WireOutcome>): Promise<WireOutcome> => {
@@ -135,20 +180,9 @@ export async function createProxyRecorder(options: ProxyRecorderOptions): Promis
     const seq = ++sequence;
     // Pseudonyms are handed out in order of first appearance, at send time.
     const caller = wire.headers.authorization === undefined ? '(none)' : traffic.authorization(wire.headers.authorization);
-    if (!current || current.sent >= options.segmentSize) {
-      // Identities are numbered within a segment: the finished one's counts are not needed again.
-      current?.orders.clear();
-      current = openSegment();
-    }
+    if (!current || current.sent >= options.segmentSize) current = openSegment();
     const segment = current;
     segment.sent++;
-    const view = pollyUrlOfRequest(wire.origin, pathPollyCanRead(wire.path));
-    const body = wire.body === undefined ? undefined : typeof wire.body === 'string' ? wire.body : wire.body.toString('utf8');
-    const headers: Record<string, string> = {};
-    for (const name in wire.headers) if (!unmatched.has(name.toLowerCase())) headers[name.toLowerCase()] = wire.headers[name]!;
-    const id = pollyRequestId({ method: wire.method, identityUrl: view.identityUrl, headers, body, caller });
-    const order = segment.orders.get(id) ?? 0;
-    segment.orders.set(id, order + 1);
     const startedAt = Date.now();
     inFlight++;
     return perform()
@@ -158,37 +192,10 @@ export async function createProxyRecorder(options: ProxyRecorderOptions): Promis
         // secret into an entry redacted without it.
         const response = outcome.response;
         if (response && response.body.length > 0 && response.body.length < 1_000_000) traffic.learnSecrets(response.body.toString('utf8'));
-        const answeredAt = Date.now();
-        // The entry is built, redacted and written after the answer is on its way: the client
-        // does not wait for the recording.
-        later(() => {
-          let entry: object | undefined;
-          if (response) {
-            const built = buildEntry({ id, order, view, wire, body, response, recordBodyBytes, startedAt, answeredAt });
-            traffic.entry(built.entry);
-            built.entry._patConformance = {
-              // The path exactly as sent: a URL parser would resolve %2E%2E and lose what was probed.
-              path: traffic.text(wire.path),
-              seq,
-              ...(built.truncated ? { truncated: true } : {}),
-            };
-            entry = built.entry;
-          } else {
-            // Not an answer: kept apart from the HAR, as the run's recorder keeps it.
-            const error = storeError(outcome.error);
-            segment.meta.transportErrors.push({
-              id,
-              order,
-              method: wire.method.toUpperCase(),
-              path: traffic.text(wire.path),
-              error: { ...error, message: traffic.text(error.message) },
-            });
-          }
-          completed.set(seq, { segment, entry });
-          inFlight--;
-          drain();
-          if (inFlight === 0) idle?.();
-        });
+        completed.set(seq, { seq, segment, wire, caller, outcome, startedAt, answeredAt: Date.now() });
+        // Everything else (identity, entry, redaction, the write) once the answer is on its way:
+        // the client does not wait for the recording.
+        drainSoon();
         return outcome;
       });
   };

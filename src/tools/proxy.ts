@@ -92,17 +92,16 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined && !hopByHop.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    const { exchange, answer } = await transport.forward(
+    const { answer, transportError } = await transport.forward(
       { method: (req.method ?? 'GET') as HttpMethod, path: req.url ?? '/', headers },
       body,
     );
     if (!answer) {
       // The target gave no answer: the client gets the proxy's own 502/504 (not recorded as the
       // target's answer; the recording keeps the transport error apart).
-      const error = exchange.transportError!;
-      const status = error.kind === 'timeout' ? 504 : 502;
-      answerOwnError(res, status, `no answer from the target: ${error.kind}`);
-      options.log?.(`${req.method} ${loggable(req.url)} ${status} (target: ${error.kind}) ${callerOf(req)}`);
+      const status = transportError.kind === 'timeout' ? 504 : 502;
+      answerOwnError(res, status, `no answer from the target: ${transportError.kind}`);
+      options.log?.(`${req.method} ${loggable(req.url)} ${status} (target: ${transportError.kind}) ${callerOf(req)}`);
       return;
     }
     const out: Record<string, string | string[]> = {};

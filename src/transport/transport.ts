@@ -60,11 +60,8 @@ export class ConnectionPool {
   }
 }
 
-/** An exchange and, for forwarding, the answer exactly as it arrived. */
-export interface Forwarded {
-  exchange: Exchange;
-  answer?: WireResponse;
-}
+/** What forwarding gets: the answer exactly as it arrived, or why there was none. */
+export type Forwarded = { answer: WireResponse; transportError?: undefined } | { answer?: undefined; transportError: TransportError };
 
 export class Transport {
   readonly origin: string;
@@ -93,31 +90,43 @@ export class Transport {
   }
 
   async send(request: HttpRequest, via: ConnectionPool = this.defaultPool): Promise<Exchange> {
-    return (await this.carry(request, request.body, via)).exchange;
-  }
-
-  /** The proxy's send: the request body as bytes, and the answer kept as it arrived. */
-  forward(request: Omit<HttpRequest, 'body'>, body: Buffer | undefined): Promise<Forwarded> {
-    return this.carry({ ...request, ...(body && body.length > 0 ? { body: body.toString('utf8') } : {}) }, body, this.defaultPool);
-  }
-
-  private async carry(request: HttpRequest, body: string | Buffer | undefined, via: ConnectionPool): Promise<Forwarded> {
     const startedAt = Date.now();
-    const finish = (fields: { response?: HttpResponse; transportError?: TransportError }): Exchange => ({
+    const outcome = await this.carry(request, request.body, via);
+    return {
       request,
-      ...fields,
+      ...('response' in outcome ? { response: this.responseOf(outcome.response) } : { transportError: outcome.transportError }),
       startedAt,
       durationMs: Date.now() - startedAt,
-    });
+    };
+  }
+
+  /**
+   * The proxy's send: the request body as bytes, and the answer kept as it arrived (no Exchange:
+   * nobody judges a forwarded answer, and making its body text would cost every request).
+   */
+  async forward(request: Omit<HttpRequest, 'body'>, body: Buffer | undefined): Promise<Forwarded> {
+    const outcome = await this.carry(
+      { ...request, ...(body && body.length > 0 ? { body: body.toString('utf8') } : {}) },
+      body,
+      this.defaultPool,
+    );
+    return 'response' in outcome ? { answer: outcome.response } : { transportError: outcome.transportError };
+  }
+
+  private async carry(
+    request: HttpRequest,
+    body: string | Buffer | undefined,
+    via: ConnectionPool,
+  ): Promise<{ response: WireResponse } | { transportError: TransportError }> {
     // An interruption stops new requests but lets those in flight finish (bounded by the
     // timeout): an aborted create could leave a token behind whose ID the run never learnt.
     if (this.options.signal?.aborted) {
-      return { exchange: finish({ transportError: { kind: 'interrupted', message: 'not sent: the run was interrupted' } }) };
+      return { transportError: { kind: 'interrupted', message: 'not sent: the run was interrupted' } };
     }
     const limit = this.bounds.giveUpAfterFailures;
     if (limit > 0 && this.consecutiveFailures >= limit && this.lastFailure) {
       const message = `not sent: the last ${limit} requests got no answer (last: ${this.lastFailure.message})`;
-      return { exchange: finish({ transportError: { kind: this.lastFailure.kind, message } }) };
+      return { transportError: { kind: this.lastFailure.kind, message } };
     }
     const wire: WireRequest = {
       method: request.method,
@@ -131,14 +140,14 @@ export class Transport {
     const outcome = await (this.options.tap ? this.options.tap.carry(wire, perform) : perform());
     if (outcome.response) {
       this.consecutiveFailures = 0;
-      return { exchange: finish({ response: this.responseOf(outcome.response) }), answer: outcome.response };
+      return { response: outcome.response };
     }
     const transportError = classifyTransportError(outcome.error, this.bounds.timeoutMs);
     if (transportError.kind !== 'interrupted') {
       this.consecutiveFailures++;
       this.lastFailure = transportError;
     }
-    return { exchange: finish({ transportError }) };
+    return { transportError };
   }
 
   /** The answer as checks read it: headers flattened, the body as text up to the cap. */
