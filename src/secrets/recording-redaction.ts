@@ -253,7 +253,12 @@ export class TrafficRedactor {
 
   private headers(headers: Header[]): Header[] {
     // Names too: a target may echo a secret anywhere, a header name included.
-    return headers.map((h) => ({ ...h, name: this.text(h.name), value: this.header(h.name, h.value) }));
+    return headers.map((h) => {
+      const name = this.text(h.name);
+      const value = this.header(h.name, h.value);
+      // Most headers hold nothing to redact: kept as they are, not copied (a proxy redacts every exchange).
+      return name === h.name && value === h.value ? h : { ...h, name, value };
+    });
   }
 }
 
