@@ -14,34 +14,40 @@ export class SecretRedactor {
   /** Every spelling of every secret with its placeholder, found in one pass whatever their number. */
   private readonly secrets = new SecretIndex<string>();
   /** The same, in the order they were registered, so a reader can take just the new ones. */
-  private readonly order: Array<[secret: string, placeholder: string]> = [];
+  private readonly order: string[] = [];
   private readonly placeholders = new Set<string>();
-  /** Every credential, whatever its length, for exact matches of an Authorization value. */
+  /**
+   * Credentials the index cannot answer for: too short for it, or registered again with another
+   * placeholder (the last one counts for an exact match, as it always did). Every other
+   * credential's placeholder is the index's: a proxy learns tens of thousands of secrets.
+   */
   private readonly credentials = new Map<string, string>();
 
   /** Register a secret and the placeholder that replaces it, e.g. "<identity-1>". */
   add(secret: string | undefined, placeholder: string): void {
     if (!secret) return;
-    this.credentials.set(secret, placeholder);
     // Very short values would redact ordinary text; real bearers and secrets are long.
-    if (secret.length < 4 || this.secrets.has(secret)) return;
+    if (secret.length < 4 || this.secrets.has(secret)) {
+      if (this.placeholderOf(secret) !== placeholder) this.credentials.set(secret, placeholder);
+      return;
+    }
     this.placeholders.add(placeholder);
     // A target may echo a secret inside a JSON string or a URL: those spellings go too.
     for (const spelling of spellings(secret)) {
       if (this.secrets.has(spelling)) continue;
       this.secrets.add(spelling, placeholder);
-      this.order.push([spelling, placeholder]);
+      this.order.push(spelling);
     }
   }
 
   /** The placeholder of exactly this registered secret, however short. */
   placeholderOf(secret: string): string | undefined {
-    return this.credentials.get(secret);
+    return this.credentials.get(secret) ?? this.secrets.get(secret);
   }
 
   /** Every registered secret, for tests and for a last scan before writing files. */
   knownSecrets(): string[] {
-    return this.order.map(([secret]) => secret);
+    return [...this.order];
   }
 
   /** How many secrets (spellings included) are registered: `registeredSince(n)` gives those after the n-th. */
@@ -51,7 +57,7 @@ export class SecretRedactor {
 
   /** The secrets registered after the first `from`, with their placeholders, in order. */
   registeredSince(from: number): ReadonlyArray<readonly [secret: string, placeholder: string]> {
-    return this.order.slice(from);
+    return this.order.slice(from).map((secret) => [secret, this.secrets.get(secret)!] as const);
   }
 
   text(value: string): string {

@@ -26,9 +26,14 @@ export interface IndexMatch<V> {
 
 export class SecretIndex<V> {
   private readonly values = new Map<string, V>();
-  /** Needles by the hash of their first characters, longest first within a bucket. */
-  private readonly buckets = new Map<number, Array<[string, V]>>();
-  private readonly short: Array<[string, V]> = [];
+  /**
+   * Needles by the hash of their first characters: the needle itself when it is alone there (the
+   * usual case: tens of thousands of secrets cost a string each, not an array), else a list,
+   * longest first. Values are in `values`.
+   */
+  private readonly buckets = new Map<number, string | string[]>();
+  /** Needles shorter than the prefix, longest first. */
+  private readonly short: string[] = [];
   /** Allocated with the first needle (128 KiB): many redactors never see a secret. */
   private filter = emptyFilter;
   private longest = 0;
@@ -56,14 +61,15 @@ export class SecretIndex<V> {
     this.values.set(needle, value);
     this.longest = Math.max(this.longest, needle.length);
     if (needle.length < prefixLength) {
-      insertLongestFirst(this.short, needle, value);
+      insertLongestFirst(this.short, needle);
       return;
     }
     let key = 0;
     for (let i = 0; i < prefixLength; i++) key = ((key << 8) ^ needle.charCodeAt(i)) & hashMask;
     const bucket = this.buckets.get(key);
-    if (bucket) insertLongestFirst(bucket, needle, value);
-    else this.buckets.set(key, [[needle, value]]);
+    if (bucket === undefined) this.buckets.set(key, needle);
+    else if (typeof bucket === 'string') this.buckets.set(key, insertLongestFirst([bucket], needle));
+    else insertLongestFirst(bucket, needle);
     if (this.filter === emptyFilter) this.filter = new Uint32Array((1 << filterBits) >>> 5);
     const bit = filterBit(key);
     this.filter[bit >>> 5]! |= 1 << (bit & 31);
@@ -113,14 +119,13 @@ export class SecretIndex<V> {
       const bucket = buckets.get(key);
       if (bucket === undefined) continue;
       const at = i - prefixLength + 1;
-      for (const [needle, value] of bucket) {
-        if (!text.startsWith(needle, at)) continue;
-        if (!onMatch({ at, needle, value })) return;
-        i = at + needle.length - 1;
-        key = 0;
-        filled = 0;
-        break;
-      }
+      const needle =
+        typeof bucket === 'string' ? (text.startsWith(bucket, at) ? bucket : undefined) : bucket.find((n) => text.startsWith(n, at));
+      if (needle === undefined) continue;
+      if (!onMatch({ at, needle, value: this.values.get(needle)! })) return;
+      i = at + needle.length - 1;
+      key = 0;
+      filled = 0;
     }
   }
 
@@ -131,25 +136,28 @@ export class SecretIndex<V> {
    */
   private walkShort(text: string, onMatch: (match: IndexMatch<V>) => boolean): void {
     for (let at = 0; at < text.length; ) {
-      let best: [string, V] | undefined;
+      let best: string | undefined;
       if (at + prefixLength <= text.length) {
         let key = 0;
         for (let j = 0; j < prefixLength; j++) key = ((key << 8) ^ text.charCodeAt(at + j)) & hashMask;
-        best = this.buckets.get(key)?.find(([needle]) => text.startsWith(needle, at));
+        const bucket = this.buckets.get(key);
+        best =
+          typeof bucket === 'string' ? (text.startsWith(bucket, at) ? bucket : undefined) : bucket?.find((n) => text.startsWith(n, at));
       }
-      best ??= this.short.find(([needle]) => text.startsWith(needle, at));
-      if (!best) {
+      best ??= this.short.find((needle) => text.startsWith(needle, at));
+      if (best === undefined) {
         at++;
         continue;
       }
-      if (!onMatch({ at, needle: best[0], value: best[1] })) return;
-      at += best[0].length;
+      if (!onMatch({ at, needle: best, value: this.values.get(best)! })) return;
+      at += best.length;
     }
   }
 }
 
-function insertLongestFirst<V>(list: Array<[string, V]>, needle: string, value: V): void {
+function insertLongestFirst(list: string[], needle: string): string[] {
   let i = 0;
-  while (i < list.length && list[i]![0].length >= needle.length) i++;
-  list.splice(i, 0, [needle, value]);
+  while (i < list.length && list[i]!.length >= needle.length) i++;
+  list.splice(i, 0, needle);
+  return list;
 }
