@@ -7,15 +7,19 @@
 //      against a bare node:http server in a child process, same duration, interleaved.
 //   2. A full conformance run vs its peers (run-peers.ts), each a fresh process, interleaved.
 //   0. Start-up (startup.ts): `--help` and the embedded default run against `node -e 0`.
-//   4. A full run against a target 50 ms away (latency-run.ts): --parallel 1 and the default.
+//   5. A full run against a target 50 ms away (latency-run.ts): --parallel 1 and the default.
 //   3. Hostile targets (hostile.ts): how long the runner takes to give up on a silent, dripping,
 //      vanishing or always-throttling target, its peak RSS against a 4 GiB body, and how long
 //      `serve` takes to stop with connections open; each a fresh process, interleaved.
+//   4. The recording proxy (proxy-scale.ts): `proxy --record` vs the reference direct
+//      (throughput, alternating), and 50 000 / 100 000 exchanges through it (rate at the start
+//      and at the end, RSS, peak RSS, time to stop, `check` of the recording).
 //
 // Options (after `npm run bench --`): --rounds N (throughput rounds, default 5), --seconds S
 // (length of one throughput measurement, default 2), --run-rounds N (default 3),
-// --hostile-rounds N (default 3), --startup-rounds N (default 5), --only startup|throughput|run|hostile, --out FILE
-// (default reports/bench.json).
+// --hostile-rounds N (default 3), --startup-rounds N (default 5), --proxy-rounds N (default 3),
+// --proxy-seconds S (default 5), --proxy-exchanges N,N (default 50000,100000), --proxy-scale-rounds N
+// (default 3), --only startup|throughput|run|hostile|proxy, --out FILE (default reports/bench.json).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -25,6 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { clientKinds, connections, type ClientKind, type LoadResult } from './load-client.js';
 import { benchHostile } from './hostile.js';
+import { benchProxy } from './proxy-scale.js';
 import { benchStartup } from './startup.js';
 import { benchLatencyRun, latencyMs } from './latency-run.js';
 import { runDefaults } from '../src/run-defaults.js';
@@ -43,6 +48,10 @@ const { values: flags } = parseArgs({
     'hostile-rounds': { type: 'string', default: '3' },
     'startup-rounds': { type: 'string', default: '5' },
     'latency-rounds': { type: 'string', default: '3' },
+    'proxy-rounds': { type: 'string', default: '3' },
+    'proxy-seconds': { type: 'string', default: '5' },
+    'proxy-exchanges': { type: 'string', default: '50000,100000' },
+    'proxy-scale-rounds': { type: 'string', default: '3' },
     only: { type: 'string' },
     out: { type: 'string', default: join(repoDir, 'reports', 'bench.json') },
   },
@@ -53,8 +62,15 @@ const runRounds = positiveInt(flags['run-rounds'], '--run-rounds');
 const hostileRounds = positiveInt(flags['hostile-rounds'], '--hostile-rounds');
 const startupRounds = positiveInt(flags['startup-rounds'], '--startup-rounds');
 const latencyRounds = positiveInt(flags['latency-rounds'], '--latency-rounds');
+const proxyRounds = positiveInt(flags['proxy-rounds'], '--proxy-rounds');
+const proxySeconds = Number(flags['proxy-seconds']);
+const proxyExchanges = (flags['proxy-exchanges'] ?? '').split(',').map((n) => positiveInt(n.trim(), '--proxy-exchanges'));
+const proxyScaleRounds = positiveInt(flags['proxy-scale-rounds'], '--proxy-scale-rounds');
 if (!(seconds > 0)) fail('--seconds must be a positive number');
-const sections = ['startup', 'throughput', 'run', 'hostile', 'latency'] as const;
+if (!(proxySeconds > 0)) fail('--proxy-seconds must be a positive number');
+// The rates at the start and at the end are each over 10 000 exchanges, and must not overlap.
+if (proxyExchanges.some((n) => n < 20_000)) fail('--proxy-exchanges must each be at least 20000');
+const sections = ['startup', 'throughput', 'run', 'hostile', 'latency', 'proxy'] as const;
 if (flags.only !== undefined && !(sections as readonly string[]).includes(flags.only)) fail(`--only must be one of ${sections.join(', ')}`);
 const runs = (section: (typeof sections)[number]): boolean => flags.only === undefined || flags.only === section;
 
@@ -400,6 +416,26 @@ async function benchHostileSection(): Promise<Record<string, unknown>> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 4. The recording proxy (proxy-scale.ts)
+// ---------------------------------------------------------------------------------------------
+
+async function benchProxySection(): Promise<Record<string, unknown>> {
+  const scratch = mkdtempSync(join(tmpdir(), 'patc-bench-proxy-'));
+  try {
+    return await benchProxy({
+      distDir,
+      benchDir,
+      scratch,
+      seconds: proxySeconds,
+      rounds: proxyRounds,
+      exchanges: proxyExchanges,
+      scaleRounds: proxyScaleRounds,
+      log,
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // 0. Start-up: --help and the embedded default run against node -e 0
@@ -425,12 +461,12 @@ async function benchStartupSection(): Promise<Record<string, unknown>> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 4. A full run against a target 50 ms away, one case at a time and side by side
+// 5. A full run against a target 50 ms away, one case at a time and side by side
 // ---------------------------------------------------------------------------------------------
 
 async function benchLatencySection(): Promise<Record<string, unknown>> {
   console.log(
-    `\n4. A full run against \`serve --latency ${latencyMs}\`, a fresh target and process each (medians of ${latencyRounds}, alternating)\n`,
+    `\n5. A full run against \`serve --latency ${latencyMs}\`, a fresh target and process each (medians of ${latencyRounds}, alternating)\n`,
   );
   const rows = await benchLatencyRun(
     join(distDir, 'src', 'cli.js'),
@@ -465,6 +501,7 @@ const throughput = runs('throughput') ? await benchThroughput() : undefined;
 const run = runs('run') ? await benchRun() : undefined;
 const hostile = runs('hostile') ? await benchHostileSection() : undefined;
 const latency = runs('latency') ? await benchLatencySection() : undefined;
+const proxy = runs('proxy') ? await benchProxySection() : undefined;
 const finishedAt = new Date();
 
 const report = {
@@ -476,12 +513,25 @@ const report = {
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model,
   loadAverage: { before: loadBefore, after: loadavg() },
-  settings: { rounds, seconds, runRounds, hostileRounds, startupRounds, latencyRounds, only: flags.only ?? null },
+  settings: {
+    rounds,
+    seconds,
+    runRounds,
+    hostileRounds,
+    startupRounds,
+    latencyRounds,
+    proxyRounds,
+    proxySeconds,
+    proxyExchanges,
+    proxyScaleRounds,
+    only: flags.only ?? null,
+  },
   startup: startup ?? null,
   throughput: throughput ?? null,
   run: run ?? null,
   hostile: hostile ?? null,
   latency: latency ?? null,
+  proxy: proxy ?? null,
 };
 mkdirSync(dirname(flags.out), { recursive: true });
 writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);

@@ -116,7 +116,7 @@ describe('proxy: the AWS SDK session, recorded and checked', () => {
     expect(await allText(recording)).not.toContain(bearer);
   });
 
-  it('long sessions are cut into segments between requests; concurrent traffic keeps its send order', async () => {
+  it('long sessions are cut into segments by send order, requests in flight or not; concurrent traffic keeps its send order', async () => {
     const dir = await tempDir();
     const recording = join(dir, 'rec');
     await withReference({ users: [bearer, 'second-user-token-abcdef'], rate: 0 }, async (server) => {
@@ -144,16 +144,17 @@ describe('proxy: the AWS SDK session, recorded and checked', () => {
         }
         const summary = await proxy.stop();
         expect(summary.exchanges).toBe(12);
-        // A segment ends only when no request is in flight: not inside a round, so after the
-        // second round (8 >= 5), and the third round's 4 stay below the segment size.
-        expect(summary.segments).toBe(2);
+        // A segment holds the next 5 requests sent, whether or not earlier ones are still in
+        // flight (a loaded proxy is never idle; nothing waits for a rotation): the sixth request,
+        // in the middle of the second round, starts the second segment.
+        expect(summary.segments).toBe(3);
       } finally {
         await target.close();
       }
     });
     const traffic = loadTraffic(recording);
     expect(traffic.meta?.identities).toEqual(['<identity-1>', '<identity-2>']);
-    expect(traffic.sources.map((s) => s.entries.length)).toEqual([8, 4]);
+    expect(traffic.sources.map((s) => s.entries.length)).toEqual([5, 5, 2]);
     const entries = traffic.sources.flatMap((s) => s.entries);
     expect(entries.map((e) => (JSON.parse(e.request.postData!.text!) as { name: string }).name)).toEqual(
       Array.from({ length: 12 }, (_, i) => `t${i}`),

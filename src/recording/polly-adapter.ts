@@ -16,20 +16,16 @@ import type { Polly, Request as PollyRequest, Response as PollyResponse } from '
 import type { TrafficTap } from '../transport/transport.js';
 import type { WireOutcome, WireRequest, WireResponse } from '../transport/wire.js';
 import { utf8OrUndefined } from './utf8.js';
+import { pathPollyCanRead } from './polly-identity.js';
+import { restoreError, storeError, type StoredTransportError } from './stored-error.js';
+
+export { pathPollyCanRead, restoreError, storeError, type StoredTransportError };
 
 // The package is CommonJS (`module.exports = Adapter`) whose declaration says `export default`:
 // required, it is the class itself.
 const Adapter = createRequire(import.meta.url)('@pollyjs/adapter') as typeof AdapterModule.default.default;
 
 type Headers = Record<string, string | string[]>;
-
-/** A transport error as it can be stored and re-created. */
-export interface StoredTransportError {
-  name: string;
-  code?: string;
-  message: string;
-  causeCode?: string;
-}
 
 export interface PollyTapOptions {
   /** Bytes of a body a recording keeps (default 1 MiB, the run's cap); one more is stored so a reader sees it was longer. */
@@ -133,23 +129,6 @@ export class PollyTap implements TrafficTap {
         .catch((error: unknown) => call.settle({ error: error instanceof Error ? error : new Error(String(error)) }));
     });
   }
-}
-
-/** The path with every `%` that does not start a valid escape written as `%25`. */
-export function pathPollyCanRead(path: string): string {
-  const escaped = path.replace(/%(?![0-9A-Fa-f]{2})/g, '%25');
-  // Valid escapes of bytes that are not UTF-8 also make decodeURIComponent throw.
-  return escaped
-    .split('/')
-    .map((segment) => {
-      try {
-        decodeURIComponent(segment);
-        return segment;
-      } catch {
-        return segment.replace(/%/g, '%25');
-      }
-    })
-    .join('/');
 }
 
 /** Polly's request plus what its declaration leaves out. */
@@ -266,23 +245,4 @@ function plainHeaders(headers: Headers): Headers {
 function bodyText(body: string | Buffer | undefined): string | undefined {
   if (body === undefined) return undefined;
   return typeof body === 'string' ? body : body.toString('utf8');
-}
-
-/** Enough of an error to re-create what the transport classifies (name, code, cause code). */
-export function storeError(error: unknown): StoredTransportError {
-  const e = error as { name?: string; code?: unknown; message?: string; cause?: { code?: unknown } };
-  return {
-    name: typeof e?.name === 'string' ? e.name : 'Error',
-    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
-    message: typeof e?.message === 'string' ? e.message : String(error),
-    ...(typeof e?.cause?.code === 'string' ? { causeCode: e.cause.code } : {}),
-  };
-}
-
-export function restoreError(stored: StoredTransportError): Error {
-  const error = new Error(stored.message) as Error & { code?: string; cause?: unknown };
-  Object.defineProperty(error, 'name', { value: stored.name, enumerable: false, configurable: true, writable: true });
-  if (stored.code) error.code = stored.code;
-  if (stored.causeCode) error.cause = { code: stored.causeCode };
-  return error;
 }

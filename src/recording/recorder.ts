@@ -7,10 +7,9 @@
 // `finish`, after every written byte was searched for every secret the redactor knows: an
 // interrupted run leaves the previous recording or none, never a broken one, and a recording in
 // which a known secret appears is never left behind.
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { Polly, type Request as PollyRequest } from '@pollyjs/core';
 import type * as FSPersisterModule from '@pollyjs/persister-fs';
@@ -19,46 +18,24 @@ import { RecordingError } from './errors.js';
 import type { SecretRedactor } from '../secrets/registry.js';
 import { toolName, toolVersion } from '../tool-info.js';
 import {
-  metaFileName,
   recordingFormat,
   recordingFormatVersion,
   type RecordedTransportError,
   type RecordingMeta,
   type SegmentMeta,
 } from './recording-format.js';
-import { TrafficRedactor, scanForSecrets } from '../secrets/recording-redaction.js';
+import { TrafficRedactor } from '../secrets/recording-redaction.js';
+import { commitRecording, openWorkDir } from './recording-commit.js';
+import { unmatchedHeaders } from './polly-identity.js';
 import type { OpenedRecording } from './recording-store.js';
 import { PollyAdapter, PollyTap, UnmatchedRequestError, type StoredTransportError, type TappedCall } from './polly-adapter.js';
 import type { TrafficTap } from '../transport/transport.js';
 import type { WireRequest } from '../transport/wire.js';
-import { tokenSecretPlaceholder } from '../secrets/placeholders.js';
 
 // CommonJS with an `export default` declaration: see polly-adapter.ts.
 const FSPersister = createRequire(import.meta.url)('@pollyjs/persister-fs') as typeof FSPersisterModule.default.default;
 
-/**
- * Headers that never take part in matching a request to its recording: credentials (the caller
- * is matched by pseudonym instead), and what clients vary from call to call.
- */
-export const unmatchedHeaders = [
-  'authorization',
-  'user-agent',
-  'date',
-  'host',
-  'content-length',
-  'connection',
-  'keep-alive',
-  'accept-encoding',
-  'expect',
-  'transfer-encoding',
-  'amz-sdk-invocation-id',
-  'amz-sdk-request',
-  'x-amz-user-agent',
-  'x-amz-date',
-  'x-amzn-trace-id',
-  'traceparent',
-  'tracestate',
-];
+export { unmatchedHeaders };
 
 export { RecordingError };
 
@@ -150,11 +127,7 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
   const recording = options.recording;
   if (mode === 'replay' && !recording) throw new Error('replay needs an opened recording');
   for (const pseudonym of recording?.meta.identities ?? []) traffic.acceptPseudonym(pseudonym);
-  if (mode === 'record') assertReplaceable(dir);
-
-  const workDir =
-    mode === 'record' ? join(dirname(dir), `.${basename(dir)}.recording-${process.pid}-${randomBytes(4).toString('hex')}.tmp`) : dir;
-  if (mode === 'record') await mkdir(workDir, { recursive: true });
+  const workDir = mode === 'record' ? await openWorkDir(dir) : dir;
 
   const segments: SegmentMeta[] = [];
   const stop = new AbortController();
@@ -365,19 +338,7 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
         redaction: { headers: [...(options.redactHeaders ?? [])], fields: [...(options.redactFields ?? [])] },
         segments,
       };
-      await writeFile(join(workDir, metaFileName), `${JSON.stringify(meta, null, 2)}\n`);
-      const files = await readAll(workDir);
-      const secrets = options.redactor.knownSecrets();
-      const leak = scanForSecrets(files, secrets);
-      if (leak) {
-        const placeholder = options.redactor.text(secrets[leak.secretIndex]!);
-        throw new RecordingError(
-          `the recording was not written: a secret (${describeSecret(placeholder)}) still appears in ${relative(workDir, leak.path)} after redaction; ` +
-            'name the field or header that carries it with --redact-field/--redact-header',
-        );
-      }
-      for (const file of files) await syncFile(file.path);
-      await moveIntoPlace(workDir, dir);
+      await commitRecording(workDir, dir, meta, options.redactor);
       const transportErrors = segments.reduce((n, s) => n + s.transportErrors.length, 0);
       return { dir, segments: segments.length, exchanges: segments.reduce((n, s) => n + s.exchanges, 0), transportErrors };
     } catch (error) {
@@ -406,65 +367,6 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
 function wirePathOf(pollyRequest: PollyRequest): string {
   const call = (pollyRequest as PollyRequest<{ call?: TappedCall }>).requestArguments.call;
   return call?.wire.path ?? pollyRequest.url;
-}
-
-function describeSecret(placeholder: string): string {
-  if (placeholder.startsWith('<identity-')) return `the bearer token of ${placeholder}`;
-  if (placeholder === tokenSecretPlaceholder) return 'a token secret';
-  return placeholder;
-}
-
-/**
- * `--record DIR` replaces a previous recording, never anything else: a directory that exists, is
- * not empty and has no meta.json is refused (think `--record .`).
- */
-function assertReplaceable(dir: string): void {
-  if (!existsSync(dir)) return;
-  if (!statSync(dir).isDirectory()) throw new RecordingError(`--record ${dir}: exists and is not a directory`);
-  const entries = readdirSync(dir);
-  if (entries.length > 0 && !entries.includes(metaFileName)) {
-    throw new RecordingError(`--record ${dir}: the directory is not empty and is not a recording; refusing to replace it`);
-  }
-}
-
-async function readAll(root: string): Promise<Array<{ path: string; data: Buffer }>> {
-  const out: Array<{ path: string; data: Buffer }> = [];
-  const walk = async (at: string): Promise<void> => {
-    for (const entry of await readdir(at, { withFileTypes: true })) {
-      const path = join(at, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else out.push({ path, data: await readFile(path) });
-    }
-  };
-  await walk(root);
-  return out;
-}
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Swap the finished recording into place: the old one is renamed away first, then removed. */
-async function moveIntoPlace(workDir: string, dir: string): Promise<void> {
-  await mkdir(dirname(dir), { recursive: true });
-  let old: string | undefined;
-  if (existsSync(dir)) {
-    assertReplaceable(dir);
-    old = join(dirname(dir), `.${basename(dir)}.old-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-    await rename(dir, old);
-  }
-  try {
-    await rename(workDir, dir);
-  } catch (error) {
-    if (old) await rename(old, dir).catch(() => undefined);
-    throw error;
-  }
-  if (old) await rm(old, { recursive: true, force: true });
 }
 
 export type { RecordedTransportError };

@@ -8,7 +8,7 @@
 //                                        stretch of proxied traffic)
 //
 // Everything in it is already redacted: no bearer token, no token secret.
-import type { StoredTransportError } from './polly-adapter.js';
+import type { StoredTransportError } from './stored-error.js';
 import type { RunConfig } from '../run-config.js';
 
 export const recordingFormat = 'pat-conformance-recording';

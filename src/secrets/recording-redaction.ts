@@ -6,6 +6,10 @@
 import type { Entry, Header } from 'har-format';
 import { identityPlaceholder, redactedValue, secretFieldPlaceholder, tokenSecretPlaceholder } from './placeholders.js';
 import { redactSecretField, spellings, type SecretRedactor } from './registry.js';
+import { SecretIndex } from './secret-index.js';
+import { latin1Of } from './secret-scan.js';
+
+export { scanForSecrets } from './secret-scan.js';
 
 export { redactedValue, tokenSecretPlaceholder };
 
@@ -100,34 +104,56 @@ export class TrafficRedactor {
     }
   }
 
-  /** Every spelling of every known secret with its placeholder, longest first (rebuilt as secrets are learned). */
-  private replacements: { count: number; pairs: Array<[needle: string, placeholder: string]> } = { count: -1, pairs: [] };
+  /**
+   * Every spelling of every known secret (spellings of spellings included: a JSON-escaped secret
+   * percent-encoded) with its placeholder. Kept up to date by taking only the secrets registered
+   * since the last look: a proxy learns one with every create.
+   */
+  private readonly needles = new SecretIndex<string>();
+  private needlesSynced = 0;
+  /** The registered secrets as bytes (latin1 text of their UTF-8), for base64 bodies. */
+  private readonly byteNeedles = new SecretIndex<string>();
+  private byteNeedlesSynced = 0;
 
-  private pairs(): Array<[string, string]> {
-    const known = this.secrets.knownSecrets();
-    if (known.length === this.replacements.count) return this.replacements.pairs;
-    const pairs: Array<[string, string]> = [];
-    for (const secret of known) {
-      const placeholder = this.secrets.text(secret);
-      for (const spelling of spellings(secret)) pairs.push([spelling, placeholder]);
+  private textIndex(): SecretIndex<string> {
+    if (this.needlesSynced < this.secrets.registeredCount) {
+      for (const [secret, placeholder] of this.secrets.registeredSince(this.needlesSynced)) {
+        for (const spelling of spellings(secret)) this.needles.add(spelling, placeholder);
+      }
+      this.needlesSynced = this.secrets.registeredCount;
     }
-    pairs.sort((a, b) => b[0].length - a[0].length);
-    this.replacements = { count: known.length, pairs };
-    return pairs;
+    return this.needles;
+  }
+
+  private byteIndex(): SecretIndex<string> {
+    if (this.byteNeedlesSynced < this.secrets.registeredCount) {
+      for (const [secret, placeholder] of this.secrets.registeredSince(this.byteNeedlesSynced)) {
+        this.byteNeedles.add(latin1Of(secret), placeholder);
+      }
+      this.byteNeedlesSynced = this.secrets.registeredCount;
+    }
+    return this.byteNeedles;
   }
 
   /** Text of a URL, header or body: known secrets in every spelling, then the `secret` member. */
   text(value: string): string {
-    let out = value;
-    for (const [needle, placeholder] of this.pairs()) {
-      if (out.includes(needle)) out = out.split(needle).join(placeholder);
-    }
+    const out = this.textIndex().replace(value, (placeholder) => placeholder);
     // Any "secret" member is blanked even when its value was never learned; recordings say <token-secret>.
+    // Most texts have neither: they go by untouched.
+    if (!out.includes('"secret"') && !out.includes(secretFieldPlaceholder)) return out;
     return redactSecretField(out).split(`"${secretFieldPlaceholder}"`).join(`"${tokenSecretPlaceholder}"`);
   }
 
-  private placeholderOf(secret: string): string {
-    return this.secrets.text(secret);
+  /**
+   * A query member's value as Polly's query parser gives it: a string, null for a member without
+   * `=` (`?flag`), an object for `a[b]=c`; whatever it is, no secret stays in it.
+   */
+  private queryValue(value: string): string {
+    // Typed a string by har-format; not always one at run time.
+    const actual: unknown = value;
+    if (typeof actual === 'string') return this.text(actual);
+    if (actual === null || actual === undefined) return value;
+    return JSON.parse(this.text(JSON.stringify(actual))) as string;
   }
 
   /** A body: text redaction, then --redact-field members of a JSON body. */
@@ -139,21 +165,10 @@ export class TrafficRedactor {
 
   /** Raw bytes (a base64 body): known secrets replaced byte for byte. */
   bytes(data: Buffer): Buffer {
-    let out = data;
-    for (const secret of this.secrets.knownSecrets()) {
-      const needle = Buffer.from(secret, 'utf8');
-      if (out.indexOf(needle) < 0) continue;
-      const replacement = Buffer.from(this.placeholderOf(secret), 'utf8');
-      const parts: Buffer[] = [];
-      let from = 0;
-      for (let at = out.indexOf(needle); at >= 0; at = out.indexOf(needle, from)) {
-        parts.push(out.subarray(from, at), replacement);
-        from = at + needle.length;
-      }
-      parts.push(out.subarray(from));
-      out = Buffer.concat(parts);
-    }
-    return out;
+    // latin1 maps every byte to one character and back: a byte-exact search with the text index.
+    const before = data.toString('latin1');
+    const after = this.byteIndex().replace(before, (placeholder) => latin1Of(placeholder));
+    return after === before ? data : Buffer.from(after, 'latin1');
   }
 
   header(name: string, value: string): string {
@@ -203,7 +218,7 @@ export class TrafficRedactor {
     request.url = this.text(request.url);
     request.headers = this.headers(request.headers);
     request.cookies = [];
-    request.queryString = request.queryString.map((q) => ({ ...q, name: this.text(q.name), value: this.text(q.value) }));
+    request.queryString = request.queryString.map((q) => ({ ...q, name: this.text(q.name), value: this.queryValue(q.value) }));
     if (request.postData?.mimeType) request.postData.mimeType = this.text(request.postData.mimeType);
     if (request.postData?.text !== undefined) {
       const text = this.body(request.postData.text);
@@ -238,7 +253,12 @@ export class TrafficRedactor {
 
   private headers(headers: Header[]): Header[] {
     // Names too: a target may echo a secret anywhere, a header name included.
-    return headers.map((h) => ({ ...h, name: this.text(h.name), value: this.header(h.name, h.value) }));
+    return headers.map((h) => {
+      const name = this.text(h.name);
+      const value = this.header(h.name, h.value);
+      // Most headers hold nothing to redact: kept as they are, not copied (a proxy redacts every exchange).
+      return name === h.name && value === h.value ? h : { ...h, name, value };
+    });
   }
 }
 
@@ -249,23 +269,4 @@ function fixContentLength(headers: Header[], size: number): Header[] {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/**
- * Every secret, in every spelling, searched in every byte given. Returns the first finding
- * (file and which secret, never the secret itself), or undefined when the bytes are clean.
- */
-export function scanForSecrets(
-  files: Array<{ path: string; data: Buffer }>,
-  secrets: readonly string[],
-): { path: string; secretIndex: number } | undefined {
-  // A body is a JSON string inside the HAR file: its JSON-escaped spellings are escaped once more there.
-  const forms = (secret: string): string[] => [...new Set(spellings(secret).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
-  const needles = secrets.flatMap((secret, secretIndex) => forms(secret).map((s) => ({ needle: Buffer.from(s, 'utf8'), secretIndex })));
-  for (const file of files) {
-    for (const { needle, secretIndex } of needles) {
-      if (needle.length > 0 && file.data.indexOf(needle) >= 0) return { path: file.path, secretIndex };
-    }
-  }
-  return undefined;
 }

@@ -3,6 +3,7 @@
 // the exchange that carries it becomes evidence, a report or a recording
 // (recording-redaction.ts applies the same registry to HAR entries).
 import { redactedValue, secretFieldPlaceholder } from './placeholders.js';
+import { SecretIndex } from './secret-index.js';
 
 /** The ways a secret can be written in text: raw, JSON-escaped, percent-encoded. */
 export function spellings(secret: string): string[] {
@@ -10,44 +11,58 @@ export function spellings(secret: string): string[] {
 }
 
 export class SecretRedactor {
-  private readonly secrets = new Map<string, string>();
-  /** The secrets longest first, kept until the next add(): text() runs for every exchange. */
-  private ordered: Array<[string, string]> | undefined;
-  /** Every credential, whatever its length, for exact matches of an Authorization value. */
+  /** Every spelling of every secret with its placeholder, found in one pass whatever their number. */
+  private readonly secrets = new SecretIndex<string>();
+  /** The same, in the order they were registered, so a reader can take just the new ones. */
+  private readonly order: string[] = [];
+  private readonly placeholders = new Set<string>();
+  /**
+   * Credentials the index cannot answer for: too short for it, or registered again with another
+   * placeholder (the last one counts for an exact match, as it always did). Every other
+   * credential's placeholder is the index's: a proxy learns tens of thousands of secrets.
+   */
   private readonly credentials = new Map<string, string>();
 
   /** Register a secret and the placeholder that replaces it, e.g. "<identity-1>". */
   add(secret: string | undefined, placeholder: string): void {
     if (!secret) return;
-    this.credentials.set(secret, placeholder);
     // Very short values would redact ordinary text; real bearers and secrets are long.
-    if (secret.length < 4 || this.secrets.has(secret)) return;
-    this.ordered = undefined;
-    this.secrets.set(secret, placeholder);
+    if (secret.length < 4 || this.secrets.has(secret)) {
+      if (this.placeholderOf(secret) !== placeholder) this.credentials.set(secret, placeholder);
+      return;
+    }
+    this.placeholders.add(placeholder);
     // A target may echo a secret inside a JSON string or a URL: those spellings go too.
     for (const spelling of spellings(secret)) {
-      if (!this.secrets.has(spelling)) this.secrets.set(spelling, placeholder);
+      if (this.secrets.has(spelling)) continue;
+      this.secrets.add(spelling, placeholder);
+      this.order.push(spelling);
     }
   }
 
   /** The placeholder of exactly this registered secret, however short. */
   placeholderOf(secret: string): string | undefined {
-    return this.credentials.get(secret);
+    return this.credentials.get(secret) ?? this.secrets.get(secret);
   }
 
   /** Every registered secret, for tests and for a last scan before writing files. */
   knownSecrets(): string[] {
-    return [...this.secrets.keys()];
+    return [...this.order];
+  }
+
+  /** How many secrets (spellings included) are registered: `registeredSince(n)` gives those after the n-th. */
+  get registeredCount(): number {
+    return this.order.length;
+  }
+
+  /** The secrets registered after the first `from`, with their placeholders, in order. */
+  registeredSince(from: number): ReadonlyArray<readonly [secret: string, placeholder: string]> {
+    return this.order.slice(from).map((secret) => [secret, this.secrets.get(secret)!] as const);
   }
 
   text(value: string): string {
-    let out = value;
-    // Longest first, so that a secret containing another is replaced whole.
-    this.ordered ??= [...this.secrets.entries()].sort((a, b) => b[0].length - a[0].length);
-    for (const [secret, placeholder] of this.ordered) {
-      if (out.includes(secret)) out = out.split(secret).join(placeholder);
-    }
-    return redactSecretField(out);
+    // Longest first at every position, so that a secret containing another is replaced whole.
+    return redactSecretField(this.secrets.replace(value, (placeholder) => placeholder));
   }
 
   headers(headers: Record<string, string>): Record<string, string> {
@@ -66,7 +81,7 @@ export class SecretRedactor {
     const replaced = this.text(value);
     if (replaced !== value) return replaced;
     // Already a placeholder (a recording's "Bearer <identity-1>"): nothing secret is left in it.
-    if ([...this.secrets.values()].some((placeholder) => value.endsWith(` ${placeholder}`))) return value;
+    for (const placeholder of this.placeholders) if (value.endsWith(` ${placeholder}`)) return value;
     // An unknown credential is still a credential: keep only its scheme.
     const scheme = value.split(' ')[0] ?? '';
     return value.includes(' ') ? `${scheme} ${redactedValue}` : redactedValue;

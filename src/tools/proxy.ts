@@ -5,15 +5,17 @@
 // <token-secret>. Answers are forwarded whole, whatever their size; what the recording keeps of
 // a body is capped, with a marker saying so.
 //
-// The recording is written when the proxy stops (SIGINT/SIGTERM: `stop()`), atomically: until
-// then DIR holds the previous recording or nothing.
+// Each exchange goes to disk as it completes (src/recording/proxy-recorder.ts), in a hidden
+// working directory; the recording is moved into place when the proxy stops (SIGINT/SIGTERM:
+// `stop()`), atomically: until then DIR holds the previous recording or nothing.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CannotRunError } from '../exit-codes.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import type { HttpMethod } from '../transport/exchange.js';
 import { Transport, defaultTransportBounds } from '../transport/transport.js';
-import { createRecorder, type Recorder, type RecordingSummary } from '../recording/recorder.js';
+import { createProxyRecorder, type ProxyRecorder } from '../recording/proxy-recorder.js';
+import type { RecordingSummary } from '../recording/recorder.js';
 
 export interface ProxyOptions {
   /** Base URL of the implementation the traffic goes to. */
@@ -27,7 +29,7 @@ export interface ProxyOptions {
   redactFields?: readonly string[];
   /** Time for one forwarded request, connect to last byte. */
   timeoutMs?: number;
-  /** Exchanges per segment (one Polly instance each; lookups are linear scans). */
+  /** Exchanges per segment (one HAR file each). */
   segmentSize?: number;
   /** One line per request (method, path, status, time, pseudonym); never a bearer. */
   log?: (line: string) => void;
@@ -64,13 +66,12 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
   const target = new URL(options.target);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const segmentSize = options.segmentSize ?? 500;
-  const recorder: Recorder = await createRecorder({
+  const recorder: ProxyRecorder = await createProxyRecorder({
     dir: options.record,
-    mode: 'record',
     redactor: new SecretRedactor(),
     redactHeaders: options.redactHeaders,
     redactFields: options.redactFields,
-    pseudonymizeBearers: true,
+    segmentSize,
   });
   // Bodies read whole (the client gets what the target sent); every client's requests go on.
   const transport = new Transport(
@@ -79,58 +80,38 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
     { tap: recorder.tap },
   );
 
-  let segment = 1;
-  let inSegment = 0;
-  let inFlight = 0;
-  let rotating: Promise<void> | undefined;
-  await recorder.beginCase(`proxy ${segment}`);
-
-  // A new segment only between requests: requests arriving meanwhile wait for it.
-  const maybeRotate = (): void => {
-    if (rotating || inFlight > 0 || inSegment < segmentSize) return;
-    inSegment = 0;
-    segment++;
-    rotating = recorder.beginCase(`proxy ${segment}`).finally(() => (rotating = undefined));
-  };
+  // The caller as the log names it: its pseudonym (handed out when the request was sent), never the bearer.
+  const callerOf = (req: IncomingMessage): string =>
+    req.headers.authorization ? recorder.traffic.authorization(req.headers.authorization) : '-';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = performance.now();
+    const started = options.log ? performance.now() : 0;
     const body = await readBody(req);
     if (body === 'too-large') return answerOwnError(res, 413, `request body over ${maxRequestBody} bytes`);
-    while (rotating) await rotating;
-    inFlight++;
-    inSegment++;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined && !hopByHop.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    const who = req.headers.authorization ? recorder.traffic.authorization(req.headers.authorization) : '-';
-    try {
-      const { exchange, answer } = await transport.forward(
-        { method: (req.method ?? 'GET') as HttpMethod, path: req.url ?? '/', headers },
-        body,
-      );
-      if (!answer) {
-        // The target gave no answer: the client gets the proxy's own 502/504 (not recorded as the
-        // target's answer; the recording keeps the transport error apart).
-        const error = exchange.transportError!;
-        const status = error.kind === 'timeout' ? 504 : 502;
-        answerOwnError(res, status, `no answer from the target: ${error.kind}`);
-        options.log?.(`${req.method} ${loggable(req.url)} ${status} (target: ${error.kind}) ${who}`);
-        return;
-      }
-      const out: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(answer.headers)) {
-        if (!hopByHop.has(name) && name !== 'content-length') out[name] = value;
-      }
-      out['content-length'] = String(answer.body.length);
-      res.writeHead(answer.status, out);
-      res.end(answer.body);
-      options.log?.(`${req.method} ${loggable(req.url)} ${answer.status} ${(performance.now() - started).toFixed(1)}ms ${who}`);
-    } finally {
-      inFlight--;
-      maybeRotate();
+    const { answer, transportError } = await transport.forward(
+      { method: (req.method ?? 'GET') as HttpMethod, path: req.url ?? '/', headers },
+      body,
+    );
+    if (!answer) {
+      // The target gave no answer: the client gets the proxy's own 502/504 (not recorded as the
+      // target's answer; the recording keeps the transport error apart).
+      const status = transportError.kind === 'timeout' ? 504 : 502;
+      answerOwnError(res, status, `no answer from the target: ${transportError.kind}`);
+      options.log?.(`${req.method} ${loggable(req.url)} ${status} (target: ${transportError.kind}) ${callerOf(req)}`);
+      return;
     }
+    const out: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (!hopByHop.has(name) && name !== 'content-length') out[name] = value;
+    }
+    out['content-length'] = String(answer.body.length);
+    res.writeHead(answer.status, out);
+    res.end(answer.body);
+    options.log?.(`${req.method} ${loggable(req.url)} ${answer.status} ${(performance.now() - started).toFixed(1)}ms ${callerOf(req)}`);
   };
 
   const server: Server = createServer((req, res) => {
@@ -147,7 +128,6 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
       // Requests in flight get a bounded time to finish.
       setTimeout(() => server.closeAllConnections(), Math.min(timeoutMs, 5000)).unref();
     });
-    while (rotating) await rotating;
   };
 
   let stopping: Promise<RecordingSummary> | undefined;

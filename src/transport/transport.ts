@@ -61,11 +61,8 @@ export class ConnectionPool {
   }
 }
 
-/** An exchange and, for forwarding, the answer exactly as it arrived. */
-export interface Forwarded {
-  exchange: Exchange;
-  answer?: WireResponse;
-}
+/** What forwarding gets: the answer exactly as it arrived, or why there was none. */
+export type Forwarded = { answer: WireResponse; transportError?: undefined } | { answer?: undefined; transportError: TransportError };
 
 /** What a transport and its views (`withTap`) share: connections, deadlines, the failures in a row. */
 interface Shared {
@@ -141,19 +138,21 @@ export class Transport {
     );
   }
 
-  /** The proxy's send: the request body as bytes, and the answer kept as it arrived. */
+  /**
+   * The proxy's send: the request body as bytes, and the answer kept as it arrived (no Exchange:
+   * nobody judges a forwarded answer, and making its body text would cost every request).
+   */
   forward(request: Omit<HttpRequest, 'body'>, body: Buffer | undefined): Promise<Forwarded> {
     const full: HttpRequest = { ...request, ...(body && body.length > 0 ? { body: body.toString('utf8') } : {}) };
-    const startedAt = Date.now();
-    const refused = this.refusal(full, startedAt);
-    if (refused) return Promise.resolve({ exchange: refused });
+    const refused = this.refusal(full, Date.now());
+    if (refused) return Promise.resolve({ transportError: refused.transportError! });
     const wire = this.wireOf(full, body);
     const perform = (): Promise<WireOutcome> => sendOnWire(this.defaultPool.pool, wire, this.wireBounds);
     // No await before the tap: it must see requests in the order they were sent.
     const outcome = this.options.tap ? this.options.tap.carry(wire, perform) : perform();
     return outcome.then((o) => {
-      const exchange = this.exchangeOf(full, startedAt, o, false);
-      return o.response ? { exchange, answer: o.response } : { exchange };
+      const transportError = this.noteOutcome(o);
+      return transportError ? { transportError } : { answer: o.response! };
     });
   }
 
@@ -178,19 +177,25 @@ export class Transport {
     return { method: request.method, origin: this.origin, path: this.basePath + request.path, headers: request.headers, body };
   }
 
-  /** What came of a request that was sent; keeps the count of requests in a row without an answer. */
+  /** What came of a request that was sent. */
   private exchangeOf(request: HttpRequest, startedAt: number, outcome: WireOutcome, owned: boolean): Exchange {
+    const transportError = this.noteOutcome(outcome);
+    if (transportError) return { request, transportError, startedAt, durationMs: Date.now() - startedAt };
+    return { request, response: this.responseOf(outcome.response!, owned), startedAt, durationMs: Date.now() - startedAt };
+  }
+
+  /** Keeps the count of requests in a row without an answer; the transport error, if there was no answer. */
+  private noteOutcome(outcome: WireOutcome): TransportError | undefined {
     if (outcome.response) {
       this.health.consecutiveFailures = 0;
-      const response = this.responseOf(outcome.response, owned);
-      return { request, response, startedAt, durationMs: Date.now() - startedAt };
+      return undefined;
     }
     const transportError = classifyTransportError(outcome.error, this.bounds.timeoutMs);
     if (transportError.kind !== 'interrupted') {
       this.health.consecutiveFailures++;
       this.health.lastFailure = transportError;
     }
-    return { request, transportError, startedAt, durationMs: Date.now() - startedAt };
+    return transportError;
   }
 
   /**

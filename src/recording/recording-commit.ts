@@ -1,0 +1,109 @@
+// Writing a recording atomically, for both writers (recorder.ts for runs, proxy-recorder.ts for
+// the proxy): everything goes into a hidden temporary directory next to DIR, and `commitRecording`
+// moves it into place only after every written byte was searched for every secret the redactor
+// knows. An interrupted recording leaves the previous one or none, never a broken one, and a
+// recording in which a known secret appears is never left behind.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { RecordingError } from './errors.js';
+import { metaFileName, type RecordingMeta } from './recording-format.js';
+import type { SecretRedactor } from '../secrets/registry.js';
+import { SecretScanner } from '../secrets/secret-scan.js';
+import { tokenSecretPlaceholder } from '../secrets/placeholders.js';
+
+/** The temporary directory a recording of DIR is written into (created; DIR checked replaceable). */
+export async function openWorkDir(dir: string): Promise<string> {
+  assertReplaceable(dir);
+  const workDir = join(dirname(dir), `.${basename(dir)}.recording-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  await mkdir(workDir, { recursive: true });
+  return workDir;
+}
+
+/**
+ * Write meta.json, scan every file for every known secret, sync, move into place. On any
+ * failure the working directory is removed and the error thrown (a leak is a RecordingError).
+ */
+export async function commitRecording(workDir: string, dir: string, meta: RecordingMeta, redactor: SecretRedactor): Promise<void> {
+  try {
+    await writeFile(join(workDir, metaFileName), `${JSON.stringify(meta, null, 2)}\n`);
+    const files = await listFiles(workDir);
+    const secrets = redactor.knownSecrets();
+    // One file at a time, read in chunks: a proxy's recording may be far larger than memory allows.
+    const scanner = new SecretScanner(secrets);
+    for (const path of files) {
+      const secretIndex = await scanner.scanFile(path);
+      if (secretIndex === undefined) continue;
+      const placeholder = redactor.text(secrets[secretIndex]!);
+      throw new RecordingError(
+        `the recording was not written: a secret (${describeSecret(placeholder)}) still appears in ${relative(workDir, path)} after redaction; ` +
+          'name the field or header that carries it with --redact-field/--redact-header',
+      );
+    }
+    for (const path of files) await syncFile(path);
+    await moveIntoPlace(workDir, dir);
+  } catch (error) {
+    await rm(workDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function describeSecret(placeholder: string): string {
+  if (placeholder.startsWith('<identity-')) return `the bearer token of ${placeholder}`;
+  if (placeholder === tokenSecretPlaceholder) return 'a token secret';
+  return placeholder;
+}
+
+/**
+ * `--record DIR` replaces a previous recording, never anything else: a directory that exists, is
+ * not empty and has no meta.json is refused (think `--record .`).
+ */
+function assertReplaceable(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new RecordingError(`--record ${dir}: exists and is not a directory`);
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !entries.includes(metaFileName)) {
+    throw new RecordingError(`--record ${dir}: the directory is not empty and is not a recording; refusing to replace it`);
+  }
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of await readdir(at, { withFileTypes: true })) {
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else out.push(path);
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Swap the finished recording into place: the old one is renamed away first, then removed. */
+async function moveIntoPlace(workDir: string, dir: string): Promise<void> {
+  await mkdir(dirname(dir), { recursive: true });
+  let old: string | undefined;
+  if (existsSync(dir)) {
+    assertReplaceable(dir);
+    old = join(dirname(dir), `.${basename(dir)}.old-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    await rename(dir, old);
+  }
+  try {
+    await rename(workDir, dir);
+  } catch (error) {
+    if (old) await rename(old, dir).catch(() => undefined);
+    throw error;
+  }
+  if (old) await rm(old, { recursive: true, force: true });
+}
