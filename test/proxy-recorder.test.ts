@@ -5,8 +5,6 @@
 // then (an answer's own secret included), and `check` must pass the recording.
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
@@ -17,10 +15,9 @@ import { pollyUrlOf, pollyUrlOfRequest } from '../src/recording/polly-identity.j
 import { createRecorder } from '../src/recording/recorder.js';
 import { loadTraffic } from '../src/recording/recording-store.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
-import type { HttpMethod } from '../src/transport/exchange.js';
-import { Transport, defaultTransportBounds, type TrafficTap } from '../src/transport/transport.js';
 import { startRecordingProxy } from '../src/tools/proxy.js';
 import { runCli, withReference } from './helpers/cli.js';
+import { harFiles, record, unclocked, variedTarget } from './helpers/recording-compare.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -33,110 +30,17 @@ function tempDir(): string {
   return dir;
 }
 
-/** A target whose answers vary with the request: JSON, empty, binary, a secret, a Set-Cookie, a Location. */
-async function variedTarget(): Promise<string> {
-  let created = 0;
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const url = req.url ?? '/';
-      if (req.method === 'PUT') {
-        created++;
-        res.writeHead(201, {
-          'content-type': 'application/json',
-          'set-cookie': ['a=1', 'b=2'],
-          'x-echo': `secret-number-${created}-abcdefgh`,
-        });
-        res.end(JSON.stringify({ secret: `secret-number-${created}-abcdefgh`, accessTokenId: `id-${created}` }));
-      } else if (url.startsWith('/binary')) {
-        res.writeHead(200, { 'content-type': 'application/octet-stream' });
-        res.end(Buffer.from([0xff, 0xfe, 0x00, 0x01]));
-      } else if (url.startsWith('/moved')) {
-        res.writeHead(302, { location: '/elsewhere?x=1' });
-        res.end();
-      } else if (req.method === 'DELETE') {
-        res.writeHead(200, { 'content-length': '0' });
-        res.end();
-      } else {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ url, echo: url.includes('secret-number-1') ? 'secret-number-1-abcdefgh' : null }));
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanups.push(
-    () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-const requests: Array<{ method: HttpMethod; path: string; bearer?: string; body?: string }> = [
-  { method: 'PUT', path: '/v1/accessTokens', bearer: 'first-bearer-0123456789', body: '{"name":"a"}' },
-  { method: 'PUT', path: '/v1/accessTokens', bearer: 'first-bearer-0123456789', body: '{"name":"a"}' },
-  { method: 'POST', path: '/v1/accessTokens', bearer: 'second-bearer-0123456789', body: '{}' },
-  { method: 'POST', path: '/v1/accessTokens', bearer: 'first-bearer-0123456789', body: '{}' },
-  { method: 'POST', path: '/v1/accessTokens', bearer: 'first-bearer-0123456789', body: '{}' },
-  { method: 'DELETE', path: '/v1/accessTokens/id-1', bearer: 'first-bearer-0123456789' },
-  { method: 'DELETE', path: '/v1/accessTokens/secret-number-1-abcdefgh', bearer: 'first-bearer-0123456789' },
-  { method: 'DELETE', path: '/v1/accessTokens/%zz%2F..%2e', bearer: 'first-bearer-0123456789' },
-  { method: 'GET', path: '/v1/accessTokens?b=2&a=1&a=0&c', bearer: 'first-bearer-0123456789' },
-  { method: 'GET', path: '/v1/x?q=%E2%82%AC+y&nested[k]=v#frag' },
-  { method: 'GET', path: '/binary' },
-  { method: 'GET', path: '/moved' },
-  { method: 'GET', path: '//double/slash' },
-];
-
-async function record(tap: TrafficTap, url: string): Promise<void> {
-  const transport = new Transport(url, { ...defaultTransportBounds, connections: 1, giveUpAfterFailures: 0 }, { tap });
-  try {
-    for (const r of requests) {
-      const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'test' };
-      if (r.bearer) headers.authorization = `Bearer ${r.bearer}`;
-      if (r.body !== undefined) headers['content-type'] = 'application/json';
-      await transport.forward({ method: r.method, path: r.path, headers }, r.body === undefined ? undefined : Buffer.from(r.body));
-    }
-  } finally {
-    await transport.close();
-  }
-}
-
-/** Each target has a port of its own, and node:http dates its answers. */
-function unclocked(text: string): string {
-  return text.replace(/127\.0\.0\.1:\d+/g, 'target').replace(/[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT/g, 'DATE');
-}
-
-/** A recording's HAR files by their path, entries without what depends on the clock. */
-function harFiles(dir: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.har')) continue;
-    const path = join(entry.parentPath, entry.name);
-    const har = JSON.parse(readFileSync(path, 'utf8')) as { log: { entries: Array<Record<string, unknown>> } };
-    for (const e of har.log.entries) {
-      delete e.startedDateTime;
-      delete e.time;
-      delete e.timings;
-    }
-    out[path.slice(dir.length)] = JSON.parse(unclocked(JSON.stringify(har)));
-  }
-  return out;
-}
-
 describe('the proxy recorder writes what Polly writes', () => {
   it('entry for entry: ids, orders, every field, redaction, the directory and the file', async () => {
     // A target each: the secrets it hands out are numbered.
-    const url = await variedTarget();
+    const url = await variedTarget(cleanups);
     const pollyDir = join(tempDir(), 'polly');
     const polly = await createRecorder({ dir: pollyDir, mode: 'record', redactor: new SecretRedactor(), pseudonymizeBearers: true });
     await polly.beginCase('proxy 1');
     await record(polly.tap, url);
     await polly.finish({ kind: 'proxy', target: { url, embedded: false } });
 
-    const ownUrl = await variedTarget();
+    const ownUrl = await variedTarget(cleanups);
     const ownDir = join(tempDir(), 'own');
     const own = await createProxyRecorder({ dir: ownDir, redactor: new SecretRedactor(), segmentSize: 500 });
     await record(own.tap, ownUrl);

@@ -23,6 +23,8 @@ interface PollyUtils {
 
 const requireFromCore = createRequire(createRequire(import.meta.url).resolve('@pollyjs/core'));
 const pollyUtils = requireFromCore('@pollyjs/utils') as PollyUtils;
+/** The slugify Polly names recordings with (dashes collapsed, ends trimmed): its directories must be found. */
+const slugify = requireFromCore('slugify') as (text: string) => string;
 
 /** The version Polly writes in a HAR's creator. */
 export const pollyVersion = (requireFromCore('@pollyjs/core/package.json') as { version: string }).version;
@@ -165,11 +167,11 @@ export function stableStringify(value: unknown): string {
   return `{${members.join(',')}}`;
 }
 
-/** Polly's recording id (`guidForRecording`) of a name made of letters, digits, `-` and spaces. */
+/** Polly's recording id (`guidForRecording`) of a name without `/` (the recorders write `-` for it). */
 export function pollyRecordingId(name: string): string {
   const hash = String(fnv1a32(name));
-  // sanitize: every non-word character becomes `-` (slugify then leaves such a string alone).
-  const slug = name.replace(/\W/g, '-').substring(0, 100 - hash.length - 1);
+  // Polly's sanitize (every non-word character becomes `-`), then its slugify.
+  const slug = slugify(name.replace(/\W/g, '-')).substring(0, 100 - hash.length - 1);
   return `${slug}_${hash}`;
 }
 

@@ -10,8 +10,8 @@ import { UsageError } from '../exit-codes.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { resolveRunConfig, runDefaults, type RunConfig, type RunOptions } from '../run-config.js';
 import type { RunReport } from '../verdict.js';
-import type { RecordingDescription, Recorder, Segment } from '../recording/recorder.js';
-import { createRecorder } from '../recording/recorder.js';
+import type { RecordingDescription, Segment } from '../recording/recorder.js';
+import { createRunRecorder, type RunRecorder } from '../recording/run-recorder.js';
 import type { RunRecordingInfo } from '../recording/recording-format.js';
 import { openRecording, type OpenedRecording } from '../recording/recording-store.js';
 import { identityPlaceholder } from '../secrets/placeholders.js';
@@ -97,7 +97,7 @@ export function resolveReplayRunConfig(options: RunOptions): ReplayRun {
 /** The recorder of a `run`, with the redactor the run must use. */
 export interface RunRecorderSession {
   mode: 'record' | 'replay';
-  recorder: Recorder;
+  recorder: RunRecorder;
   redactor: SecretRedactor;
   traffic: RunTraffic;
 }
@@ -105,6 +105,8 @@ export interface RunRecorderSession {
 export async function openRunTraffic(config: RunConfig, replay: OpenedRecording | undefined): Promise<RunRecorderSession | undefined> {
   const redactor = new SecretRedactor();
   if (replay) {
+    // Replay goes through Polly (its matching of requests to the recording); recording does not.
+    const { createRecorder } = await import('../recording/recorder.js');
     const recorder = await createRecorder({ dir: replay.dir, mode: 'replay', redactor, recording: replay });
     const traffic: RunTraffic = {
       openSegment: recorder.openSegment,
@@ -114,9 +116,8 @@ export async function openRunTraffic(config: RunConfig, replay: OpenedRecording 
     return { mode: 'replay', recorder, redactor, traffic };
   }
   if (!config.record) return undefined;
-  const recorder = await createRecorder({
+  const recorder = await createRunRecorder({
     dir: config.record,
-    mode: 'record',
     redactor,
     redactHeaders: config.redactHeaders,
     redactFields: config.redactFields,

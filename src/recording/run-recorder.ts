@@ -1,0 +1,103 @@
+// `run --record DIR`: one segment per case (several open at once under --parallel), each written
+// as its exchanges complete (segment-writer.ts), in exactly the files Polly's fs persister would
+// have written, so `run --replay` (which does go through Polly, recorder.ts), `check`, `replay`,
+// `serve --replay` and the nock export read them as before. Recording through Polly itself cost
+// about as much again as the run (its per-request pipeline and its loading); this costs a few
+// percent. The recording is moved into place atomically, after a last scan for secrets
+// (recording-commit.ts).
+import { resolve } from 'node:path';
+import type { SecretRedactor } from '../secrets/registry.js';
+import { TrafficRedactor } from '../secrets/recording-redaction.js';
+import { toolName, toolVersion } from '../tool-info.js';
+import { commitRecording, openWorkDir } from './recording-commit.js';
+import { recordingFormat, recordingFormatVersion, type RecordingMeta } from './recording-format.js';
+import type { RecordingDescription, RecordingSummary, Segment, UnmatchedRequest } from './recorder.js';
+import { rm } from 'node:fs/promises';
+import { SegmentWriter } from './segment-writer.js';
+
+export interface RunRecorderOptions {
+  dir: string;
+  /** The run's redactor: knows the bearers and learns every token secret. */
+  redactor: SecretRedactor;
+  redactHeaders?: readonly string[];
+  redactFields?: readonly string[];
+  /** Pseudonyms the run already gave (`<identity-1>` for --token, ...), in order. */
+  identities: readonly string[];
+  /** Response body bytes a recording keeps (default 1 MiB, the run's cap). */
+  maxBodyBytes?: number;
+}
+
+/** What a run needs of its recorder, in record mode and (recorder.ts) in replay mode. */
+export interface RunRecorder {
+  openSegment(id: string): Segment;
+  /** Aborted when replay meets a request the recording does not hold; never while recording. */
+  readonly signal: AbortSignal;
+  unmatched(): UnmatchedRequest | undefined;
+  finish(description: RecordingDescription): Promise<RecordingSummary>;
+  abort(): Promise<void>;
+}
+
+export async function createRunRecorder(options: RunRecorderOptions): Promise<RunRecorder> {
+  const dir = resolve(options.dir);
+  const traffic = new TrafficRedactor(options.redactor, { headers: options.redactHeaders, fields: options.redactFields });
+  for (const identity of options.identities) traffic.noteIdentity(identity);
+  const workDir = await openWorkDir(dir);
+  const segments: SegmentWriter[] = [];
+  let sequence = 0;
+  let closed = false;
+
+  return {
+    signal: new AbortController().signal,
+    unmatched: () => undefined,
+    openSegment(id) {
+      if (closed) throw new Error('the recorder is finished');
+      // Numbered as they open: the order of the cases, however many run at once.
+      const segment = new SegmentWriter({
+        workDir,
+        index: segments.length,
+        name: id,
+        traffic,
+        recordBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+        nextSeq: () => ++sequence,
+      });
+      segments.push(segment);
+      return { tap: segment.tap, end: () => segment.end() };
+    },
+    async finish(description) {
+      if (closed) throw new Error('the recorder is finished');
+      closed = true;
+      try {
+        // A file that failed to write fails the recording.
+        for (const segment of segments) await segment.end();
+      } catch (error) {
+        await rm(workDir, { recursive: true, force: true });
+        throw error;
+      }
+      const meta: RecordingMeta = {
+        format: recordingFormat,
+        formatVersion: recordingFormatVersion,
+        kind: description.kind,
+        tool: { name: toolName, version: toolVersion },
+        createdAt: new Date().toISOString(),
+        target: description.target,
+        ...(description.run ? { run: description.run } : {}),
+        identities: traffic.identities(),
+        redaction: { headers: [...(options.redactHeaders ?? [])], fields: [...(options.redactFields ?? [])] },
+        segments: segments.map((s) => s.meta),
+      };
+      await commitRecording(workDir, dir, meta, options.redactor);
+      return {
+        dir,
+        segments: segments.length,
+        exchanges: segments.reduce((n, s) => n + s.meta.exchanges, 0),
+        transportErrors: segments.reduce((n, s) => n + s.meta.transportErrors.length, 0),
+      };
+    },
+    async abort() {
+      if (closed) return;
+      closed = true;
+      for (const segment of segments) segment.destroy();
+      await rm(workDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// `run --record` writes its HAR files itself, one segment per case (src/recording/run-recorder.ts):
+// they must be what Polly's recorder writes for the same traffic in segments of the same names
+// (entry for entry, the directory Polly would look in, meta.json), so that `run --replay`, which
+// reads them through Polly, finds every answer. Segments opened side by side (--parallel) are
+// numbered in the order they opened, and each holds only its own requests.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RecordingMeta } from '../src/recording/recording-format.js';
+import { createRecorder } from '../src/recording/recorder.js';
+import { createRunRecorder } from '../src/recording/run-recorder.js';
+import { SecretRedactor } from '../src/secrets/registry.js';
+import { harFiles, record, unclocked, variedTarget } from './helpers/recording-compare.js';
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'patc-run-rec-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Names like a run's: spaces, slashes, punctuation, runs of dashes once sanitised. */
+const segmentNames = [
+  'preflight',
+  "identity-isolation / the owner deletes; the other identity's tokens stay",
+  'id-injection / x%2F..%2F<id>',
+];
+
+function redactorWithBearers(): SecretRedactor {
+  const redactor = new SecretRedactor();
+  redactor.add('first-bearer-0123456789', '<identity-1>');
+  redactor.add('second-bearer-0123456789', '<identity-2>');
+  return redactor;
+}
+
+const meta = (dir: string): Record<string, unknown> => {
+  const m = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as Record<string, unknown>;
+  delete m.createdAt;
+  return m;
+};
+
+describe("the run's recorder writes what Polly writes", () => {
+  it('segment by segment: the directories, every entry, meta.json', async () => {
+    const identities = ['<identity-1>', '<identity-2>'];
+    const pollyDir = join(tempDir(), 'polly');
+    const polly = await createRecorder({ dir: pollyDir, mode: 'record', redactor: redactorWithBearers(), identities });
+    for (const name of segmentNames) {
+      await polly.beginCase(name);
+      await record(polly.tap, await variedTarget(cleanups));
+    }
+    await polly.finish({ kind: 'run', target: { url: 'http://target', embedded: false } });
+
+    const ownDir = join(tempDir(), 'own');
+    const own = await createRunRecorder({ dir: ownDir, redactor: redactorWithBearers(), identities });
+    for (const name of segmentNames) {
+      const segment = own.openSegment(name);
+      await record(segment.tap, await variedTarget(cleanups));
+      await segment.end();
+    }
+    await own.finish({ kind: 'run', target: { url: 'http://target', embedded: false } });
+
+    const expected = harFiles(pollyDir);
+    expect(Object.keys(expected)).toHaveLength(segmentNames.length);
+    expect(harFiles(ownDir)).toEqual(expected);
+    for (const file of Object.keys(expected)) {
+      const text = (dir: string): string =>
+        unclocked(readFileSync(join(dir, file), 'utf8'))
+          .replace(/"startedDateTime": "[^"]*"/g, '')
+          .replace(/"(time|wait)": \d+/g, '');
+      expect(text(ownDir)).toBe(text(pollyDir));
+    }
+    expect(meta(ownDir)).toEqual(meta(pollyDir));
+  });
+
+  it('segments open side by side: numbered as they opened, each with its own requests only', async () => {
+    const dir = join(tempDir(), 'parallel');
+    const recorder = await createRunRecorder({ dir, redactor: redactorWithBearers(), identities: ['<identity-1>'] });
+    const url = await variedTarget(cleanups);
+    const first = recorder.openSegment('a / first');
+    const second = recorder.openSegment('b / second');
+    // Both at once, interleaved on the wire.
+    await Promise.all([record(first.tap, url), record(second.tap, url)]);
+    await Promise.all([second.end(), first.end()]);
+    await recorder.finish({ kind: 'run', target: { url, embedded: false } });
+    const written = meta(dir) as unknown as RecordingMeta;
+    expect(written.segments.map((s) => [s.index, s.name])).toEqual([
+      [0, 'a / first'],
+      [1, 'b / second'],
+    ]);
+    const files = harFiles(dir) as Record<string, { log: { entries: Array<{ _order: number; _patConformance: { seq: number } }> } }>;
+    for (const segment of written.segments) {
+      const entries = files[`/${segment.file}`]!.log.entries;
+      expect(entries.length).toBe(segment.exchanges);
+      // The second PUT of the same body is the segment's own second (order 1), not a global count.
+      expect(entries.filter((e) => e._order > 1)).toEqual([]);
+      // In send order within the segment.
+      const seqs = entries.map((e) => e._patConformance.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    }
+  });
+});
