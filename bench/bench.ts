@@ -35,6 +35,7 @@ import { benchLatencyRun, latencyMs } from './latency-run.js';
 import { runDefaults } from '../src/run-defaults.js';
 import { baselineId, recordedVsLive, runVariants, type RunVariantContext, type VariantRatio } from './run-peers.js';
 import { median, round, table } from './stats.js';
+import { goalRows } from './goals.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const distDir = resolve(benchDir, '..');
@@ -533,6 +534,16 @@ const report = {
   latency: latency ?? null,
   proxy: proxy ?? null,
 };
+const goals = goalRows(report);
+if (goals.length > 0) {
+  console.log('\nGoals (the performance table of the project), this run:\n');
+  console.log(
+    table([
+      ['measure', 'measured', 'goal', ''],
+      ...goals.map((g) => [g.measure, g.value, g.goal, g.met === undefined ? '' : g.met ? 'met' : 'NOT met']),
+    ]),
+  );
+}
 mkdirSync(dirname(flags.out), { recursive: true });
-writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(flags.out, `${JSON.stringify({ ...report, goals }, null, 2)}\n`);
 console.log(`\nTook ${fmt(report.durationMs / 1000, 1)} s. Machine-readable: ${flags.out}`);
