@@ -6,11 +6,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingMeta } from '../src/recording/recording-format.js';
 import { createRecorder } from '../src/recording/recorder.js';
 import { createRunRecorder } from '../src/recording/run-recorder.js';
+import { pollyUrlOf, pollyUrlOfRequest } from '../src/recording/polly-identity.js';
+import { pollyStatusTexts } from '../src/recording/polly-status-texts.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
 import { harFiles, record, unclocked, variedTarget } from './helpers/recording-compare.js';
 
@@ -102,6 +105,34 @@ describe("the run's recorder writes what Polly writes", () => {
       // In send order within the segment.
       const seqs = entries.map((e) => e._patConformance.seq);
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    }
+  });
+});
+
+describe('what the recorders know of Polly without loading @pollyjs/utils', () => {
+  const requireFromCore = createRequire(createRequire(import.meta.url).resolve('@pollyjs/core'));
+  const utils = requireFromCore('@pollyjs/utils') as { HTTP_STATUS_CODES: Record<string, string> };
+
+  it("the status texts are the installed Polly's", () => {
+    expect(Object.fromEntries(Object.entries(pollyStatusTexts).map(([k, v]) => [k, v]))).toEqual(utils.HTTP_STATUS_CODES);
+  });
+
+  it("an origin as WHATWG's URL writes it is Polly's form of it, or is given to Polly's URL", () => {
+    const origins = [
+      'http://127.0.0.1:43589',
+      'http://localhost',
+      'https://codecatalyst.global.api.aws',
+      'http://a-b.example:8080',
+      'https://x.y:8443',
+    ];
+    for (const given of origins) {
+      const origin = new URL(given).origin;
+      const path = '/v1/accessTokens/abc';
+      expect(pollyUrlOfRequest(origin, path)).toEqual(pollyUrlOf(`${origin}${path}`));
+    }
+    // Not plain (IPv6, upper case): Polly's URL decides, and agrees with itself.
+    for (const origin of ['http://[::1]:8080', 'HTTP://EXAMPLE.COM']) {
+      expect(pollyUrlOfRequest(origin, '/x')).toEqual(pollyUrlOf(`${origin}/x`));
     }
   });
 });

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Entry } from 'har-format';
+import { pollyStatusTexts } from './polly-status-texts.js';
 
 interface PollyUrl {
   readonly query: Record<string, unknown>;
@@ -22,7 +23,9 @@ interface PollyUtils {
 }
 
 const requireFromCore = createRequire(createRequire(import.meta.url).resolve('@pollyjs/core'));
-const pollyUtils = requireFromCore('@pollyjs/utils') as PollyUtils;
+/** Loaded on first use (about 75 ms with the qs it loads): most requests never need it. */
+let loadedUtils: PollyUtils | undefined;
+const pollyUtils = (): PollyUtils => (loadedUtils ??= requireFromCore('@pollyjs/utils') as PollyUtils);
 /** The slugify Polly names recordings with (dashes collapsed, ends trimmed): its directories must be found. */
 const slugify = requireFromCore('slugify') as (text: string) => string;
 
@@ -30,7 +33,7 @@ const slugify = requireFromCore('slugify') as (text: string) => string;
 export const pollyVersion = (requireFromCore('@pollyjs/core/package.json') as { version: string }).version;
 
 export function statusTextOf(status: number): string {
-  return pollyUtils.HTTP_STATUS_CODES[status] ?? pollyUtils.HTTP_STATUS_CODES[200]!;
+  return pollyStatusTexts[status] ?? pollyStatusTexts[200]!;
 }
 
 /** The path with every `%` that does not start a valid escape written as `%25` (Polly's router throws on them). */
@@ -88,11 +91,11 @@ export interface PollyRequestView {
 
 /** The URL as Polly records it and as it takes part in a request's identity. */
 export function pollyUrlOf(absoluteUrl: string): PollyRequestView {
-  const parsed = new pollyUtils.URL(absoluteUrl, true);
+  const parsed = new (pollyUtils().URL)(absoluteUrl, true);
   const url = parsed.toString();
   const queryString = toNameValuePairs(parsed.query);
   // Only what the identity keeps: no address, the query's members sorted (Polly's normaliser).
-  const identity = new pollyUtils.URL(url, true);
+  const identity = new (pollyUtils().URL)(url, true);
   for (const part of urlPartsDropped) identity.set(part, '');
   if (identity.query && typeof identity.query === 'object') identity.set('query', JSON.parse(stableStringify(identity.query)));
   return { url, queryString, identityUrl: identity.href };
@@ -106,6 +109,15 @@ export function pollyUrlOf(absoluteUrl: string): PollyRequestView {
  */
 const plainPath = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
 const origins = new Map<string, string>();
+const plainOrigin = /^https?:\/\/[a-z0-9.-]+(:[1-9][0-9]{0,4})?$/;
+
+function isWhatwgOrigin(origin: string): boolean {
+  try {
+    return new URL(origin).origin === origin;
+  } catch {
+    return false;
+  }
+}
 
 /** `pollyUrlOf(origin + path)`, without parsing the URL again and again. */
 export function pollyUrlOfRequest(origin: string, path: string): PollyRequestView {
@@ -113,7 +125,9 @@ export function pollyUrlOfRequest(origin: string, path: string): PollyRequestVie
   let recordedOrigin = origins.get(origin);
   if (recordedOrigin === undefined) {
     // Polly's form of the origin (a default port dropped, ...): the URL of its root, less the `/`.
-    recordedOrigin = pollyUrlOf(`${origin}/`).url.slice(0, -1);
+    // An origin as WHATWG's URL writes it (lower case, no default port, no user) is already
+    // Polly's form when its host is a plain name or IPv4 address.
+    recordedOrigin = isWhatwgOrigin(origin) && plainOrigin.test(origin) ? origin : pollyUrlOf(`${origin}/`).url.slice(0, -1);
     origins.set(origin, recordedOrigin);
   }
   return { url: recordedOrigin + path, queryString: [], identityUrl: path };
