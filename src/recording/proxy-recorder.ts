@@ -14,13 +14,11 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SecretRedactor } from '../secrets/registry.js';
 import { TrafficRedactor } from '../secrets/recording-redaction.js';
-import { toolName, toolVersion } from '../tool-info.js';
 import type { TrafficTap } from '../transport/transport.js';
 import type { WireOutcome, WireRequest } from '../transport/wire.js';
 import { SegmentWriter } from './segment-writer.js';
-import { commitRecording, openWorkDir } from './recording-commit.js';
-import { recordingFormat, recordingFormatVersion, type RecordingMeta } from './recording-format.js';
-import type { RecordingDescription, RecordingSummary } from './recorder.js';
+import { commitSegments, openWorkDir } from './recording-commit.js';
+import type { RecordingDescription, RecordingSummary } from './recording-format.js';
 
 export interface ProxyRecorderOptions {
   /** The recording directory (replaced in `finish`). */
@@ -91,25 +89,18 @@ export async function createProxyRecorder(options: ProxyRecorderOptions): Promis
         await rm(workDir, { recursive: true, force: true });
         throw error;
       }
-      const metaSegments = segments.map((s) => s.meta);
-      const meta: RecordingMeta = {
-        format: recordingFormat,
-        formatVersion: recordingFormatVersion,
-        kind: description.kind,
-        tool: { name: toolName, version: toolVersion },
-        createdAt: new Date().toISOString(),
-        target: description.target,
-        identities: traffic.identities(),
-        redaction: { headers: [...(options.redactHeaders ?? [])], fields: [...(options.redactFields ?? [])] },
-        segments: metaSegments,
-      };
-      await commitRecording(workDir, dir, meta, options.redactor);
-      return {
+      return commitSegments(
+        workDir,
         dir,
-        segments: metaSegments.length,
-        exchanges: metaSegments.reduce((n, s) => n + s.exchanges, 0),
-        transportErrors: metaSegments.reduce((n, s) => n + s.transportErrors.length, 0),
-      };
+        {
+          description,
+          identities: traffic.identities(),
+          redactHeaders: options.redactHeaders,
+          redactFields: options.redactFields,
+          segments: segments.map((s) => s.meta),
+        },
+        options.redactor,
+      );
     },
     async abort() {
       if (closed) return;

@@ -16,16 +16,9 @@ import type * as FSPersisterModule from '@pollyjs/persister-fs';
 import type { Entry } from 'har-format';
 import { RecordingError } from './errors.js';
 import type { SecretRedactor } from '../secrets/registry.js';
-import { toolName, toolVersion } from '../tool-info.js';
-import {
-  recordingFormat,
-  recordingFormatVersion,
-  type RecordedTransportError,
-  type RecordingMeta,
-  type SegmentMeta,
-} from './recording-format.js';
+import type { RecordedTransportError, RecordingDescription, RecordingSummary, SegmentMeta } from './recording-format.js';
 import { TrafficRedactor } from '../secrets/recording-redaction.js';
-import { commitRecording, openWorkDir } from './recording-commit.js';
+import { commitSegments, openWorkDir } from './recording-commit.js';
 import { unmatchedHeaders } from './polly-identity.js';
 import type { OpenedRecording } from './recording-store.js';
 import { PollyAdapter, PollyTap, UnmatchedRequestError, type StoredTransportError, type TappedCall } from './polly-adapter.js';
@@ -58,14 +51,7 @@ export interface RecorderOptions {
 }
 
 /** What `finish` needs beyond what the recorder saw itself. */
-export type RecordingDescription = Pick<RecordingMeta, 'kind' | 'target' | 'run'>;
-
-export interface RecordingSummary {
-  dir: string;
-  segments: number;
-  exchanges: number;
-  transportErrors: number;
-}
+export type { RecordingDescription, RecordingSummary };
 
 /** The first request replay could not answer. */
 export interface UnmatchedRequest {
@@ -326,21 +312,18 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
     for (const segment of [...open]) await endSegment(segment);
     closed = true;
     try {
-      const meta: RecordingMeta = {
-        format: recordingFormat,
-        formatVersion: recordingFormatVersion,
-        kind: description.kind,
-        tool: { name: toolName, version: toolVersion },
-        createdAt: new Date().toISOString(),
-        target: description.target,
-        ...(description.run ? { run: description.run } : {}),
-        identities: traffic.identities(),
-        redaction: { headers: [...(options.redactHeaders ?? [])], fields: [...(options.redactFields ?? [])] },
-        segments,
-      };
-      await commitRecording(workDir, dir, meta, options.redactor);
-      const transportErrors = segments.reduce((n, s) => n + s.transportErrors.length, 0);
-      return { dir, segments: segments.length, exchanges: segments.reduce((n, s) => n + s.exchanges, 0), transportErrors };
+      return await commitSegments(
+        workDir,
+        dir,
+        {
+          description,
+          identities: traffic.identities(),
+          redactHeaders: options.redactHeaders,
+          redactFields: options.redactFields,
+          segments,
+        },
+        options.redactor,
+      );
     } catch (error) {
       await rm(workDir, { recursive: true, force: true });
       throw error;

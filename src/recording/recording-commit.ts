@@ -8,7 +8,16 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { RecordingError } from './errors.js';
-import { metaFileName, type RecordingMeta } from './recording-format.js';
+import {
+  metaFileName,
+  recordingFormat,
+  recordingFormatVersion,
+  type RecordingDescription,
+  type RecordingMeta,
+  type RecordingSummary,
+  type SegmentMeta,
+} from './recording-format.js';
+import { toolName, toolVersion } from '../tool-info.js';
 import type { SecretRedactor } from '../secrets/registry.js';
 import { SecretScanner } from '../secrets/secret-scan.js';
 import { tokenSecretPlaceholder } from '../secrets/placeholders.js';
@@ -19,6 +28,45 @@ export async function openWorkDir(dir: string): Promise<string> {
   const workDir = join(dirname(dir), `.${basename(dir)}.recording-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   await mkdir(workDir, { recursive: true });
   return workDir;
+}
+
+/** What a recorder saw, for meta.json. */
+export interface RecordedSegments {
+  description: RecordingDescription;
+  /** Pseudonyms in order of first appearance. */
+  identities: string[];
+  redactHeaders?: readonly string[];
+  redactFields?: readonly string[];
+  segments: SegmentMeta[];
+}
+
+/** meta.json from what a recorder saw, then `commitRecording`; what was written. */
+export async function commitSegments(
+  workDir: string,
+  dir: string,
+  recorded: RecordedSegments,
+  redactor: SecretRedactor,
+): Promise<RecordingSummary> {
+  const { description, segments } = recorded;
+  const meta: RecordingMeta = {
+    format: recordingFormat,
+    formatVersion: recordingFormatVersion,
+    kind: description.kind,
+    tool: { name: toolName, version: toolVersion },
+    createdAt: new Date().toISOString(),
+    target: description.target,
+    ...(description.run ? { run: description.run } : {}),
+    identities: recorded.identities,
+    redaction: { headers: [...(recorded.redactHeaders ?? [])], fields: [...(recorded.redactFields ?? [])] },
+    segments,
+  };
+  await commitRecording(workDir, dir, meta, redactor);
+  return {
+    dir,
+    segments: segments.length,
+    exchanges: segments.reduce((n, s) => n + s.exchanges, 0),
+    transportErrors: segments.reduce((n, s) => n + s.transportErrors.length, 0),
+  };
 }
 
 /**

@@ -79,3 +79,14 @@ export interface RecordingMeta {
   redaction: { headers: string[]; fields: string[] };
   segments: SegmentMeta[];
 }
+
+/** What a recorder's `finish` needs beyond what it saw itself. */
+export type RecordingDescription = Pick<RecordingMeta, 'kind' | 'target' | 'run'>;
+
+/** What `finish` wrote. */
+export interface RecordingSummary {
+  dir: string;
+  segments: number;
+  exchanges: number;
+  transportErrors: number;
+}

@@ -8,10 +8,9 @@
 import { resolve } from 'node:path';
 import type { SecretRedactor } from '../secrets/registry.js';
 import { TrafficRedactor } from '../secrets/recording-redaction.js';
-import { toolName, toolVersion } from '../tool-info.js';
-import { commitRecording, openWorkDir } from './recording-commit.js';
-import { recordingFormat, recordingFormatVersion, type RecordingMeta } from './recording-format.js';
-import type { RecordingDescription, RecordingSummary, Segment, UnmatchedRequest } from './recorder.js';
+import { commitSegments, openWorkDir } from './recording-commit.js';
+import type { Segment, UnmatchedRequest } from './recorder.js';
+import type { RecordingDescription, RecordingSummary } from './recording-format.js';
 import { rm } from 'node:fs/promises';
 import { SegmentWriter } from './segment-writer.js';
 
@@ -73,25 +72,18 @@ export async function createRunRecorder(options: RunRecorderOptions): Promise<Ru
         await rm(workDir, { recursive: true, force: true });
         throw error;
       }
-      const meta: RecordingMeta = {
-        format: recordingFormat,
-        formatVersion: recordingFormatVersion,
-        kind: description.kind,
-        tool: { name: toolName, version: toolVersion },
-        createdAt: new Date().toISOString(),
-        target: description.target,
-        ...(description.run ? { run: description.run } : {}),
-        identities: traffic.identities(),
-        redaction: { headers: [...(options.redactHeaders ?? [])], fields: [...(options.redactFields ?? [])] },
-        segments: segments.map((s) => s.meta),
-      };
-      await commitRecording(workDir, dir, meta, options.redactor);
-      return {
+      return commitSegments(
+        workDir,
         dir,
-        segments: segments.length,
-        exchanges: segments.reduce((n, s) => n + s.meta.exchanges, 0),
-        transportErrors: segments.reduce((n, s) => n + s.meta.transportErrors.length, 0),
-      };
+        {
+          description,
+          identities: traffic.identities(),
+          redactHeaders: options.redactHeaders,
+          redactFields: options.redactFields,
+          segments: segments.map((s) => s.meta),
+        },
+        options.redactor,
+      );
     },
     async abort() {
       if (closed) return;

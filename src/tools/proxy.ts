@@ -15,7 +15,7 @@ import { SecretRedactor } from '../secrets/registry.js';
 import type { HttpMethod } from '../transport/exchange.js';
 import { Transport, defaultTransportBounds } from '../transport/transport.js';
 import { createProxyRecorder, type ProxyRecorder } from '../recording/proxy-recorder.js';
-import type { RecordingSummary } from '../recording/recorder.js';
+import type { RecordingSummary } from '../recording/recording-format.js';
 
 export interface ProxyOptions {
   /** Base URL of the implementation the traffic goes to. */
