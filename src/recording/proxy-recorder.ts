@@ -10,14 +10,12 @@
 //
 // Segments: a new one every `segmentSize` requests, counted in send order (requests are never
 // held back for a rotation); a segment cut off finishes the requests it has in flight.
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { SecretRedactor } from '../secrets/registry.js';
 import { TrafficRedactor } from '../secrets/recording-redaction.js';
 import type { TrafficTap } from '../transport/transport.js';
 import type { WireOutcome, WireRequest } from '../transport/wire.js';
-import { SegmentWriter } from './segment-writer.js';
-import { commitSegments, openWorkDir } from './recording-commit.js';
+import { SegmentSet } from './segment-set.js';
+import type { SegmentWriter } from './segment-writer.js';
 import type { RecordingDescription, RecordingSummary } from './recording-format.js';
 
 export interface ProxyRecorderOptions {
@@ -43,34 +41,22 @@ export interface ProxyRecorder {
 }
 
 export async function createProxyRecorder(options: ProxyRecorderOptions): Promise<ProxyRecorder> {
-  const dir = resolve(options.dir);
   const traffic = new TrafficRedactor(options.redactor, {
     headers: options.redactHeaders,
     fields: options.redactFields,
     pseudonymizeBearers: true,
   });
-  const workDir = await openWorkDir(dir);
-  const segments: SegmentWriter[] = [];
-  /** Segments cut off, finishing the requests they still have in flight. */
-  const ending: Array<Promise<void>> = [];
+  const segments = await SegmentSet.create({ ...options, traffic });
   let current: SegmentWriter | undefined;
-  let sequence = 0;
-  let closed = false;
+  let count = 0;
 
   const carry = (wire: WireRequest, perform: () => Promise<WireOutcome>): Promise<WireOutcome> => {
-    if (closed) return perform();
+    if (segments.finished) return perform();
     if (!current || current.requests >= options.segmentSize) {
-      // Cut by count, never by waiting for a quiet moment: a loaded proxy has none.
-      if (current) ending.push(current.end());
-      current = new SegmentWriter({
-        workDir,
-        index: segments.length,
-        name: `proxy ${segments.length + 1}`,
-        traffic,
-        recordBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-        nextSeq: () => ++sequence,
-      });
-      segments.push(current);
+      // Cut by count, never by waiting for a quiet moment: a loaded proxy has none. The segment
+      // cut off finishes the requests it has in flight on its own.
+      void current?.end().catch(() => undefined);
+      current = segments.open(`proxy ${++count}`);
     }
     return current.tap.carry(wire, perform);
   };
@@ -78,35 +64,7 @@ export async function createProxyRecorder(options: ProxyRecorderOptions): Promis
   return {
     tap: { carry },
     traffic,
-    async finish(description) {
-      if (closed) throw new Error('the recorder is finished');
-      closed = true;
-      try {
-        // A file that failed to write fails the recording.
-        await Promise.all(ending);
-        for (const segment of segments) await segment.end();
-      } catch (error) {
-        await rm(workDir, { recursive: true, force: true });
-        throw error;
-      }
-      return commitSegments(
-        workDir,
-        dir,
-        {
-          description,
-          identities: traffic.identities(),
-          redactHeaders: options.redactHeaders,
-          redactFields: options.redactFields,
-          segments: segments.map((s) => s.meta),
-        },
-        options.redactor,
-      );
-    },
-    async abort() {
-      if (closed) return;
-      closed = true;
-      for (const segment of segments) segment.destroy();
-      await rm(workDir, { recursive: true, force: true });
-    },
+    finish: (description) => segments.finish(description),
+    abort: () => segments.abort(),
   };
 }
