@@ -3,6 +3,7 @@
 // all. `proxy --record / forward-only` is what recording costs; `forward-only / direct` is what
 // any proxy in between costs on this machine (one more process and two more hops per request).
 //   node dist/bench/forward-peer.js TARGET_URL    prints "listening on URL", stops on SIGTERM/SIGINT
+import { hopByHop } from '../src/tools/proxy.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpMethod } from '../src/transport/exchange.js';
@@ -21,17 +22,7 @@ const transport = new Transport(target, {
   connections: 32,
   giveUpAfterFailures: 0,
 });
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'expect',
-]);
+// The proxy's own list: the peer forwards exactly as `proxy` does, less the recording.
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];

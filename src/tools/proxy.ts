@@ -48,7 +48,7 @@ export interface RecordingProxy {
 const maxRequestBody = 10 * 1024 * 1024;
 
 /** Hop-by-hop headers (RFC 9110, 7.6.1) are the proxy's own business, never forwarded. */
-const hopByHop = new Set([
+export const hopByHop: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
