@@ -72,7 +72,6 @@ function environment(overrides: Partial<CaseRunEnvironment> & { ledger?: TokenLe
     },
     ownerAuthorization: 'Bearer owner',
     otherAuthorization: 'Bearer other',
-    nameCounter: { next: 1 },
     settings: { concurrency: 2, burst: 4, burstConcurrency: 2, expectThrottle: false, throttleWaitMaxMs: 1000 },
     strict: false,
     http,

@@ -14,8 +14,6 @@ export interface CaseRunEnvironment {
   onExchange?: (exchange: Exchange) => void;
   ownerAuthorization: string;
   otherAuthorization: string | undefined;
-  /** Shared by all actors so that created names never repeat within a run. */
-  nameCounter: { next: number };
   settings: ScenarioSettings;
   strict: boolean;
   http: Transport;
@@ -45,7 +43,10 @@ export async function runCase(scenario: Scenario, testCase: CaseDefinition, env:
     // Run-wide rules (contract §6.6) are judged where they are broken, in whichever case that is.
     ruleBroken: (rule, message, exchange) => checks.record({ ...rule, level: 'must' }, false, message, exchange),
   };
-  const actor = (label: string, authorization: string | undefined) => new Actor(label, authorization, actorEnv, env.nameCounter);
+  // One count for all the case's actors: its names never repeat (the case's own name prefix
+  // keeps them apart from other cases').
+  const nameCounter = { next: 1 };
+  const actor = (label: string, authorization: string | undefined) => new Actor(label, authorization, actorEnv, nameCounter);
   const context = {
     owner: actor('owner', env.ownerAuthorization),
     other: env.otherAuthorization ? actor('other', env.otherAuthorization) : undefined,

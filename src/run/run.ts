@@ -108,7 +108,6 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
           actorEnv: caseEnv,
           ownerAuthorization,
           otherAuthorization,
-          nameCounter: { next: 1 },
           settings: {
             concurrency: config.concurrency,
             burst: config.burst,
@@ -121,18 +120,14 @@ export async function executeRun(config: RunConfig, hooks: RunHooks): Promise<Ru
         });
         // The case's tokens go now, not at the end of the run: a target with a per-user quota
         // then only ever holds a few cases' worth (the final cleanup verifies and catches the rest).
-        if (!hooks.signal.aborted) await deleteOpenTokens(ledger, cleanupActors({ ...caseEnv, observe: () => {} }), scope);
+        if (!hooks.signal.aborted)
+          await deleteOpenTokens(ledger, identityActors({ ...caseEnv, observe: () => {} }, ownerAuthorization, otherAuthorization), scope);
         // A case that ends after the interruption was cut short: it is not a verdict on the target.
         return hooks.signal.aborted ? undefined : result;
       } finally {
         deleteGate.caseEnded(scope);
         await segment?.end();
       }
-    };
-    const cleanupActors = (env: ActorEnvironment): Map<string, Actor> => {
-      const actors = new Map<string, Actor>([['owner', new Actor('owner', ownerAuthorization, env)]]);
-      if (otherAuthorization) actors.set('other', new Actor('other', otherAuthorization, env));
-      return actors;
     };
 
     const planned = selected.flatMap((scenario) => scenario.cases.map((testCase) => ({ scenario, testCase })));
@@ -211,10 +206,8 @@ async function cleanUp(
     // Cleanup gets a full budget of its own even if the run's target was stuck.
     throttleMemory: freshThrottleMemory(),
   };
-  const actors = new Map<string, Actor>([['owner', new Actor('owner', ownerAuthorization, env)]]);
-  if (otherAuthorization) actors.set('other', new Actor('other', otherAuthorization, env));
   try {
-    return await deleteCreatedTokens(ledger, actors, actorEnv.namePrefix);
+    return await deleteCreatedTokens(ledger, identityActors(env, ownerAuthorization, otherAuthorization), actorEnv.namePrefix);
   } catch (error) {
     return ledger
       .all()
@@ -223,4 +216,11 @@ async function cleanUp(
   } finally {
     await http.close();
   }
+}
+
+/** The run's identities as actors, by the label the ledger knows them by. */
+function identityActors(env: ActorEnvironment, ownerAuthorization: string, otherAuthorization: string | undefined): Map<string, Actor> {
+  const actors = new Map<string, Actor>([['owner', new Actor('owner', ownerAuthorization, env)]]);
+  if (otherAuthorization) actors.set('other', new Actor('other', otherAuthorization, env));
+  return actors;
 }
