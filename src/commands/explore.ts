@@ -165,17 +165,18 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
     const redactor = new SecretRedactor();
     redactor.add(ownerToken, identityPlaceholder(1));
     redactor.add(otherToken, identityPlaceholder(2));
-    // Polly is loaded only when the exploration records.
-    const recorder = argv.record
-      ? await (await import('../recording/recorder.js')).createRecorder({
-          dir: argv.record,
-          mode: 'record',
+    // The recorder is loaded only when the exploration records; its programs take turns.
+    const recording = argv.record ? await import('../recording/run-recorder.js') : undefined;
+    const recorder = recording
+      ? await recording.createRunRecorder({
+          dir: argv.record!,
           redactor,
           redactHeaders: argv.redactHeader,
           redactFields: argv.redactField,
           identities: otherToken ? [identityPlaceholder(1), identityPlaceholder(2)] : [identityPlaceholder(1)],
         })
       : undefined;
+    const traffic = recorder && recording ? recording.recordInTurns(recorder) : undefined;
     say(
       `explore ${embedded ? 'the embedded reference' : targetUrl}, seed ${seed}${shardNote} (again: --seed ${seed}), budget ${settings.budget} requests, ${settings.timeLimit} s`,
     );
@@ -192,7 +193,7 @@ export const exploreCommand: CommandModule<object, ExploreArgs> = {
         timeoutMs: settings.timeout,
         redactor,
         signal: interrupts.signal,
-        traffic: recorder,
+        traffic,
         progress: (line) => say(colors.dim(line)),
       }).catch(async (error: unknown) => {
         await recorder?.abort();

@@ -19,6 +19,7 @@ import type { SecretRedactor } from '../secrets/registry.js';
 import type { RecordedTransportError, RecordingDescription, RecordingSummary, SegmentMeta } from './recording-format.js';
 import { TrafficRedactor } from '../secrets/recording-redaction.js';
 import { commitSegments, openWorkDir } from './recording-commit.js';
+import { segmentsInTurn, type Segment } from './segments-in-turn.js';
 import { unmatchedHeaders } from './polly-identity.js';
 import type { OpenedRecording } from './recording-store.js';
 import { PollyAdapter, PollyTap, UnmatchedRequestError, type StoredTransportError, type TappedCall } from './polly-adapter.js';
@@ -94,12 +95,7 @@ interface ActiveSegment {
   tap: PollyTap;
 }
 
-/** One open segment: its own tap (for a transport of its own) and its end. */
-export interface Segment {
-  tap: TrafficTap;
-  /** Stop its Polly instance (requests in flight finish first) and count what it answered. */
-  end(): Promise<void>;
-}
+export type { Segment };
 
 export async function createRecorder(options: RecorderOptions): Promise<Recorder> {
   const dir = resolve(options.dir);
@@ -274,31 +270,20 @@ export async function createRecorder(options: RecorderOptions): Promise<Recorder
 
   // One segment at a time, for callers that take their traffic in turns (proxy, explore): the
   // recorder's own tap hands each request to the segment open now.
-  let current: Segment | undefined;
-  const tap: TrafficTap = {
-    carry(wire, perform) {
-      if (current) return current.tap.carry(wire, perform);
-      noteUnmatched(wire, '(no segment open)', 'outside any segment');
-      return Promise.resolve({ error: new UnmatchedRequestError(wire, 'no recording segment is open') });
-    },
-  };
-
+  const inTurn = segmentsInTurn(openSegment, (wire) => {
+    noteUnmatched(wire, '(no segment open)', 'outside any segment');
+    return Promise.resolve({ error: new UnmatchedRequestError(wire, 'no recording segment is open') });
+  });
   const beginCase = async (id: string): Promise<void> => {
     if (closed) throw new Error('the recorder is finished');
-    await endCase();
-    current = openSegment(id);
+    await inTurn.beginCase(id);
   };
-
-  const endCase = async (): Promise<void> => {
-    const segment = current;
-    current = undefined;
-    await segment?.end();
-  };
+  const endCase = inTurn.endCase;
+  const tap = inTurn.tap;
 
   const abort = async (): Promise<void> => {
     if (closed) return;
     closed = true;
-    current = undefined;
     // Stop without persisting: what the open segments saw is dropped with the rest.
     for (const segment of open) segment.polly.disconnect();
     open.clear();

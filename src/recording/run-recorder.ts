@@ -7,7 +7,8 @@
 // (recording-commit.ts).
 import type { SecretRedactor } from '../secrets/registry.js';
 import { TrafficRedactor } from '../secrets/recording-redaction.js';
-import type { Segment, UnmatchedRequest } from './recorder.js';
+import type { UnmatchedRequest } from './recorder.js';
+import { segmentsInTurn, type Segment, type SegmentsInTurn } from './segments-in-turn.js';
 import type { RecordingDescription, RecordingSummary } from './recording-format.js';
 import { SegmentSet } from './segment-set.js';
 
@@ -56,4 +57,13 @@ export async function createRunRecorder(options: RunRecorderOptions): Promise<Ru
     finish: (description) => segments.finish(description),
     abort: () => segments.abort(),
   };
+}
+
+/** The recorder's segments one at a time, for traffic that comes in turns (`explore --record`). */
+export function recordInTurns(recorder: RunRecorder): SegmentsInTurn {
+  // Outside any segment a request is sent and not recorded (nothing is sent there today).
+  return segmentsInTurn(
+    (id) => recorder.openSegment(id),
+    (_wire, perform) => perform(),
+  );
 }

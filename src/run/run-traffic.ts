@@ -10,7 +10,7 @@ import { UsageError } from '../exit-codes.js';
 import { SecretRedactor } from '../secrets/registry.js';
 import { resolveRunConfig, runDefaults, type RunConfig, type RunOptions } from '../run-config.js';
 import type { RunReport } from '../verdict.js';
-import type { Segment } from '../recording/recorder.js';
+import type { Segment } from '../recording/segments-in-turn.js';
 import type { RecordingDescription } from '../recording/recording-format.js';
 import { createRunRecorder, type RunRecorder } from '../recording/run-recorder.js';
 import type { RunRecordingInfo } from '../recording/recording-format.js';
