@@ -109,6 +109,7 @@ describe('pat-conformance serve', () => {
     [['--duplicate-names', 'maybe'], /--duplicate-names must be one of allow, reject \(got "maybe"\)/],
     [['--last-page-token', 'none'], /--last-page-token must be one of absent, null, empty \(got "none"\)/],
     [['--retry-after', 'never'], /--retry-after must be one of seconds, none \(got "never"\)/],
+    [['--latency', '-5'], /--latency must be an integer from 0 to 60000 \(got -5\)/],
   ])('bad value %j exits 2 with a one-line reason', async (args, reason) => {
     const s = serve(args);
     expect((await s.exit).code).toBe(2);
@@ -145,6 +146,7 @@ describe('pat-conformance serve', () => {
       '--page-size',
       '--max-tokens',
       '--conflict-window',
+      '--latency',
       '--wrong-owner-status',
       '--delete-body',
       '--errortype-style',
