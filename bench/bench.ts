@@ -453,8 +453,8 @@ async function benchStartupSection(): Promise<Record<string, unknown>> {
         fmt(r.medianMs),
         fmt(r.peerMs),
         fmt(r.ratio, 2),
-        `<= ${r.goal}`,
-        r.invalid ? `invalid (${r.invalid})` : r.met ? 'met' : 'NOT met',
+        r.goal === undefined ? '' : `<= ${r.goal}`,
+        r.invalid ? `invalid (${r.invalid})` : r.goal === undefined ? '' : r.met ? 'met' : 'NOT met',
       ]),
     ]),
   );
