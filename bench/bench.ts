@@ -144,6 +144,20 @@ async function loadClient(kind: ClientKind, url: string, secondsEach: number): P
   return JSON.parse(outcome.stdout.trim().split('\n').pop()!) as LoadResult;
 }
 
+/**
+ * The clients' order in round `r`. driver and undici-dispatch, whose req/s ratio is a goal, always
+ * run one right after the other, and which of them goes first alternates, as do the others'
+ * places: a slow stretch of the shared machine then hits both sides of that ratio alike, and
+ * neither is always first or last. (A plain rotation put another client between them, seconds
+ * apart; one round's ratio then swung with whatever else ran in between.)
+ */
+function roundOrder(r: number): ClientKind[] {
+  const forward: ClientKind[] = ['autocannon', 'driver', 'undici-dispatch', 'undici-pool'];
+  const order = r % 2 === 0 ? forward : [...forward].reverse();
+  if (order.length !== clientKinds.length || !clientKinds.every((k) => order.includes(k))) throw new Error('roundOrder misses a client');
+  return order;
+}
+
 async function benchThroughput(): Promise<Record<string, unknown>> {
   const server = await startBareServer();
   try {
@@ -151,8 +165,7 @@ async function benchThroughput(): Promise<Record<string, unknown>> {
 
     const roundResults: { round: number; order: ClientKind[]; results: Partial<Record<ClientKind, LoadResult>> }[] = [];
     for (let r = 0; r < rounds; r++) {
-      // Rotate the order every round so that no client always runs first or last.
-      const order = clientKinds.map((_, i) => clientKinds[(i + r) % clientKinds.length]!);
+      const order = roundOrder(r);
       const results: Partial<Record<ClientKind, LoadResult>> = {};
       for (const kind of order) {
         const result = await loadClient(kind, server.url, seconds);
