@@ -8,6 +8,11 @@ import type { Arguments } from 'yargs';
 
 export const environmentPrefix = 'PAT_CONFORMANCE';
 
+/** Whether any PAT_CONFORMANCE_ variable is set: one can change what any command does, --help too. */
+export function hasOptionVariables(env: NodeJS.ProcessEnv): boolean {
+  return Object.keys(env).some((name) => name.startsWith(`${environmentPrefix}_`));
+}
+
 /** PAT_CONFORMANCE_OTHER_TOKEN -> ['other-token', 'otherToken'], as yargs names it. */
 function namesOf(variable: string): [string, string] {
   const rest = variable.slice(environmentPrefix.length + 1).toLowerCase();

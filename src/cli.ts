@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // The command-line entry point. A plain --help is printed from the pages rendered at build time
-// (src/help-pages.ts); everything else loads the program (src/cli-program.ts).
+// (src/help-pages.ts) and --version from package.json (src/version-answer.ts); everything else
+// loads the program (src/cli-program.ts).
 import { ExitCode } from './exit-codes.js';
 import { prebuiltHelp } from './help-pages.js';
+import { versionAnswer } from './version-answer.js';
 
 // What yargs' hideBin does for Node: the arguments after the script.
 const args = process.argv.slice(2);
-const page = prebuiltHelp(args, process.env, process.stdout.isTTY ? process.stdout.columns : undefined);
-if (page !== undefined) {
-  process.stdout.write(page);
+const answer =
+  prebuiltHelp(args, process.env, process.stdout.isTTY ? process.stdout.columns : undefined) ?? versionAnswer(args, process.env);
+if (answer !== undefined) {
+  process.stdout.write(answer);
 } else {
   try {
     const { main } = await import('./cli-program.js');

@@ -7,7 +7,7 @@
 // yargs does, PAT_CONFORMANCE_HELP among them) or a build without the pages, goes to yargs as
 // before: the same text, only slower.
 import { readFileSync } from 'node:fs';
-import { environmentPrefix } from './cli-environment.js';
+import { hasOptionVariables } from './cli-environment.js';
 
 /** The width help is wrapped to: the terminal's, at most 110 columns; 100 when not a terminal. */
 export function helpWidth(columns: number | undefined): number {
@@ -38,7 +38,7 @@ export function helpPageKey(args: readonly string[]): string | undefined {
 export function prebuiltHelp(args: readonly string[], env: NodeJS.ProcessEnv, columns: number | undefined): string | undefined {
   const key = helpPageKey(args);
   if (key === undefined) return undefined;
-  if (Object.keys(env).some((name) => name.startsWith(`${environmentPrefix}_`))) return undefined;
+  if (hasOptionVariables(env)) return undefined;
   let pages: Record<string, string>;
   try {
     pages = JSON.parse(readFileSync(helpPagesFile(helpWidth(columns)), 'utf8'));

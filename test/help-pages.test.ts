@@ -1,5 +1,5 @@
-// A plain `--help` is printed from pages rendered at build time (src/help-pages.ts), without
-// loading yargs. These tests hold the stored pages to what yargs prints, prove the stored path
+// A plain `--help` is printed from pages rendered at build time (src/help-pages.ts), and
+// `--version` from package.json (src/version-answer.ts), without loading yargs. These tests hold the stored pages to what yargs prints, prove the stored path
 // needs nothing but the page files, and pin which arguments may take it.
 import { cp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -43,6 +43,15 @@ describe('help pages rendered at build time', () => {
     }
   });
 
+  it('--version is answered without the program, with what yargs prints', async () => {
+    const quick = await runCli(['--version']);
+    const rendered = await runCli(['--version'], { env: { PAT_CONFORMANCE_QUIET: 'false' } });
+    expect(quick.code).toBe(0);
+    expect(rendered.code).toBe(0);
+    expect(quick.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(quick.stdout).toBe(rendered.stdout);
+  });
+
   it('a stored page needs no dependency: the CLI copied away from node_modules still prints it', async () => {
     const copy = join(await newDir(), 'src');
     await cp(distSrc, copy, { recursive: true });
@@ -55,6 +64,7 @@ describe('help pages rendered at build time', () => {
     const run = await runCliAt(entry, ['list']);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/internal error: Cannot find (package|module) 'yargs'/);
+    expect((await runCliAt(entry, ['--version'])).code).toBe(0);
     await rm(copy, { recursive: true, force: true });
   });
 
