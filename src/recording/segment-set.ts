@@ -3,7 +3,7 @@
 // of them, and finished or dropped together. The run's recorder opens one per case, the proxy's
 // one every N requests.
 import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { SecretRedactor } from '../secrets/registry.js';
 import type { TrafficRedactor } from '../secrets/recording-redaction.js';
 import { commitSegments, openWorkDir } from './recording-commit.js';
@@ -69,10 +69,12 @@ export class SegmentSet {
     }
     const { traffic, redactHeaders, redactFields, redactor } = this.options;
     const segments = this.segments.map((s) => s.meta);
+    // Each segment's file was synced when it closed: only meta.json is left to sync.
+    const synced = new Set(segments.flatMap((s) => (s.file ? [join(this.workDir, s.file)] : [])));
     return commitSegments(
       this.workDir,
       this.dir,
-      { description, identities: traffic.identities(), redactHeaders, redactFields, segments },
+      { description, identities: traffic.identities(), redactHeaders, redactFields, segments, synced },
       redactor,
     );
   }
@@ -81,7 +83,7 @@ export class SegmentSet {
   async abort(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const segment of this.segments) segment.destroy();
+    await Promise.all(this.segments.map((segment) => segment.destroy()));
     await rm(this.workDir, { recursive: true, force: true });
   }
 }

@@ -83,9 +83,9 @@ export class SegmentWriter {
     return this.ending;
   }
 
-  /** Drop the file (the recording is abandoned). */
-  destroy(): void {
-    this.file.destroy();
+  /** Drop the file (the recording is abandoned); resolves once nothing more can be written. */
+  destroy(): Promise<void> {
+    return this.file.destroy();
   }
 
   private carry(wire: WireRequest, perform: () => Promise<WireOutcome>): Promise<WireOutcome> {
