@@ -3,7 +3,7 @@
 // (entry for entry, the directory Polly would look in, meta.json), so that `run --replay`, which
 // reads them through Polly, finds every answer. Segments opened side by side (--parallel) are
 // numbered in the order they opened, and each holds only its own requests.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -15,6 +15,7 @@ import { createRunRecorder } from '../src/recording/run-recorder.js';
 import { pollyUrlOf, pollyUrlOfRequest } from '../src/recording/polly-identity.js';
 import { pollyStatusTexts } from '../src/recording/polly-status-texts.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
+import { Transport, defaultTransportBounds } from '../src/transport/transport.js';
 import { harFiles, record, unclocked, variedTarget } from './helpers/recording-compare.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -106,6 +107,29 @@ describe("the run's recorder writes what Polly writes", () => {
       const seqs = entries.map((e) => e._patConformance.seq);
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     }
+  });
+});
+
+describe("the last scan of the run's recording", () => {
+  it('finds a secret learnt after the entry that holds it was written: the recording fails, nothing is left', async () => {
+    const parent = tempDir();
+    const dir = join(parent, 'late');
+    const redactor = redactorWithBearers();
+    const recorder = await createRunRecorder({ dir, redactor, identities: ['<identity-1>'] });
+    const url = await variedTarget(cleanups);
+    const segment = recorder.openSegment('early');
+    const transport = new Transport(url, { ...defaultTransportBounds, connections: 1 }, { tap: segment.tap });
+    // Not a secret yet when it is sent, answered and written (the target echoes the path).
+    const late = 'late-learnt-secret-0123456789';
+    await transport.send({ method: 'GET', path: `/v1/echo/${late}`, headers: { authorization: 'Bearer first-bearer-0123456789' } });
+    await transport.close();
+    await segment.end();
+    // Written to its file (kept in memory too) before the secret is known...
+    await expect.poll(() => readdirSync(parent, { recursive: true }).some((f) => String(f).endsWith('recording.har'))).toBe(true);
+    redactor.add(late, '<token-secret>');
+    // ...and still found by the scan at the end.
+    await expect(recorder.finish({ kind: 'run', target: { url, embedded: false } })).rejects.toThrow(/a token secret\) still appears in/);
+    expect(readdirSync(parent)).toEqual([]);
   });
 });
 

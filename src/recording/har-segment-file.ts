@@ -9,6 +9,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pollyVersion } from './polly-identity.js';
+import type { WrittenBytes } from './written-bytes.js';
 
 /** `[[[` and `]]]` around an entry, as JSON.stringify(..., null, 2) writes them. */
 const nestedPrefix = '[\n  [\n    [\n'.length;
@@ -32,6 +33,8 @@ export class HarSegmentFile {
   constructor(
     readonly path: string,
     private readonly recordingName: string,
+    /** Where the bytes written are kept for the last scan, if anywhere (written-bytes.ts). */
+    private readonly written?: WrittenBytes,
   ) {}
 
   /** Entries written so far. */
@@ -63,6 +66,7 @@ export class HarSegmentFile {
     if (this.pending === '' || !this.writing) return;
     const bytes = Buffer.from(this.pending, 'utf8');
     this.pending = '';
+    this.written?.keep(this.path, bytes);
     this.writing = this.writing.then(async (file) => {
       // Nothing more is written after a failure (the recording fails) or once it is dropped.
       if (!file || this.failure || this.destroyed) return file;

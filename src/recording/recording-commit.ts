@@ -18,6 +18,7 @@ import {
   type SegmentMeta,
 } from './recording-format.js';
 import { toolName, toolVersion } from '../tool-info.js';
+import type { WrittenBytes } from './written-bytes.js';
 import type { SecretRedactor } from '../secrets/registry.js';
 import { SecretScanner } from '../secrets/secret-scan.js';
 import { tokenSecretPlaceholder } from '../secrets/placeholders.js';
@@ -40,6 +41,8 @@ export interface RecordedSegments {
   segments: SegmentMeta[];
   /** Files of the working directory already flushed to the disk (the writer synced each as it closed it). */
   synced?: ReadonlySet<string>;
+  /** What was written to them, kept: scanned where it is instead of read back. */
+  written?: WrittenBytes;
 }
 
 /** meta.json from what a recorder saw, then `commitRecording`; what was written. */
@@ -62,7 +65,7 @@ export async function commitSegments(
     redaction: { headers: [...(recorded.redactHeaders ?? [])], fields: [...(recorded.redactFields ?? [])] },
     segments,
   };
-  await commitRecording(workDir, dir, meta, redactor, { synced: recorded.synced });
+  await commitRecording(workDir, dir, meta, redactor, { synced: recorded.synced, written: recorded.written });
   return {
     dir,
     segments: segments.length,
@@ -75,6 +78,8 @@ export async function commitSegments(
 export interface WrittenFiles {
   /** Already flushed to the disk: not synced again. */
   synced?: ReadonlySet<string>;
+  /** Their bytes, kept: searched where they are, not read back. */
+  written?: WrittenBytes;
 }
 
 /**
@@ -87,7 +92,7 @@ export async function commitRecording(
   dir: string,
   meta: RecordingMeta,
   redactor: SecretRedactor,
-  { synced = new Set() }: WrittenFiles = {},
+  { synced = new Set(), written }: WrittenFiles = {},
 ): Promise<void> {
   try {
     await writeFile(join(workDir, metaFileName), `${JSON.stringify(meta, null, 2)}\n`);
@@ -96,7 +101,10 @@ export async function commitRecording(
     // Each file read in chunks: a proxy's recording may be far larger than memory allows. A few
     // at a time: searching costs less than waiting for the reads, one file after another.
     const scanner = new SecretScanner(secrets);
-    const found = await mapConcurrently(files, scanConcurrency, (path) => scanner.scanFile(path));
+    const found = await mapConcurrently(files, scanConcurrency, async (path) => {
+      const kept = written?.contentOf(path);
+      return kept ? scanner.scanBytes(kept) : scanner.scanFile(path);
+    });
     for (const [i, path] of files.entries()) {
       const secretIndex = found[i];
       if (secretIndex === undefined) continue;

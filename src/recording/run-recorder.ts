@@ -37,7 +37,8 @@ export interface RunRecorder {
 export async function createRunRecorder(options: RunRecorderOptions): Promise<RunRecorder> {
   const traffic = new TrafficRedactor(options.redactor, { headers: options.redactHeaders, fields: options.redactFields });
   for (const identity of options.identities) traffic.noteIdentity(identity);
-  const segments = await SegmentSet.create({ ...options, traffic });
+  // A run's recording is small: the last scan searches what was written without reading it back.
+  const segments = await SegmentSet.create({ ...options, traffic, keepWritten: true });
   return {
     signal: new AbortController().signal,
     unmatched: () => undefined,

@@ -14,6 +14,7 @@ import { HarSegmentFile } from './har-segment-file.js';
 import { pathPollyCanRead, pollyRecordingId, pollyRequestId, pollyUrlOfRequest, unmatchedHeaders } from './polly-identity.js';
 import type { SegmentMeta } from './recording-format.js';
 import { storeError } from './stored-error.js';
+import type { WrittenBytes } from './written-bytes.js';
 
 const unmatched = new Set(unmatchedHeaders);
 
@@ -38,6 +39,8 @@ export interface SegmentWriterOptions {
   recordBodyBytes: number;
   /** The next number in the recording's send order. */
   nextSeq: () => number;
+  /** Where the bytes written are kept for the last scan, if anywhere. */
+  written?: WrittenBytes;
 }
 
 export class SegmentWriter {
@@ -60,7 +63,7 @@ export class SegmentWriter {
     const recordingName = `${String(options.index).padStart(3, '0')}-${options.name.replace(/[\\/]/g, '-')}`;
     const file = `${pollyRecordingId(recordingName)}/recording.har`;
     this.meta = { index: options.index, name: options.name, recordingName, exchanges: 0, transportErrors: [], file };
-    this.file = new HarSegmentFile(join(options.workDir, file), recordingName);
+    this.file = new HarSegmentFile(join(options.workDir, file), recordingName, options.written);
     this.tap = { carry: (wire, perform) => this.carry(wire, perform) };
   }
 
