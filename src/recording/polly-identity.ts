@@ -38,6 +38,8 @@ export function statusTextOf(status: number): string {
 
 /** The path with every `%` that does not start a valid escape written as `%25` (Polly's router throws on them). */
 export function pathPollyCanRead(path: string): string {
+  // Without a `%` there is nothing to rewrite (most paths): no escape to check, none to decode.
+  if (!path.includes('%')) return path;
   const escaped = path.replace(/%(?![0-9A-Fa-f]{2})/g, '%25');
   // Valid escapes of bytes that are not UTF-8 also make decodeURIComponent throw.
   return escaped

@@ -105,7 +105,8 @@ export class SegmentWriter {
         // Learnt at once, before the answer reaches the caller: no later request can carry this
         // secret into an entry redacted without it.
         const response = outcome.response;
-        if (response && response.body.length > 0 && response.body.length < 1_000_000)
+        // Only answers that hold a `"secret"` member are read as text (bytes searched first: most have none).
+        if (response && response.body.length > 0 && response.body.length < 1_000_000 && response.body.includes('"secret"'))
           this.options.traffic.learnSecrets(response.body.toString('utf8'));
         this.completed.set(local, { seq, wire, caller, outcome, startedAt, answeredAt: Date.now() });
         // Everything else (identity, entry, redaction, the write) once the answer is on its way.
