@@ -2,9 +2,9 @@
 // as its exchanges complete (segment-writer.ts), in exactly the files Polly's fs persister would
 // have written, so `run --replay` (which does go through Polly, recorder.ts), `check`, `replay`,
 // `serve --replay` and the nock export read them as before. Recording through Polly itself cost
-// about as much again as the run (its per-request pipeline and its loading); this costs a few
-// percent. The recording is moved into place atomically, after a last scan for secrets
-// (recording-commit.ts).
+// about as much again as the run (its per-request pipeline and its loading); this costs about a
+// tenth to a fifth more (bench/README.md, section 2). The recording is moved into place
+// atomically, after a last scan for secrets (recording-commit.ts).
 import type { SecretRedactor } from '../secrets/registry.js';
 import { TrafficRedactor } from '../secrets/recording-redaction.js';
 import type { UnmatchedRequest } from './recorder.js';
