@@ -47,8 +47,14 @@ export class HarSegmentFile {
     if (this.failure || this.closed) return;
     if (!this.writing) {
       const path = this.path;
-      this.writing = mkdir(dirname(path), { recursive: true }).then(() => open(path, 'w'));
-      this.writing.catch((error: Error) => (this.failure ??= error));
+      // Never rejects: a failure is kept for close() (which fails the recording), not left to
+      // reject a promise nobody awaits yet (Node ends the process on an unhandled rejection).
+      this.writing = mkdir(dirname(path), { recursive: true })
+        .then(() => open(path, 'w'))
+        .catch((error: Error) => {
+          this.failure ??= error;
+          return undefined;
+        });
       const creatorText = JSON.stringify(creator, null, 2).replace(/\n/g, '\n    ');
       this.pending = `{\n  "log": {\n    "_recordingName": ${JSON.stringify(this.recordingName)},\n    "creator": ${creatorText},\n    "entries": [\n`;
     }
