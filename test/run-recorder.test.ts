@@ -3,7 +3,7 @@
 // (entry for entry, the directory Polly would look in, meta.json), so that `run --replay`, which
 // reads them through Polly, finds every answer. Segments opened side by side (--parallel) are
 // numbered in the order they opened, and each holds only its own requests.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -15,6 +15,7 @@ import { createRunRecorder } from '../src/recording/run-recorder.js';
 import { pollyUrlOf, pollyUrlOfRequest } from '../src/recording/polly-identity.js';
 import { pollyStatusTexts } from '../src/recording/polly-status-texts.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
+import { Transport, defaultTransportBounds } from '../src/transport/transport.js';
 import { harFiles, record, unclocked, variedTarget } from './helpers/recording-compare.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -109,6 +110,29 @@ describe("the run's recorder writes what Polly writes", () => {
   });
 });
 
+describe("the last scan of the run's recording", () => {
+  it('finds a secret learnt after the entry that holds it was written: the recording fails, nothing is left', async () => {
+    const parent = tempDir();
+    const dir = join(parent, 'late');
+    const redactor = redactorWithBearers();
+    const recorder = await createRunRecorder({ dir, redactor, identities: ['<identity-1>'] });
+    const url = await variedTarget(cleanups);
+    const segment = recorder.openSegment('early');
+    const transport = new Transport(url, { ...defaultTransportBounds, connections: 1 }, { tap: segment.tap });
+    // Not a secret yet when it is sent, answered and written (the target echoes the path).
+    const late = 'late-learnt-secret-0123456789';
+    await transport.send({ method: 'GET', path: `/v1/echo/${late}`, headers: { authorization: 'Bearer first-bearer-0123456789' } });
+    await transport.close();
+    await segment.end();
+    // Written to its file (kept in memory too) before the secret is known...
+    await expect.poll(() => readdirSync(parent, { recursive: true }).some((f) => String(f).endsWith('recording.har'))).toBe(true);
+    redactor.add(late, '<token-secret>');
+    // ...and still found by the scan at the end.
+    await expect(recorder.finish({ kind: 'run', target: { url, embedded: false } })).rejects.toThrow(/a token secret\) still appears in/);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+});
+
 describe('what the recorders know of Polly without loading @pollyjs/utils', () => {
   const requireFromCore = createRequire(createRequire(import.meta.url).resolve('@pollyjs/core'));
   const utils = requireFromCore('@pollyjs/utils') as { HTTP_STATUS_CODES: Record<string, string> };
@@ -134,5 +158,38 @@ describe('what the recorders know of Polly without loading @pollyjs/utils', () =
     for (const origin of ['http://[::1]:8080', 'HTTP://EXAMPLE.COM']) {
       expect(pollyUrlOfRequest(origin, '/x')).toEqual(pollyUrlOf(`${origin}/x`));
     }
+  });
+});
+
+describe("a run's recording that cannot be written", () => {
+  it('fails at finish, with no rejection left unhandled on the way, and leaves nothing behind', async () => {
+    // Node ends the process on an unhandled rejection: a failed write must reach finish, nothing else.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    cleanups.push(() => process.off('unhandledRejection', onUnhandled));
+    const parent = tempDir();
+    const dir = join(parent, 'unwritable');
+    const recorder = await createRunRecorder({ dir, redactor: redactorWithBearers(), identities: ['<identity-1>'] });
+    // A file where the working directory was: no segment's directory can be made in it.
+    const workDir = join(parent, readdirSync(parent).find((f) => f.endsWith('.tmp'))!);
+    rmSync(workDir, { recursive: true });
+    writeFileSync(workDir, 'not a directory');
+    const url = await variedTarget(cleanups);
+    const segment = recorder.openSegment('first');
+    const transport = new Transport(url, { ...defaultTransportBounds, connections: 1 }, { tap: segment.tap });
+    const sent = await transport.send({ method: 'GET', path: '/v1/one', headers: {} });
+    // More than the file's buffer: written (and failing) while the run goes on.
+    await transport.send({ method: 'POST', path: '/v1/big', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(100_000) });
+    await transport.send({ method: 'GET', path: '/v1/two', headers: {} });
+    await transport.close();
+    // The run itself is not held up: its answers came back.
+    expect(sent.response?.status).toBe(200);
+    // The failure comes from another thread: let it arrive before the segment ends.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await segment.end();
+    await expect(recorder.finish({ kind: 'run', target: { url, embedded: false } })).rejects.toThrow(/ENOTDIR|not a directory/);
+    expect(readdirSync(parent)).toEqual([]);
+    expect(unhandled).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TrafficRedactor } from '../src/secrets/recording-redaction.js';
 import { SecretRedactor } from '../src/secrets/registry.js';
@@ -87,6 +88,44 @@ describe('SecretIndex', () => {
     expect(index.replace('xxabcdefxxabxbcdex', (v) => `<${v}>`)).toBe('xx<L>xx<S>x<M>x');
     expect(index.find('zzbcdeab')).toEqual({ at: 2, needle: 'bcde', value: 'M' });
     expect(index.find('nothing here')).toBeUndefined();
+  });
+
+  it('finds what looking at every position finds, however the needles are added (moving windows on past most positions)', () => {
+    /** Leftmost, then longest, matches, never overlapping: every position looked at. */
+    const everyPosition = (text: string, needles: string[]): string => {
+      const longestFirst = [...new Set(needles)].sort((a, b) => b.length - a.length);
+      let out = '';
+      for (let at = 0; at < text.length; ) {
+        const needle = longestFirst.find((n) => text.startsWith(n, at));
+        out += needle === undefined ? text[at] : `<${needle}>`;
+        at += needle === undefined ? 1 : needle.length;
+      }
+      return out;
+    };
+    // Few characters, so that needles overlap, repeat and share grams; `é` and `"` as in secrets' spellings.
+    const char = fc.constantFrom('a', 'b', 'c', 'd', '"', '%', 'é');
+    const needle = fc.string({ unit: char, minLength: 4, maxLength: 12 });
+    fc.assert(
+      fc.property(
+        fc.array(needle, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.oneof(char, fc.nat(7)), { maxLength: 60 }),
+        fc.nat(8),
+        (needles, parts, searchedAfter) => {
+          // Texts made of needles and stray characters; some searches before every needle is known.
+          const text = parts.map((p) => (typeof p === 'number' ? (needles[p % needles.length] ?? '') : p)).join('');
+          const index = new SecretIndex<string>();
+          needles.forEach((n, i) => {
+            index.add(n, n);
+            if (i === searchedAfter) expect(index.replace(text, (v) => `<${v}>`)).toBe(everyPosition(text, needles.slice(0, i + 1)));
+          });
+          expect(index.replace(text, (v) => `<${v}>`)).toBe(everyPosition(text, needles));
+          let firstAt: number | undefined;
+          for (let at = text.length - 1; at >= 0; at--) if (needles.some((n) => text.startsWith(n, at))) firstAt = at;
+          expect(index.find(text)?.at).toBe(firstAt);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('keeps the first value of a needle added twice', () => {

@@ -5,7 +5,7 @@
 // (`<slug>_<fnv1a hash>`). The URL and its query are normalised by Polly's own URL class (url-parse
 // with Polly's query parser), loaded from where @pollyjs/core loads it: a second implementation
 // of that would drift.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Entry } from 'har-format';
 import { pollyStatusTexts } from './polly-status-texts.js';
@@ -38,6 +38,8 @@ export function statusTextOf(status: number): string {
 
 /** The path with every `%` that does not start a valid escape written as `%25` (Polly's router throws on them). */
 export function pathPollyCanRead(path: string): string {
+  // Without a `%` there is nothing to rewrite (most paths): no escape to check, none to decode.
+  if (!path.includes('%')) return path;
   const escaped = path.replace(/%(?![0-9A-Fa-f]{2})/g, '%25');
   // Valid escapes of bytes that are not UTF-8 also make decodeURIComponent throw.
   return escaped
@@ -165,7 +167,8 @@ export function pollyRequestId(identifiers: PollyIdentifiers): string {
     body: identifiers.body === '' ? undefined : identifiers.body,
     caller: identifiers.caller,
   };
-  return createHash('md5').update(stableStringify(object), 'utf8').digest('hex');
+  // One call, no Hash object: this runs for every recorded request.
+  return hash('md5', stableStringify(object));
 }
 
 /** fast-json-stable-stringify for the plain JSON values identifiers hold: members sorted by name. */

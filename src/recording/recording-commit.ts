@@ -18,6 +18,7 @@ import {
   type SegmentMeta,
 } from './recording-format.js';
 import { toolName, toolVersion } from '../tool-info.js';
+import type { WrittenBytes } from './written-bytes.js';
 import type { SecretRedactor } from '../secrets/registry.js';
 import { SecretScanner } from '../secrets/secret-scan.js';
 import { tokenSecretPlaceholder } from '../secrets/placeholders.js';
@@ -38,6 +39,10 @@ export interface RecordedSegments {
   redactHeaders?: readonly string[];
   redactFields?: readonly string[];
   segments: SegmentMeta[];
+  /** Files of the working directory already flushed to the disk (the writer synced each as it closed it). */
+  synced?: ReadonlySet<string>;
+  /** What was written to them, kept: scanned where it is instead of read back. */
+  written?: WrittenBytes;
 }
 
 /** meta.json from what a recorder saw, then `commitRecording`; what was written. */
@@ -60,7 +65,7 @@ export async function commitSegments(
     redaction: { headers: [...(recorded.redactHeaders ?? [])], fields: [...(recorded.redactFields ?? [])] },
     segments,
   };
-  await commitRecording(workDir, dir, meta, redactor);
+  await commitRecording(workDir, dir, meta, redactor, { synced: recorded.synced, written: recorded.written });
   return {
     dir,
     segments: segments.length,
@@ -69,19 +74,39 @@ export async function commitSegments(
   };
 }
 
+/** What a writer knows of the files it wrote. */
+export interface WrittenFiles {
+  /** Already flushed to the disk: not synced again. */
+  synced?: ReadonlySet<string>;
+  /** Their bytes, kept: searched where they are, not read back. */
+  written?: WrittenBytes;
+}
+
 /**
- * Write meta.json, scan every file for every known secret, sync, move into place. On any
- * failure the working directory is removed and the error thrown (a leak is a RecordingError).
+ * Write meta.json, scan every file of the working directory for every known secret, sync
+ * (those not synced yet), move into place. On any failure the working directory is removed and
+ * the error thrown (a leak is a RecordingError).
  */
-export async function commitRecording(workDir: string, dir: string, meta: RecordingMeta, redactor: SecretRedactor): Promise<void> {
+export async function commitRecording(
+  workDir: string,
+  dir: string,
+  meta: RecordingMeta,
+  redactor: SecretRedactor,
+  { synced = new Set(), written }: WrittenFiles = {},
+): Promise<void> {
   try {
     await writeFile(join(workDir, metaFileName), `${JSON.stringify(meta, null, 2)}\n`);
     const files = await listFiles(workDir);
     const secrets = redactor.knownSecrets();
-    // One file at a time, read in chunks: a proxy's recording may be far larger than memory allows.
+    // Each file read in chunks: a proxy's recording may be far larger than memory allows. A few
+    // at a time: searching costs less than waiting for the reads, one file after another.
     const scanner = new SecretScanner(secrets);
-    for (const path of files) {
-      const secretIndex = await scanner.scanFile(path);
+    const found = await mapConcurrently(files, scanConcurrency, async (path) => {
+      const kept = written?.contentOf(path);
+      return kept ? scanner.scanBytes(kept) : scanner.scanFile(path);
+    });
+    for (const [i, path] of files.entries()) {
+      const secretIndex = found[i];
       if (secretIndex === undefined) continue;
       const placeholder = redactor.text(secrets[secretIndex]!);
       throw new RecordingError(
@@ -90,12 +115,29 @@ export async function commitRecording(workDir: string, dir: string, meta: Record
       );
     }
     // All at once: the disk takes them together (about a quarter of the time of one after another).
-    await Promise.all(files.map(syncFile));
+    await Promise.all(files.filter((path) => !synced.has(path)).map(syncFile));
     await moveIntoPlace(workDir, dir);
   } catch (error) {
     await rm(workDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Files scanned at once (libuv's threads, by default). */
+const scanConcurrency = 4;
+
+/** `map` with at most `limit` calls in flight; the results in the order of the items. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await map(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function describeSecret(placeholder: string): string {
@@ -117,17 +159,16 @@ function assertReplaceable(dir: string): void {
   }
 }
 
+/** Every file under `root`, in directory order; the directories read side by side (a run's recording has one per case). */
 async function listFiles(root: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (at: string): Promise<void> => {
-    for (const entry of await readdir(at, { withFileTypes: true })) {
-      const path = join(at, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else out.push(path);
-    }
-  };
-  await walk(root);
-  return out;
+  const entries = await readdir(root, { withFileTypes: true });
+  const listed = await Promise.all(
+    entries.map((entry) => {
+      const path = join(root, entry.name);
+      return entry.isDirectory() ? listFiles(path) : [path];
+    }),
+  );
+  return listed.flat();
 }
 
 async function syncFile(path: string): Promise<void> {

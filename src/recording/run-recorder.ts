@@ -2,9 +2,9 @@
 // as its exchanges complete (segment-writer.ts), in exactly the files Polly's fs persister would
 // have written, so `run --replay` (which does go through Polly, recorder.ts), `check`, `replay`,
 // `serve --replay` and the nock export read them as before. Recording through Polly itself cost
-// about as much again as the run (its per-request pipeline and its loading); this costs a few
-// percent. The recording is moved into place atomically, after a last scan for secrets
-// (recording-commit.ts).
+// about as much again as the run (its per-request pipeline and its loading); this costs about a
+// tenth to a fifth more (bench/README.md, section 2). The recording is moved into place
+// atomically, after a last scan for secrets (recording-commit.ts).
 import type { SecretRedactor } from '../secrets/registry.js';
 import { TrafficRedactor } from '../secrets/recording-redaction.js';
 import type { UnmatchedRequest } from './recorder.js';
@@ -37,7 +37,8 @@ export interface RunRecorder {
 export async function createRunRecorder(options: RunRecorderOptions): Promise<RunRecorder> {
   const traffic = new TrafficRedactor(options.redactor, { headers: options.redactHeaders, fields: options.redactFields });
   for (const identity of options.identities) traffic.noteIdentity(identity);
-  const segments = await SegmentSet.create({ ...options, traffic });
+  // A run's recording is small: the last scan searches what was written without reading it back.
+  const segments = await SegmentSet.create({ ...options, traffic, keepWritten: true });
   return {
     signal: new AbortController().signal,
     unmatched: () => undefined,

@@ -14,6 +14,7 @@ import { HarSegmentFile } from './har-segment-file.js';
 import { pathPollyCanRead, pollyRecordingId, pollyRequestId, pollyUrlOfRequest, unmatchedHeaders } from './polly-identity.js';
 import type { SegmentMeta } from './recording-format.js';
 import { storeError } from './stored-error.js';
+import type { WrittenBytes } from './written-bytes.js';
 
 const unmatched = new Set(unmatchedHeaders);
 
@@ -38,6 +39,8 @@ export interface SegmentWriterOptions {
   recordBodyBytes: number;
   /** The next number in the recording's send order. */
   nextSeq: () => number;
+  /** Where the bytes written are kept for the last scan, if anywhere. */
+  written?: WrittenBytes;
 }
 
 export class SegmentWriter {
@@ -60,7 +63,7 @@ export class SegmentWriter {
     const recordingName = `${String(options.index).padStart(3, '0')}-${options.name.replace(/[\\/]/g, '-')}`;
     const file = `${pollyRecordingId(recordingName)}/recording.har`;
     this.meta = { index: options.index, name: options.name, recordingName, exchanges: 0, transportErrors: [], file };
-    this.file = new HarSegmentFile(join(options.workDir, file), recordingName);
+    this.file = new HarSegmentFile(join(options.workDir, file), recordingName, options.written);
     this.tap = { carry: (wire, perform) => this.carry(wire, perform) };
   }
 
@@ -83,9 +86,9 @@ export class SegmentWriter {
     return this.ending;
   }
 
-  /** Drop the file (the recording is abandoned). */
-  destroy(): void {
-    this.file.destroy();
+  /** Drop the file (the recording is abandoned); resolves once nothing more can be written. */
+  destroy(): Promise<void> {
+    return this.file.destroy();
   }
 
   private carry(wire: WireRequest, perform: () => Promise<WireOutcome>): Promise<WireOutcome> {
@@ -102,7 +105,8 @@ export class SegmentWriter {
         // Learnt at once, before the answer reaches the caller: no later request can carry this
         // secret into an entry redacted without it.
         const response = outcome.response;
-        if (response && response.body.length > 0 && response.body.length < 1_000_000)
+        // Only answers that hold a `"secret"` member are read as text (bytes searched first: most have none).
+        if (response && response.body.length > 0 && response.body.length < 1_000_000 && response.body.includes('"secret"'))
           this.options.traffic.learnSecrets(response.body.toString('utf8'));
         this.completed.set(local, { seq, wire, caller, outcome, startedAt, answeredAt: Date.now() });
         // Everything else (identity, entry, redaction, the write) once the answer is on its way.

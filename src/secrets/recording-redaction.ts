@@ -178,6 +178,14 @@ export class TrafficRedactor {
     return this.text(value);
   }
 
+  /** header() of a value text() gives back unchanged. */
+  private structuralHeader(name: string, value: string): string {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization') return this.authorization(value);
+    if (this.headerNames.has(lower)) return redactedValue;
+    return value;
+  }
+
   private redactFields(text: string): string {
     let json: unknown;
     try {
@@ -215,6 +223,15 @@ export class TrafficRedactor {
   /** Redact one HAR entry in place (Polly's `beforePersist`). */
   entry(entry: Entry): void {
     const { request, response } = entry;
+    if (this.holdsNothingToReplace(entry)) {
+      // What text() would give back unchanged is left as it is: only the headers that are
+      // replaced whatever they hold, and the cookies, change.
+      request.headers = this.headers(request.headers, false);
+      request.cookies = [];
+      response.headers = this.headers(response.headers, false);
+      response.cookies = [];
+      return;
+    }
     request.url = this.text(request.url);
     request.headers = this.headers(request.headers);
     request.cookies = [];
@@ -251,11 +268,45 @@ export class TrafficRedactor {
     }
   }
 
-  private headers(headers: Header[]): Header[] {
+  /**
+   * Whether every text of the entry that `text()` would see is given back unchanged: no known
+   * secret in any spelling, no `"secret"` member, no --redact-field to apply, no base64 body, no
+   * query member that is not a string. Most entries: they are searched once, all their texts
+   * together, instead of text by text. A needle found across two texts only sends the entry the
+   * long way; one inside a text is always found.
+   */
+  private holdsNothingToReplace(entry: Entry): boolean {
+    const { request, response } = entry;
+    if (this.fieldNames.size > 0 || response.content.encoding === 'base64') return false;
+    const texts: string[] = [request.url, response.redirectURL];
+    for (const q of request.queryString) {
+      const value: unknown = q.value;
+      if (typeof value !== 'string') return false;
+      texts.push(q.name, value);
+    }
+    if (request.postData?.mimeType) texts.push(request.postData.mimeType);
+    if (request.postData?.text !== undefined) texts.push(request.postData.text);
+    if (response.content.mimeType) texts.push(response.content.mimeType);
+    if (response.content.text !== undefined) texts.push(response.content.text);
+    for (const headers of [request.headers, response.headers]) {
+      for (const h of headers) {
+        texts.push(h.name);
+        // The values header() replaces whatever they hold are not text() 's.
+        const lower = h.name.toLowerCase();
+        if (lower !== 'authorization' && !this.headerNames.has(lower)) texts.push(h.value);
+      }
+    }
+    const all = texts.join('\n');
+    if (all.includes('"secret"') || all.includes(secretFieldPlaceholder)) return false;
+    return this.textIndex().find(all) === undefined;
+  }
+
+  /** `checkText: false`: the entry holds nothing text() would replace (holdsNothingToReplace). */
+  private headers(headers: Header[], checkText = true): Header[] {
     // Names too: a target may echo a secret anywhere, a header name included.
     return headers.map((h) => {
-      const name = this.text(h.name);
-      const value = this.header(h.name, h.value);
+      const name = checkText ? this.text(h.name) : h.name;
+      const value = checkText ? this.header(h.name, h.value) : this.structuralHeader(h.name, h.value);
       // Most headers hold nothing to redact: kept as they are, not copied (a proxy redacts every exchange).
       return name === h.name && value === h.value ? h : { ...h, name, value };
     });

@@ -8,6 +8,14 @@
 // they are compared there, longest first: at every position the longest needle that starts
 // there wins (a secret that contains another is replaced whole), and the walk goes on after it.
 // Needles shorter than the prefix (none that the registry keeps) are searched one by one.
+//
+// While the needles are few, most positions are not even looked at (Horspool's rule over
+// three-character grams): a window as long as the shortest needle is placed on the text, and
+// the last three characters under it say how far it can move on without passing over the start
+// of any needle. Recorded texts share little with random secrets, so a run's recorder (a few
+// hundred needles) looks at a tenth of the characters or fewer. With many needles nearly every
+// gram is some needle's and the windows barely move: the index then walks every position as
+// above (a proxy learns tens of thousands of secrets).
 
 /** Characters a needle's bucket is keyed on. */
 const prefixLength = 4;
@@ -17,6 +25,14 @@ const hashMask = 0x3fffffff;
 const filterBits = 20;
 const filterBit = (key: number): number => Math.imul(key, 0x9e3779b1) >>> (32 - filterBits);
 const emptyFilter = new Uint32Array(0);
+
+/** Characters of the grams that decide a window's move, and the bits they are hashed into. */
+const gramLength = 3;
+const shiftBits = 16;
+const gramHash = (a: number, b: number, c: number): number => Math.imul((a << 10) ^ (b << 5) ^ c, 0x9e3779b1) >>> (32 - shiftBits);
+/** Past this share of grams that allow no move, skipping costs more than it saves. */
+const maxStuckShare = 1 / 4;
+const emptyShifts = new Uint8Array(0);
 
 export interface IndexMatch<V> {
   at: number;
@@ -37,6 +53,12 @@ export class SecretIndex<V> {
   /** Allocated with the first needle (128 KiB): many redactors never see a secret. */
   private filter = emptyFilter;
   private longest = 0;
+  /** The shortest needle's length (the skipping window), 0 before the first needle. */
+  private shortest = 0;
+  /** How far a window may move, by the hash of the last gram under it (at most 255). */
+  private shifts = emptyShifts;
+  /** Grams (hashes) under which a window cannot move. */
+  private stuck = 0;
 
   get size(): number {
     return this.values.size;
@@ -73,6 +95,29 @@ export class SecretIndex<V> {
     if (this.filter === emptyFilter) this.filter = new Uint32Array((1 << filterBits) >>> 5);
     const bit = filterBit(key);
     this.filter[bit >>> 5]! |= 1 << (bit & 31);
+    if (this.shortest === 0 || needle.length < this.shortest) {
+      // A shorter window: every needle's grams again (rare: needles are much the same length).
+      this.shortest = needle.length;
+      this.shifts = new Uint8Array(1 << shiftBits).fill(Math.min(255, this.shortest - gramLength + 1));
+      this.stuck = 0;
+      for (const known of this.values.keys()) if (known.length >= prefixLength) this.addShifts(known);
+    } else {
+      this.addShifts(needle);
+    }
+  }
+
+  /** A window whose last gram ends `k` characters from the end of the needle's first `shortest` may move `k`. */
+  private addShifts(needle: string): void {
+    const shifts = this.shifts;
+    const window = this.shortest;
+    for (let end = gramLength - 1; end < window; end++) {
+      const h = gramHash(needle.charCodeAt(end - 2), needle.charCodeAt(end - 1), needle.charCodeAt(end));
+      const shift = window - 1 - end;
+      if (shift < shifts[h]!) {
+        if (shift === 0) this.stuck++;
+        shifts[h] = shift;
+      }
+    }
   }
 
   /** The first needle found in the text (leftmost, then longest), or undefined. */
@@ -107,6 +152,10 @@ export class SecretIndex<V> {
       this.walkShort(text, onMatch);
       return;
     }
+    if (this.stuck <= maxStuckShare * (1 << shiftBits)) {
+      this.walkSkipping(text, onMatch);
+      return;
+    }
     const buckets = this.buckets;
     const filter = this.filter;
     let key = 0;
@@ -126,6 +175,45 @@ export class SecretIndex<V> {
       i = at + needle.length - 1;
       key = 0;
       filled = 0;
+    }
+  }
+
+  /**
+   * The same matches as the walk of every position: a window is moved on only as far as no
+   * needle can start in between (the gram at its end would be one of that needle's first
+   * `shortest` characters, and such a gram allows no longer move); where it cannot move, the
+   * needles that start at the window are compared, as the walk compares them.
+   */
+  private walkSkipping(text: string, onMatch: (match: IndexMatch<V>) => boolean): void {
+    const { buckets, filter, shifts } = this;
+    const window = this.shortest;
+    const last = text.length - window;
+    let at = 0;
+    while (at <= last) {
+      const end = at + window - 1;
+      const shift = shifts[gramHash(text.charCodeAt(end - 2), text.charCodeAt(end - 1), text.charCodeAt(end))]!;
+      if (shift > 0) {
+        at += shift;
+        continue;
+      }
+      let key = 0;
+      for (let i = 0; i < prefixLength; i++) key = ((key << 8) ^ text.charCodeAt(at + i)) & hashMask;
+      const bit = filterBit(key);
+      const bucket = (filter[bit >>> 5]! & (1 << (bit & 31))) === 0 ? undefined : buckets.get(key);
+      const needle =
+        bucket === undefined
+          ? undefined
+          : typeof bucket === 'string'
+            ? text.startsWith(bucket, at)
+              ? bucket
+              : undefined
+            : bucket.find((n) => text.startsWith(n, at));
+      if (needle === undefined) {
+        at++;
+        continue;
+      }
+      if (!onMatch({ at, needle, value: this.values.get(needle)! })) return;
+      at += needle.length;
     }
   }
 

@@ -2,7 +2,7 @@
 // every spelling, before the recording is moved into place. One pass over each file whatever the
 // number of secrets (secret-index.ts), read in chunks: a proxy's recording can be hundreds of
 // megabytes and know tens of thousands of secrets.
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { spellings } from './registry.js';
 import { SecretIndex } from './secret-index.js';
 
@@ -45,17 +45,27 @@ export class SecretScanner {
   /** The same for a file, read in chunks; a secret that straddles two chunks is found too. */
   async scanFile(path: string): Promise<number | undefined> {
     if (this.index.size === 0) return undefined;
-    // Each chunk is searched with the end of the one before it, one character short of the
-    // longest needle: every needle is whole in one of the searched windows.
+    // Each chunk is searched with the end of the one before it, one byte short of the longest
+    // needle: every needle is whole in one of the searched windows. Read into one buffer, the
+    // kept end moved to its front (no read stream, no window built by concatenation: both cost
+    // more than the search itself on a run's recording).
     const overlap = this.index.maxLength - 1;
-    let carried = '';
-    for await (const chunk of createReadStream(path, { encoding: 'latin1', highWaterMark: scanChunkBytes })) {
-      const window = carried + (chunk as string);
-      const found = this.index.find(window);
-      if (found) return found.value;
-      carried = overlap > 0 ? window.slice(-overlap) : '';
+    const buffer = Buffer.allocUnsafe(overlap + scanChunkBytes);
+    const file = await open(path, 'r');
+    try {
+      let kept = 0;
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, kept, scanChunkBytes, null);
+        if (bytesRead === 0) return undefined;
+        const end = kept + bytesRead;
+        const found = this.index.find(buffer.toString('latin1', 0, end));
+        if (found) return found.value;
+        kept = Math.min(overlap, end);
+        buffer.copy(buffer, 0, end - kept, end);
+      }
+    } finally {
+      await file.close();
     }
-    return undefined;
   }
 }
 
