@@ -5,7 +5,7 @@
 // (`<slug>_<fnv1a hash>`). The URL and its query are normalised by Polly's own URL class (url-parse
 // with Polly's query parser), loaded from where @pollyjs/core loads it: a second implementation
 // of that would drift.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Entry } from 'har-format';
 import { pollyStatusTexts } from './polly-status-texts.js';
@@ -38,6 +38,8 @@ export function statusTextOf(status: number): string {
 
 /** The path with every `%` that does not start a valid escape written as `%25` (Polly's router throws on them). */
 export function pathPollyCanRead(path: string): string {
+  // Without a `%` there is nothing to escape (a proxy's every request goes through here).
+  if (!path.includes('%')) return path;
   const escaped = path.replace(/%(?![0-9A-Fa-f]{2})/g, '%25');
   // Valid escapes of bytes that are not UTF-8 also make decodeURIComponent throw.
   return escaped
@@ -156,16 +158,15 @@ export interface PollyIdentifiers {
 
 /** A request's `_id`: md5 of its identifiers, stable-stringified (what Polly's `_identify` computes). */
 export function pollyRequestId(identifiers: PollyIdentifiers): string {
-  const object: Record<string, unknown> = {
-    headers: identifiers.headers,
-    method: identifiers.method.toUpperCase(),
-    url: identifiers.identityUrl,
-    // Polly leaves out an empty body; its serialisers then set the member to undefined, which
-    // stringifying drops.
-    body: identifiers.body === '' ? undefined : identifiers.body,
-    caller: identifiers.caller,
-  };
-  return createHash('md5').update(stableStringify(object), 'utf8').digest('hex');
+  // stableStringify({ headers, method, url, body, caller }) written out: its members in sorted
+  // order, the body left out when empty (Polly leaves out an empty body; its serialisers then set
+  // the member to undefined, which stringifying drops). The recorder computes one per request.
+  const { body, caller, headers, method, identityUrl } = identifiers;
+  const text =
+    `{${body === undefined || body === '' ? '' : `"body":${JSON.stringify(body)},`}` +
+    `${caller === undefined ? '' : `"caller":${JSON.stringify(caller)},`}` +
+    `"headers":${stableStringify(headers)},"method":${JSON.stringify(method.toUpperCase())},"url":${JSON.stringify(identityUrl)}}`;
+  return hash('md5', text, 'hex');
 }
 
 /** fast-json-stable-stringify for the plain JSON values identifiers hold: members sorted by name. */
