@@ -215,6 +215,78 @@ export class TrafficRedactor {
   /** Redact one HAR entry in place (Polly's `beforePersist`). */
   entry(entry: Entry): void {
     const { request, response } = entry;
+    if (!this.plainEntry(request, response)) this.entryParts(request, response);
+    const content = response.content;
+    if (content.text !== undefined && content.text !== '') {
+      const before = content.text;
+      if (content.encoding === 'base64') {
+        const bytes = this.bytes(Buffer.from(before, 'base64'));
+        content.text = bytes.toString('base64');
+        if (content.text !== before) content.size = bytes.length;
+      } else {
+        content.text = this.body(before);
+        if (content.text !== before) content.size = Buffer.byteLength(content.text);
+      }
+      if (content.text !== before) {
+        response.bodySize = content.size;
+        response.headers = fixContentLength(response.headers, content.size);
+      }
+    }
+  }
+
+  /**
+   * Everything of an entry but its response body, when none of that text holds a known secret or
+   * a `secret` member, which is nearly every exchange a proxy records: one walk over all of it
+   * (a text with no match has none in any of its parts) instead of a walk and a copy per string,
+   * then only the header rules (authorization, the always-redacted names). False, and the entry
+   * untouched, when that does not apply: entryParts then does it part by part.
+   */
+  private plainEntry(request: Entry['request'], response: Entry['response']): boolean {
+    if (this.fieldNames.size > 0 || request.queryString.length > 0) return false;
+    let text = `${request.url}\n${response.redirectURL}\n${response.content.mimeType}`;
+    if (request.postData) text += `\n${request.postData.mimeType}\n${request.postData.text ?? ''}`;
+    text = this.headerText(this.headerText(text, request.headers), response.headers);
+    if (text.includes('"secret"') || text.includes(secretFieldPlaceholder) || this.textIndex().find(text) !== undefined) return false;
+    // A bearer seen for the first time here is registered as a secret, which the rest of the
+    // entry must then be searched for: part by part, as entryParts does.
+    const registered = this.secrets.registeredCount;
+    const requestHeaders = this.plainHeaders(request.headers);
+    const responseHeaders = this.plainHeaders(response.headers);
+    if (this.secrets.registeredCount !== registered) return false;
+    request.headers = requestHeaders;
+    request.cookies = [];
+    response.headers = responseHeaders;
+    response.cookies = [];
+    return true;
+  }
+
+  /** The text of headers that `header()` would search: every name, the values it does not replace whole. */
+  private headerText(text: string, headers: Header[]): string {
+    let out = text;
+    for (const h of headers) {
+      const lower = h.name.toLowerCase();
+      out += lower === 'authorization' || this.headerNames.has(lower) ? `\n${h.name}` : `\n${h.name}\n${h.value}`;
+    }
+    return out;
+  }
+
+  /** `headers()` for headers whose text holds no secret: only authorization and the redacted names change. */
+  private plainHeaders(headers: Header[]): Header[] {
+    let out: Header[] | undefined;
+    for (let i = 0; i < headers.length; i++) {
+      const h = headers[i]!;
+      const lower = h.name.toLowerCase();
+      if (lower !== 'authorization' && !this.headerNames.has(lower)) continue;
+      const value = this.header(h.name, h.value);
+      if (value === h.value) continue;
+      out ??= headers.slice();
+      out[i] = { ...h, value };
+    }
+    return out ?? headers;
+  }
+
+  /** The entry but its response body, string by string. */
+  private entryParts(request: Entry['request'], response: Entry['response']): void {
     request.url = this.text(request.url);
     request.headers = this.headers(request.headers);
     request.cookies = [];
@@ -234,21 +306,6 @@ export class TrafficRedactor {
     response.redirectURL = this.text(response.redirectURL);
     const content = response.content;
     if (content.mimeType) content.mimeType = this.text(content.mimeType);
-    if (content.text !== undefined && content.text !== '') {
-      const before = content.text;
-      if (content.encoding === 'base64') {
-        const bytes = this.bytes(Buffer.from(before, 'base64'));
-        content.text = bytes.toString('base64');
-        if (content.text !== before) content.size = bytes.length;
-      } else {
-        content.text = this.body(before);
-        if (content.text !== before) content.size = Buffer.byteLength(content.text);
-      }
-      if (content.text !== before) {
-        response.bodySize = content.size;
-        response.headers = fixContentLength(response.headers, content.size);
-      }
-    }
   }
 
   private headers(headers: Header[]): Header[] {
