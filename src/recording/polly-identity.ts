@@ -158,17 +158,15 @@ export interface PollyIdentifiers {
 
 /** A request's `_id`: md5 of its identifiers, stable-stringified (what Polly's `_identify` computes). */
 export function pollyRequestId(identifiers: PollyIdentifiers): string {
-  const object: Record<string, unknown> = {
-    headers: identifiers.headers,
-    method: identifiers.method.toUpperCase(),
-    url: identifiers.identityUrl,
-    // Polly leaves out an empty body; its serialisers then set the member to undefined, which
-    // stringifying drops.
-    body: identifiers.body === '' ? undefined : identifiers.body,
-    caller: identifiers.caller,
-  };
-  // One call, no Hash object: this runs for every recorded request.
-  return hash('md5', stableStringify(object));
+  // stableStringify({ headers, method, url, body, caller }) written out: its members in sorted
+  // order, the body left out when empty (Polly leaves out an empty body; its serialisers then set
+  // the member to undefined, which stringifying drops). The recorder computes one per request.
+  const { body, caller, headers, method, identityUrl } = identifiers;
+  const text =
+    `{${body === undefined || body === '' ? '' : `"body":${JSON.stringify(body)},`}` +
+    `${caller === undefined ? '' : `"caller":${JSON.stringify(caller)},`}` +
+    `"headers":${stableStringify(headers)},"method":${JSON.stringify(method.toUpperCase())},"url":${JSON.stringify(identityUrl)}}`;
+  return hash('md5', text, 'hex');
 }
 
 /** fast-json-stable-stringify for the plain JSON values identifiers hold: members sorted by name. */

@@ -17,6 +17,8 @@ import { storeError } from './stored-error.js';
 import type { WrittenBytes } from './written-bytes.js';
 
 const unmatched = new Set(unmatchedHeaders);
+/** What `learnSecrets` looks for first, as bytes. */
+const secretMember = Buffer.from('"secret"');
 
 /** A completed request waiting to be recorded after those sent before it. */
 interface Completed {
@@ -99,20 +101,24 @@ export class SegmentWriter {
     const caller = wire.headers.authorization === undefined ? '(none)' : this.options.traffic.authorization(wire.headers.authorization);
     const startedAt = Date.now();
     this.inFlight++;
-    return perform()
-      .catch((error: unknown): WireOutcome => ({ error }))
-      .then((outcome) => {
-        // Learnt at once, before the answer reaches the caller: no later request can carry this
-        // secret into an entry redacted without it.
-        const response = outcome.response;
-        // Only answers that hold a `"secret"` member are read as text (bytes searched first: most have none).
-        if (response && response.body.length > 0 && response.body.length < 1_000_000 && response.body.includes('"secret"'))
-          this.options.traffic.learnSecrets(response.body.toString('utf8'));
-        this.completed.set(local, { seq, wire, caller, outcome, startedAt, answeredAt: Date.now() });
-        // Everything else (identity, entry, redaction, the write) once the answer is on its way.
-        this.drainSoon();
-        return outcome;
-      });
+    // One handler for either end (not a .catch() then a .then()): a proxy carries every request here.
+    return perform().then(
+      (outcome) => this.complete(local, seq, wire, caller, startedAt, outcome),
+      (error: unknown) => this.complete(local, seq, wire, caller, startedAt, { error }),
+    );
+  }
+
+  private complete(local: number, seq: number, wire: WireRequest, caller: string, startedAt: number, outcome: WireOutcome): WireOutcome {
+    // Learnt at once, before the answer reaches the caller: no later request can carry this
+    // secret into an entry redacted without it. Only an answer with a `secret` member can teach
+    // one: its bytes are searched, not decoded.
+    const response = outcome.response;
+    if (response && response.body.length < 1_000_000 && response.body.includes(secretMember))
+      this.options.traffic.learnSecrets(response.body.toString('utf8'));
+    this.completed.set(local, { seq, wire, caller, outcome, startedAt, answeredAt: Date.now() });
+    // Everything else (identity, entry, redaction, the write) once the answer is on its way.
+    this.drainSoon();
+    return outcome;
   }
 
   private drainSoon(): void {
@@ -142,7 +148,10 @@ export class SegmentWriter {
     const view = pollyUrlOfRequest(wire.origin, pathPollyCanRead(wire.path));
     const body = wire.body === undefined ? undefined : typeof wire.body === 'string' ? wire.body : wire.body.toString('utf8');
     const headers: Record<string, string> = {};
-    for (const name in wire.headers) if (!unmatched.has(name.toLowerCase())) headers[name.toLowerCase()] = wire.headers[name]!;
+    for (const name in wire.headers) {
+      const lower = name.toLowerCase();
+      if (!unmatched.has(lower)) headers[lower] = wire.headers[name]!;
+    }
     const id = pollyRequestId({ method: wire.method, identityUrl: view.identityUrl, headers, body, caller: done.caller });
     const order = this.orders.get(id) ?? 0;
     this.orders.set(id, order + 1);

@@ -226,11 +226,18 @@ export class TrafficRedactor {
     if (this.holdsNothingToReplace(entry)) {
       // What text() would give back unchanged is left as it is: only the headers that are
       // replaced whatever they hold, and the cookies, change.
-      request.headers = this.headers(request.headers, false);
-      request.cookies = [];
-      response.headers = this.headers(response.headers, false);
-      response.cookies = [];
-      return;
+      const registered = this.secrets.registeredCount;
+      const requestHeaders = this.headers(request.headers, false);
+      const responseHeaders = this.headers(response.headers, false);
+      // Unless a bearer seen for the first time here became a secret: the rest of the entry was
+      // searched without it, so it goes the long way (authorization() gives the same pseudonym twice).
+      if (this.secrets.registeredCount === registered) {
+        request.headers = requestHeaders;
+        request.cookies = [];
+        response.headers = responseHeaders;
+        response.cookies = [];
+        return;
+      }
     }
     request.url = this.text(request.url);
     request.headers = this.headers(request.headers);

@@ -12,10 +12,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CannotRunError } from '../exit-codes.js';
 import { SecretRedactor } from '../secrets/registry.js';
-import type { HttpMethod } from '../transport/exchange.js';
 import { Transport, defaultTransportBounds } from '../transport/transport.js';
 import { createProxyRecorder, type ProxyRecorder } from '../recording/proxy-recorder.js';
 import type { RecordingSummary } from '../recording/recording-format.js';
+import { forwardRequest, maxRequestBody, writeAnswer } from './proxy-forward.js';
 
 export interface ProxyOptions {
   /** Base URL of the implementation the traffic goes to. */
@@ -44,24 +44,6 @@ export interface RecordingProxy {
   abort(): Promise<void>;
 }
 
-/** Request bodies this API sends are small; anything bigger is refused rather than buffered. */
-const maxRequestBody = 10 * 1024 * 1024;
-
-/** Hop-by-hop headers (RFC 9110, 7.6.1) are the proxy's own business, never forwarded. */
-export const hopByHop: ReadonlySet<string> = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'expect',
-]);
-
 export async function startRecordingProxy(options: ProxyOptions): Promise<RecordingProxy> {
   const target = new URL(options.target);
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -84,38 +66,27 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
   const callerOf = (req: IncomingMessage): string =>
     req.headers.authorization ? recorder.traffic.authorization(req.headers.authorization) : '-';
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = options.log ? performance.now() : 0;
-    const body = await readBody(req);
-    if (body === 'too-large') return answerOwnError(res, 413, `request body over ${maxRequestBody} bytes`);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !hopByHop.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    const { answer, transportError } = await transport.forward(
-      { method: (req.method ?? 'GET') as HttpMethod, path: req.url ?? '/', headers },
-      body,
-    );
-    if (!answer) {
-      // The target gave no answer: the client gets the proxy's own 502/504 (not recorded as the
-      // target's answer; the recording keeps the transport error apart).
-      const status = transportError.kind === 'timeout' ? 504 : 502;
-      answerOwnError(res, status, `no answer from the target: ${transportError.kind}`);
-      options.log?.(`${req.method} ${loggable(req.url)} ${status} (target: ${transportError.kind}) ${callerOf(req)}`);
-      return;
-    }
-    const out: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (!hopByHop.has(name) && name !== 'content-length') out[name] = value;
-    }
-    out['content-length'] = String(answer.body.length);
-    res.writeHead(answer.status, out);
-    res.end(answer.body);
-    options.log?.(`${req.method} ${loggable(req.url)} ${answer.status} ${(performance.now() - started).toFixed(1)}ms ${callerOf(req)}`);
-  };
-
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => answerOwnError(res, 500, `proxy error: ${(error as Error).message}`));
+    const started = options.log ? performance.now() : 0;
+    forwardRequest(
+      transport,
+      req,
+      (outcome) => {
+        if (outcome === 'too-large') return answerOwnError(res, 413, `request body over ${maxRequestBody} bytes`);
+        const { answer, transportError } = outcome;
+        if (!answer) {
+          // The target gave no answer: the client gets the proxy's own 502/504 (not recorded as the
+          // target's answer; the recording keeps the transport error apart).
+          const status = transportError.kind === 'timeout' ? 504 : 502;
+          answerOwnError(res, status, `no answer from the target: ${transportError.kind}`);
+          options.log?.(`${req.method} ${loggable(req.url)} ${status} (target: ${transportError.kind}) ${callerOf(req)}`);
+          return;
+        }
+        writeAnswer(res, answer);
+        options.log?.(`${req.method} ${loggable(req.url)} ${answer.status} ${(performance.now() - started).toFixed(1)}ms ${callerOf(req)}`);
+      },
+      (error) => answerOwnError(res, 500, `proxy error: ${error.message}`),
+    );
   });
   await listen(server, options.host, options.port);
   const port = (server.address() as AddressInfo).port;
@@ -152,24 +123,6 @@ export async function startRecordingProxy(options: ProxyOptions): Promise<Record
       await transport.close();
     },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxRequestBody) {
-        req.pause();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** The proxy's own answers wear the API's error shape, named so nobody takes them for the target's. */

@@ -143,10 +143,10 @@ export class Transport {
    * nobody judges a forwarded answer, and making its body text would cost every request).
    */
   forward(request: Omit<HttpRequest, 'body'>, body: Buffer | undefined): Promise<Forwarded> {
-    const full: HttpRequest = { ...request, ...(body && body.length > 0 ? { body: body.toString('utf8') } : {}) };
-    const refused = this.refusal(full, Date.now());
+    // The body goes on as the bytes it came as: only the tap (the recorder) ever needs it as text.
+    const refused = this.refusal(request, Date.now());
     if (refused) return Promise.resolve({ transportError: refused.transportError! });
-    const wire = this.wireOf(full, body);
+    const wire = this.wireOf(request, body);
     const perform = (): Promise<WireOutcome> => sendOnWire(this.defaultPool.pool, wire, this.wireBounds);
     // No await before the tap: it must see requests in the order they were sent.
     const outcome = this.options.tap ? this.options.tap.carry(wire, perform) : perform();
