@@ -39,8 +39,8 @@ function program(argv: string[], width: number): Argv {
   // start-up. --help and usage errors render help as before.
   const usage = cli.getInternalMethods?.().getUsageInstance?.();
   if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
-  // Each module's argument type is its own; yargs' typings cannot hold a list of different ones.
-  for (const command of commands) cli.command(command as unknown as CommandModule);
+  // Each module has its own argument type; added one by one, each is only a command to yargs.
+  for (const command of commands) cli.command(command as CommandModule<object, unknown>);
   return (
     cli
       .scriptName('pat-conformance')
