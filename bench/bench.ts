@@ -16,8 +16,8 @@
 //      and at the end, RSS, peak RSS, time to stop, `check` of the recording).
 //
 // Options (after `npm run bench --`): --rounds N (throughput rounds, default 5), --seconds S
-// (length of one throughput measurement, default 2), --run-rounds N (default 3),
-// --hostile-rounds N (default 3), --startup-rounds N (default 5), --proxy-rounds N (default 3),
+// (length of one throughput measurement, default 2), --run-rounds N (default 5),
+// --hostile-rounds N (default 3), --startup-rounds N (default 5), --proxy-rounds N (default 5),
 // --proxy-seconds S (default 5), --proxy-exchanges N,N (default 50000,100000), --proxy-scale-rounds N
 // (default 3), --only startup|throughput|run|hostile|proxy, --out FILE (default reports/bench.json).
 import { spawn } from 'node:child_process';
@@ -45,11 +45,11 @@ const { values: flags } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '2' },
-    'run-rounds': { type: 'string', default: '3' },
+    'run-rounds': { type: 'string', default: '5' },
     'hostile-rounds': { type: 'string', default: '3' },
     'startup-rounds': { type: 'string', default: '5' },
     'latency-rounds': { type: 'string', default: '3' },
-    'proxy-rounds': { type: 'string', default: '3' },
+    'proxy-rounds': { type: 'string', default: '5' },
     'proxy-seconds': { type: 'string', default: '5' },
     'proxy-exchanges': { type: 'string', default: '50000,100000' },
     'proxy-scale-rounds': { type: 'string', default: '3' },
