@@ -18,8 +18,9 @@ const CONTRACT = '^src/contract/';
 // Who may import undici: the transport alone (recording and replay are a tap on it, not a second client).
 const UNDICI_USERS = [TRANSPORT];
 // Small modules at the root of src/ that import nothing from src/ (kept so by the rule src-root-leaves-stay-leaves):
-// exit codes and their errors, the report's types, the seeded random source, the tool's name and version.
-const LEAVES = '^src/(exit-codes|verdict|random|tool-info)[.]ts$';
+// exit codes and their errors, the report's types, the seeded random source, the tool's name and version,
+// calls with a bound on how many are in flight.
+const LEAVES = '^src/(exit-codes|verdict|random|tool-info|concurrency)[.]ts$';
 // The modules a process or a library user starts from: the CLI, the package ('pat-conformance'),
 // its vitest integration ('pat-conformance/vitest'), and what the build runs after tsc.
 const ENTRY_POINTS = '^src/(cli|index|vitest|build-steps)[.]ts$';
@@ -93,7 +94,7 @@ module.exports = {
     {
       name: 'src-root-leaves-stay-leaves',
       severity: 'error',
-      comment: 'exit-codes.ts, verdict.ts, random.ts and tool-info.ts are usable from every layer because they import nothing from src/.',
+      comment: 'exit-codes.ts, verdict.ts, random.ts, tool-info.ts and concurrency.ts are usable from every layer because they import nothing from src/.',
       from: { path: LEAVES },
       to: { path: '^src/' },
     },

@@ -19,6 +19,7 @@ import {
 } from './recording-format.js';
 import { toolName, toolVersion } from '../tool-info.js';
 import type { WrittenBytes } from './written-bytes.js';
+import { mapConcurrently } from '../concurrency.js';
 import type { SecretRedactor } from '../secrets/registry.js';
 import { SecretScanner } from '../secrets/secret-scan.js';
 import { tokenSecretPlaceholder } from '../secrets/placeholders.js';
@@ -101,9 +102,9 @@ export async function commitRecording(
     // Each file read in chunks: a proxy's recording may be far larger than memory allows. A few
     // at a time: searching costs less than waiting for the reads, one file after another.
     const scanner = new SecretScanner(secrets);
-    const found = await mapConcurrently(files, scanConcurrency, async (path) => {
-      const kept = written?.contentOf(path);
-      return kept ? scanner.scanBytes(kept) : scanner.scanFile(path);
+    const found = await mapConcurrently(files.length, scanConcurrency, async (i) => {
+      const kept = written?.contentOf(files[i]!);
+      return kept ? scanner.scanBytes(kept) : scanner.scanFile(files[i]!);
     });
     for (const [i, path] of files.entries()) {
       const secretIndex = found[i];
@@ -125,20 +126,6 @@ export async function commitRecording(
 
 /** Files scanned at once (libuv's threads, by default). */
 const scanConcurrency = 4;
-
-/** `map` with at most `limit` calls in flight; the results in the order of the items. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await map(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 function describeSecret(placeholder: string): string {
   if (placeholder.startsWith('<identity-')) return `the bearer token of ${placeholder}`;
