@@ -8,8 +8,8 @@ import { versionAnswer } from './version-answer.js';
 
 // What yargs' hideBin does for Node: the arguments after the script.
 const args = process.argv.slice(2);
-const answer =
-  prebuiltHelp(args, process.env, process.stdout.isTTY ? process.stdout.columns : undefined) ?? versionAnswer(args, process.env);
+// columns is undefined when the output is not a terminal, as the program reads it too.
+const answer = prebuiltHelp(args, process.env, process.stdout.columns) ?? versionAnswer(args, process.env);
 if (answer !== undefined) {
   process.stdout.write(answer);
 } else {
